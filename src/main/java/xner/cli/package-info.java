@@ -1,0 +1,2 @@
+/** The command line: one picocli class per subcommand. */
+package xner.cli;

@@ -1,0 +1,2 @@
+/** Step 7. HTTP in, entities out. */
+package xner.serve;
