@@ -1,8 +1,6 @@
 package xner.data;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The tag names of a corpus in a fixed index order, as Hugging Face's {@code ClassLabel}: the index is the
@@ -23,7 +21,7 @@ public record LabelSet(List<String> names) {
 
     /** The id of {@code name}, or -1 when it is not in this set. */
     public int indexOf(String name) {
-        return index().getOrDefault(name, -1);
+        return names.indexOf(name); // label sets are small: a scan beats keeping a map in a record
     }
 
     public boolean contains(String name) {
@@ -41,11 +39,5 @@ public record LabelSet(List<String> names) {
     /** The entity types, in order of first appearance ({@code PER, ORG, LOC} for PAN-X). */
     public List<String> entityTypes() {
         return names.stream().filter(n -> n.length() > 2 && n.charAt(1) == '-').map(n -> n.substring(2)).distinct().toList();
-    }
-
-    private Map<String, Integer> index() {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < names.size(); i++) index.put(names.get(i), i);
-        return index;
     }
 }
