@@ -1,0 +1,51 @@
+package xner.evaluate;
+
+import java.util.ArrayList;
+import java.util.List;
+import xner.data.LabelSet;
+
+/**
+ * Gold and predicted tags per word, recovered from sub-token predictions as the chapter's
+ * {@code align_predictions} does: positions whose label is -100 (special tokens, later sub-tokens of a
+ * word, padding) are dropped, so each remaining position is one word's first sub-token.
+ *
+ * @param gold      gold tags, one list per sentence
+ * @param predicted predicted tags, parallel to {@code gold}
+ */
+public record WordTags(List<List<String>> gold, List<List<String>> predicted) {
+    /** The label id that marks a position without a label (PyTorch's cross-entropy {@code ignore_index}). */
+    public static final int IGNORE = -100;
+
+    public WordTags {
+        gold = gold.stream().map(List::copyOf).toList();
+        predicted = predicted.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * @param predictedIds the argmax label id per sub-token, one row per sentence
+     * @param labelIds     the aligned label id per sub-token ({@link #IGNORE} where none), same shape
+     */
+    public static WordTags align(int[][] predictedIds, int[][] labelIds, LabelSet labels) {
+        if (predictedIds.length != labelIds.length) {
+            throw new IllegalArgumentException(predictedIds.length + " prediction rows but " + labelIds.length + " label rows");
+        }
+        List<List<String>> gold = new ArrayList<>();
+        List<List<String>> predicted = new ArrayList<>();
+        for (int i = 0; i < labelIds.length; i++) {
+            List<String> g = new ArrayList<>();
+            List<String> p = new ArrayList<>();
+            for (int j = 0; j < labelIds[i].length; j++) {
+                if (labelIds[i][j] == IGNORE) continue;
+                g.add(labels.name(labelIds[i][j]));
+                p.add(labels.name(predictedIds[i][j]));
+            }
+            gold.add(g);
+            predicted.add(p);
+        }
+        return new WordTags(gold, predicted);
+    }
+
+    public EntityScores score() {
+        return EntityScorer.score(gold, predicted);
+    }
+}
