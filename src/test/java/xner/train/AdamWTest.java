@@ -1,0 +1,72 @@
+package xner.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+    /** torch.optim.AdamW's formulas, in double, for one element over several steps. */
+    private static double[] reference(double p, double[] grads, double lr, double wd) {
+        double m = 0, v = 0;
+        double[] out = new double[grads.length];
+        for (int t = 1; t <= grads.length; t++) {
+            double g = grads[t - 1];
+            p *= 1 - lr * wd;
+            m = 0.9 * m + 0.1 * g;
+            v = 0.999 * v + 0.001 * g * g;
+            double denom = Math.sqrt(v) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8;
+            p -= lr / (1 - Math.pow(0.9, t)) * m / denom;
+            out[t - 1] = p;
+        }
+        return out;
+    }
+
+    @Test
+    void matchesTorchAdamWFormulasOverSeveralSteps() {
+        double[] grads = {0.5, -0.25, 1e-3, 2.0};
+        double[] expected = reference(0.8, grads, 1e-2, 0.01);
+        try (NDManager model = NDManager.newBaseManager()) {
+            NDArray p = model.create(new float[] {0.8f});
+            NDArray m = model.zeros(new Shape(1));
+            NDArray v = model.zeros(new Shape(1));
+            for (int t = 1; t <= grads.length; t++) {
+                try (NDManager step = model.newSubManager()) {
+                    NDArray g = step.create(new float[] {(float) grads[t - 1]});
+                    AdamW.standard().update(step, p, g, m, v, 1e-2, 0.01, t);
+                }
+                assertEquals(expected[t - 1], p.getFloat(0), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void rowUpdateEqualsDenseUpdateOnTouchedRowsAndLeavesOthersAlone() {
+        try (NDManager model = NDManager.newBaseManager()) {
+            float[] init = {1, 2, 3, 4, 5, 6, 7, 8}; // 4 rows × 2
+            NDArray dense = model.create(init, new Shape(4, 2));
+            NDArray sparse = model.create(init, new Shape(4, 2));
+            NDArray[] moments = {model.zeros(new Shape(4, 2)), model.zeros(new Shape(4, 2)),
+                                 model.zeros(new Shape(4, 2)), model.zeros(new Shape(4, 2))};
+            long before = model.getManagedArrays().size();
+            for (int t = 1; t <= 3; t++) {
+                try (NDManager step = model.newSubManager()) {
+                    // rows 1 and 3 touched; the dense gradient is zero elsewhere
+                    NDArray rowGrad = step.create(new float[] {0.1f * t, -0.2f, 0.3f, 0.4f / t}, new Shape(2, 2));
+                    NDArray denseGrad = step.create(new float[] {0, 0, 0.1f * t, -0.2f, 0, 0, 0.3f, 0.4f / t}, new Shape(4, 2));
+                    AdamW.standard().update(step, dense, denseGrad, moments[0], moments[1], 0.1, 0.01, t);
+                    AdamW.standard().updateRows(step, sparse, step.create(new long[] {1, 3}), rowGrad,
+                            moments[2], moments[3], 0.1, 0.01, t);
+                }
+            }
+            float[] d = dense.toFloatArray();
+            float[] s = sparse.toFloatArray();
+            assertArrayEquals(new float[] {d[2], d[3], d[6], d[7]}, new float[] {s[2], s[3], s[6], s[7]}, 1e-6f);
+            assertArrayEquals(new float[] {1, 2, 5, 6}, new float[] {s[0], s[1], s[4], s[5]}, 0f);
+            assertEquals(before, model.getManagedArrays().size(), "no temporary may stay in the model's scope");
+        }
+    }
+}
