@@ -1,0 +1,86 @@
+package xner.train;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a model or a result was made, saved beside it as {@code xner-run.json}: the command, the input files
+ * with their SHA-256, the seed and hyperparameters, the code's git commit, and the platform — floating-point
+ * results differ across libtorch builds and CPUs, so a number is only comparable with its platform.
+ *
+ * @param command         what was run, e.g. {@code train --train-langs de}
+ * @param inputs          input file → SHA-256 (hex)
+ * @param seed            the training seed
+ * @param hyperparameters name → value, as given to the run
+ * @param gitCommit       the commit of the code ({@code -Dxner.gitCommit}, set by bin/xner), or "unknown"
+ * @param platform        java version, os.name, os.arch, DJL and libtorch versions
+ * @param startedAt       ISO-8601 instant
+ */
+public record RunRecord(String command, Map<String, String> inputs, long seed, Map<String, Object> hyperparameters,
+                        String gitCommit, Map<String, String> platform, String startedAt) {
+    public RunRecord {
+        inputs = Map.copyOf(inputs);
+        hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+        platform = Map.copyOf(platform);
+    }
+
+    /** A record of a run starting now, hashing {@code inputFiles}. */
+    public static RunRecord capture(String command, List<Path> inputFiles, long seed, Map<String, Object> hyperparameters) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Path file : inputFiles) inputs.put(file.toString(), sha256(file));
+        return new RunRecord(command, inputs, seed, hyperparameters, System.getProperty("xner.gitCommit", "unknown"),
+                currentPlatform(), Instant.now().toString());
+    }
+
+    static Map<String, String> currentPlatform() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("java", System.getProperty("java.version"));
+        p.put("os.name", System.getProperty("os.name"));
+        p.put("os.arch", System.getProperty("os.arch"));
+        p.put("djl", versionOf(ai.djl.Device.class));
+        p.put("libtorch", System.getProperty("xner.libtorch", "2.7.1"));
+        p.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        return p;
+    }
+
+    private static String versionOf(Class<?> type) {
+        String v = type.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    public String toJson() {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(this);
+    }
+
+    public void write(Path file) {
+        try {
+            Files.writeString(file, toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
