@@ -9,10 +9,12 @@ import java.net.ConnectException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +159,7 @@ public final class HubDownloader {
         } catch (HttpTimeoutException e) {
             throw new XnerInputException(url + ": the hub did not answer in time (" + e.getMessage() + ")", e);
         } catch (ConnectException e) {
-            throw new XnerInputException(url + ": cannot connect to the hub (" + e + "); offline?", e);
+            throw new XnerInputException(url + ": cannot connect to the hub (" + reason(e) + "); is this machine offline?", e);
         } catch (IOException e) {
             throw new XnerInputException(url + ": download failed: " + e, e);
         } catch (InterruptedException e) {
@@ -193,6 +195,14 @@ public final class HubDownloader {
             throw new XnerInputException(url + ": " + refusal(status, current.equals(url) ? "" : " (at " + current + ")"));
         }
         throw new XnerInputException(url + ": more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** Why a connection failed, in words: the JDK leaves the message of an unknown host empty. */
+    private static String reason(ConnectException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) return "host not found";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static String refusal(int status, String where) {

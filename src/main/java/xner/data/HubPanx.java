@@ -73,8 +73,10 @@ public final class HubPanx {
         try {
             return downloader.download(REPO, revision, file(lang, split));
         } catch (XnerInputException e) {
-            throw new XnerInputException(e.getMessage() + ". To work without the hub, point --data-dir at a local copy"
-                    + " of PAN-X (XTREME layout: <lang>/train, <lang>/dev, <lang>/test)", e);
+            String message = e.getMessage();
+            throw new XnerInputException(message + (message.endsWith("?") || message.endsWith(".") ? " " : ". ")
+                    + "To work without the hub, point --data-dir at a local copy of PAN-X (XTREME layout: <lang>/train,"
+                    + " <lang>/dev, <lang>/test).", e);
         }
     }
 }
