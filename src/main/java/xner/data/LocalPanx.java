@@ -41,7 +41,7 @@ public final class LocalPanx implements PanxSource {
         Path test = dir.resolve("test");
         Path untagged = dir.resolve("test.untagged");
         if (Files.exists(test) || !Files.exists(untagged)) return splits.with("test", Dataset.read(reader, test));
-        return splits.withNote("test", "no gold tags: " + untagged + " holds tokens only");
+        return splits.withNote("test", "PAN-X." + lang + " test has no gold tags (only " + untagged + ")");
     }
 
     /** The folder of {@code lang}'s files: {@code DIR/panx/<lang>} if present, else {@code DIR/<lang>}. */
@@ -53,7 +53,7 @@ public final class LocalPanx implements PanxSource {
             if (Files.isDirectory(dir)) return dir;
         }
         throw new XnerInputException("no PAN-X." + lang + " under " + dataDir + " (looked for panx/" + lang + "/ and "
-                + lang + "/; languages there: " + String.join(", ", languages()) + ")");
+                + lang + "/; languages there: " + (languages().isEmpty() ? "none" : String.join(", ", languages())) + ")");
     }
 
     /** The languages present: folders with a {@code train} file, under {@code DIR/panx} or {@code DIR}. */

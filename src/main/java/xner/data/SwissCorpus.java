@@ -52,10 +52,12 @@ public final class SwissCorpus {
         if (langs.isEmpty()) throw new XnerInputException("no language asked for; the Swiss corpus has " + known());
         Map<String, DatasetDict> subsets = new LinkedHashMap<>();
         Set<String> testFromDev = new HashSet<>();
+        for (String lang : langs) { // all checked before the first file is read
+            if (!FRACTIONS.containsKey(lang)) throw new XnerInputException("no Swiss fraction for \"" + lang + "\"; the Swiss corpus has " + known());
+            if (langs.indexOf(lang) != langs.lastIndexOf(lang)) throw new XnerInputException("language \"" + lang + "\" asked for twice");
+        }
         for (String lang : langs) {
-            Double fraction = FRACTIONS.get(lang);
-            if (fraction == null) throw new XnerInputException("no Swiss fraction for \"" + lang + "\"; the Swiss corpus has " + known());
-            if (subsets.containsKey(lang)) throw new XnerInputException("language \"" + lang + "\" asked for twice");
+            double fraction = FRACTIONS.get(lang);
             DatasetDict full = source.load(lang);
             if (!full.has("test") && full.has("validation")) testFromDev.add(lang);
             subsets.put(lang, subset(lang, full, fraction, seed));
@@ -86,11 +88,10 @@ public final class SwissCorpus {
             throw new XnerInputException("PAN-X." + lang + " has no tagged test split and its dev split (" + dev.size()
                     + " sentences) is too small for disjoint validation and test subsets of " + k);
         }
-        String why = full.note("test").map(n -> " (" + n + ")").orElse("");
+        String why = full.note("test").orElse("the source has no tagged test split");
         return out.with("test", dev.shuffle(seed).slice(k, 2 * k))
-                .withNote("test", "taken from PAN-X." + lang + " dev, which has gold tags, as its test has none" + why
-                        + ": items " + k + ".." + (2 * k - 1) + " of dev's permutation with seed " + seed
-                        + ", disjoint from validation (items 0.." + (k - 1) + ")");
+                .withNote("test", "taken from dev: items " + k + ".." + (2 * k - 1) + " of dev's permutation with seed "
+                        + seed + ", disjoint from validation (items 0.." + (k - 1) + "), because " + why);
     }
 
     public long seed() {

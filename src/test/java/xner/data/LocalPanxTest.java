@@ -37,7 +37,7 @@ class LocalPanxTest {
         Path it = language(dir.resolve("panx/it"), "it", "test.untagged");
         DatasetDict d = new LocalPanx(dir).load("it");
         assertEquals(List.of("train", "validation"), d.splits());
-        assertEquals("no gold tags: " + it.resolve("test.untagged") + " holds tokens only", d.note("test").orElseThrow());
+        assertEquals("PAN-X.it test has no gold tags (only " + it.resolve("test.untagged") + ")", d.note("test").orElseThrow());
         XnerInputException e = assertThrows(XnerInputException.class, () -> d.get("test"));
         assertTrue(e.getMessage().contains("no gold tags"), e.getMessage());
     }
