@@ -41,11 +41,12 @@ public final class CorpusCommand implements Callable<Integer> {
             description = "Folder holding PAN-X as panx/<lang>/{train,dev,test} or <lang>/... (default: $XNER_DATA).")
     Path dataDir;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Shuffle seed, as Dataset.shuffle(seed=) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Shuffle seed, as Dataset.shuffle(seed=) (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--langs", split = ",", defaultValue = "de,fr,it,en", paramLabel = "LANG[,LANG...]",
-            description = "Languages, in order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--langs", split = ",", defaultValue = "de,fr,it,en", paramLabel = "LANGS", hideParamSyntax = true,
+            description = "Comma-separated languages, in order (default: ${DEFAULT-VALUE}).")
     List<String> langs;
 
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
@@ -54,7 +55,8 @@ public final class CorpusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (dataDir == null) {
-            throw new XnerInputException("no data folder: give --data-dir DIR or set XNER_DATA (PAN-X as DIR/panx/<lang>/{train,dev,test})");
+            throw new XnerInputException(
+                    "no data folder: give --data-dir DIR or set XNER_DATA (PAN-X as DIR/panx/<lang>/{train,dev,test})");
         }
         SwissCorpus corpus = SwissCorpus.sample(new LocalPanx(dataDir), seed, langs);
         PrintWriter out = spec.commandLine().getOut();

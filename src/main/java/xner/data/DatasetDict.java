@@ -89,7 +89,8 @@ public final class DatasetDict {
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
-        splits.forEach((name, data) -> parts.add(name + ": " + data.size() + note(name).map(n -> " (" + n + ")").orElse("")));
+        splits.forEach((name, data) ->
+                parts.add(name + ": " + data.size() + note(name).map(n -> " (" + n + ")").orElse("")));
         notes.forEach((name, note) -> {
             if (!splits.containsKey(name)) parts.add(name + ": absent (" + note + ")");
         });

@@ -22,8 +22,8 @@ import java.util.List;
  *
  * <p>Tolerated: blank lines (they hold no record). Refused, with file and line: text that is not strict JSON
  * or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
- * string, a tag id out of range or a tag name outside the label set, different numbers of tokens and tags,
- * a file without records.
+ * string or is empty, a tag id out of range or a tag name outside the label set, different numbers of
+ * tokens and tags, a file without records.
  */
 public final class JsonlReader implements CorpusReader {
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
@@ -97,6 +97,7 @@ public final class JsonlReader implements CorpusReader {
             if (!(token instanceof JsonPrimitive p) || !p.isString()) {
                 throw text.error("tokens[" + i + "] is " + token + ", expected a string");
             }
+            if (p.getAsString().isEmpty()) throw text.error("tokens[" + i + "] is empty"); // a word no tokenizer can label
             tokens.add(p.getAsString());
         }
         return tokens;

@@ -53,8 +53,12 @@ public final class SwissCorpus {
         Map<String, DatasetDict> subsets = new LinkedHashMap<>();
         Set<String> testFromDev = new HashSet<>();
         for (String lang : langs) { // all checked before the first file is read
-            if (!FRACTIONS.containsKey(lang)) throw new XnerInputException("no Swiss fraction for \"" + lang + "\"; the Swiss corpus has " + known());
-            if (langs.indexOf(lang) != langs.lastIndexOf(lang)) throw new XnerInputException("language \"" + lang + "\" asked for twice");
+            if (!FRACTIONS.containsKey(lang)) {
+                throw new XnerInputException("no Swiss fraction for \"" + lang + "\"; the Swiss corpus has " + known());
+            }
+            if (langs.indexOf(lang) != langs.lastIndexOf(lang)) {
+                throw new XnerInputException("language \"" + lang + "\" asked for twice");
+            }
         }
         for (String lang : langs) {
             double fraction = FRACTIONS.get(lang);
@@ -106,7 +110,10 @@ public final class SwissCorpus {
     /** One language's subset: its splits and their notes. */
     public DatasetDict get(String lang) {
         DatasetDict dict = languages.get(lang);
-        if (dict == null) throw new XnerInputException("no language \"" + lang + "\" in this corpus; it has " + String.join(", ", languages.keySet()));
+        if (dict == null) {
+            throw new XnerInputException("no language \"" + lang + "\" in this corpus; it has "
+                    + String.join(", ", languages.keySet()));
+        }
         return dict;
     }
 

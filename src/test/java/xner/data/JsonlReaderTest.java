@@ -81,6 +81,11 @@ class JsonlReaderTest {
     }
 
     @Test
+    void emptyTokenIsRefused() throws IOException {
+        assertRefused("{\"tokens\": [\"a\", \"\"], \"ner_tags\": [0, 0]}\n", ":1: tokens[1] is empty");
+    }
+
+    @Test
     void missingFieldIsRefused() throws IOException {
         assertRefused("{\"tokens\": [\"a\"]}\n", ":1: no \"ner_tags\" field");
     }
