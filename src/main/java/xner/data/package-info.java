@@ -1,2 +1,21 @@
-/** Step 1. Files in, sentences out: readers for PAN-X, CoNLL and JSON Lines, the label set, Hugging Face-exact shuffling and the Swiss corpus. No DJL type here. */
+/**
+ * Step 1, files in, sentences out: corpus files are read into {@link xner.data.Sentence}s (words, IOB2 tag
+ * names, the file and line they came from), collected into {@link xner.data.Dataset}s and named splits
+ * ({@link xner.data.DatasetDict}), and sampled into the chapter's Swiss corpus. No DJL type here.
+ *
+ * <ul>
+ *   <li>In: PAN-X files ({@code lang:token<TAB>tag}), CoNLL-2003 columns, JSON Lines
+ *       ({@code {"tokens": [...], "ner_tags": [...]}}), through one {@link xner.data.CorpusReader} each;
+ *       a folder of PAN-X through a {@link xner.data.PanxSource} ({@link xner.data.LocalPanx}).
+ *       Tags are checked against a {@link xner.data.LabelSet} (PAN-X: O, B-PER, I-PER, B-ORG, I-ORG,
+ *       B-LOC, I-LOC, Hugging Face's {@code ClassLabel} order). Bad input stops with an
+ *       {@link xner.XnerInputException} naming file and line.</li>
+ *   <li>Out: immutable datasets in Hugging Face's sentence order; {@link xner.data.Dataset#shuffle(long)}
+ *       is Hugging Face's {@code shuffle(seed=)} bit for bit ({@link xner.data.NumpyGenerator} over
+ *       {@link xner.data.Pcg64} seeded by {@link xner.data.SeedSequence}, as
+ *       {@code numpy.random.default_rng(seed).permutation(n)}); {@link xner.data.SwissCorpus} holds the
+ *       per-language subsets, with a note wherever a split does not come from its namesake (Italian test
+ *       from dev).</li>
+ * </ul>
+ */
 package xner.data;

@@ -1,0 +1,21 @@
+package xner.data;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A reader of one corpus file format: a file in, its tagged sentences out, in file order, each tag checked
+ * against the reader's {@link LabelSet}. Implementations: {@link PanxReader} (XTREME PAN-X),
+ * {@link ConllReader} (CoNLL-2003 columns), {@link JsonlReader} (JSON Lines).
+ *
+ * <p>Every implementation reads UTF-8 and tolerates a leading byte-order mark and CRLF line endings; it
+ * refuses, with an {@link xner.XnerInputException} naming the file and line, a missing file, a file with no
+ * sentence, and any record it cannot read whole. It never drops a record silently.
+ */
+public interface CorpusReader {
+    /** The sentences of {@code file}, in file order. */
+    List<Sentence> read(Path file);
+
+    /** The label set every tag read is checked against. */
+    LabelSet labels();
+}

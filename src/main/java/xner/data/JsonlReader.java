@@ -1,0 +1,140 @@
+package xner.data;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A reader of JSON Lines corpora as Hugging Face {@code datasets} writes them: one object per line,
+ * {@code {"tokens": ["Jeff", "Dean"], "ner_tags": [1, 2]}}; {@code ner_tags} holds ids into the label set
+ * (a {@code ClassLabel}) or tag names. Other fields (such as {@code langs}) are ignored.
+ *
+ * <p>Tolerated: blank lines (they hold no record). Refused, with file and line: text that is not strict JSON
+ * or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
+ * string or is empty, a tag id out of range or a tag name outside the label set, different numbers of
+ * tokens and tags, a file without records.
+ */
+public final class JsonlReader implements CorpusReader {
+    private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
+
+    private final LabelSet labels;
+
+    public JsonlReader(LabelSet labels) {
+        this.labels = labels;
+    }
+
+    @Override
+    public LabelSet labels() {
+        return labels;
+    }
+
+    @Override
+    public List<Sentence> read(Path file) {
+        TextFile text = TextFile.read(file);
+        List<Sentence> sentences = new ArrayList<>();
+        for (String line; (line = text.nextLine()) != null; ) {
+            if (line.isBlank()) continue;
+            JsonObject record = parseObject(text, line);
+            List<String> tokens = tokens(text, record);
+            List<String> tags = tags(text, record);
+            if (tokens.size() != tags.size()) {
+                throw text.error(tokens.size() + " tokens but " + tags.size() + " ner_tags");
+            }
+            sentences.add(new Sentence(tokens, tags, text.source()));
+        }
+        if (sentences.isEmpty()) throw PanxReader.noSentences(text);
+        return sentences;
+    }
+
+    private static JsonObject parseObject(TextFile text, String line) {
+        JsonElement element;
+        boolean trailing;
+        try {
+            // strict: JsonParser would read lenient JSON (unquoted names, single quotes) without a word
+            JsonReader reader = new JsonReader(new StringReader(line));
+            reader.setStrictness(Strictness.STRICT);
+            element = JSON.read(reader);
+            trailing = reader.peek() != JsonToken.END_DOCUMENT;
+        } catch (IOException | RuntimeException e) {
+            throw text.error("bad JSON: " + gsonMessage(e.getMessage()));
+        }
+        if (trailing) throw text.error("bad JSON: text after the first value in " + TextFile.quote(line));
+        if (element == null || !element.isJsonObject()) {
+            throw text.error("expected a JSON object {\"tokens\": [...], \"ner_tags\": [...]}, found "
+                    + TextFile.quote(line));
+        }
+        return element.getAsJsonObject();
+    }
+
+    /**
+     * Gson's message for one line, cut to what a user can act on: its second line (a troubleshooting link),
+     * its advice to parse leniently and its "line 1" (the line is the file's, already named) go.
+     */
+    private static String gsonMessage(String message) {
+        if (message == null) return "unreadable";
+        int newline = message.indexOf('\n');
+        String first = newline < 0 ? message : message.substring(0, newline);
+        return first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed")
+                .replaceFirst(" at line \\d+ column (\\d+) path (\\S*)$", " at column $1 (path $2)");
+    }
+
+    private static List<String> tokens(TextFile text, JsonObject record) {
+        JsonArray array = array(text, record, "tokens");
+        List<String> tokens = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonElement token = array.get(i);
+            if (!(token instanceof JsonPrimitive p) || !p.isString()) {
+                throw text.error("tokens[" + i + "] is " + token + ", expected a string");
+            }
+            if (p.getAsString().isEmpty()) throw text.error("tokens[" + i + "] is empty"); // a word no tokenizer can label
+            tokens.add(p.getAsString());
+        }
+        return tokens;
+    }
+
+    private List<String> tags(TextFile text, JsonObject record) {
+        JsonArray array = array(text, record, "ner_tags");
+        List<String> tags = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonElement tag = array.get(i);
+            if (tag instanceof JsonPrimitive p && p.isString()) {
+                int id = labels.indexOf(p.getAsString());
+                if (id < 0) throw text.error("ner_tags[" + i + "]: " + PanxReader.unknownTag(p.getAsString(), labels));
+                tags.add(labels.name(id));
+            } else if (tag instanceof JsonPrimitive p && p.isNumber() && isInt(p)) {
+                int id = p.getAsInt();
+                if (id < 0 || id >= labels.size()) {
+                    throw text.error("ner_tags[" + i + "]: tag id " + id + " out of range 0.." + (labels.size() - 1)
+                            + " (" + String.join(", ", labels.names()) + ")");
+                }
+                tags.add(labels.name(id));
+            } else {
+                throw text.error("ner_tags[" + i + "] is " + tag + ", expected a tag id or a tag name");
+            }
+        }
+        return tags;
+    }
+
+    private static boolean isInt(JsonPrimitive p) {
+        double value = p.getAsDouble();
+        return value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE;
+    }
+
+    private static JsonArray array(TextFile text, JsonObject record, String field) {
+        JsonElement value = record.get(field);
+        if (value == null) throw text.error("no \"" + field + "\" field");
+        if (!value.isJsonArray()) throw text.error("\"" + field + "\" is " + value + ", expected an array");
+        return value.getAsJsonArray();
+    }
+}

@@ -1,0 +1,103 @@
+package xner.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import xner.XnerInputException;
+
+/**
+ * A UTF-8 text file read whole and handed out line by line with 1-based line numbers, the way every reader
+ * of this package sees its input. Tolerated, by design: a byte-order mark at the start of the file is
+ * dropped, and a line may end with CRLF as well as LF (the CR is dropped). Refused with file and line: bytes
+ * that are not UTF-8. Refused with the file: a missing file, a folder.
+ *
+ * <p>Whole-file reading keeps line numbers exact for decoding errors (a buffered reader decodes ahead of the
+ * line it returns); PAN-X files are a few MB.
+ */
+final class TextFile {
+    private final Path file;
+    private final String text;
+    private int pos;
+    private int line;
+
+    private TextFile(Path file, String text) {
+        this.file = file;
+        this.text = text;
+    }
+
+    static TextFile read(Path file) {
+        if (Files.isDirectory(file)) throw new XnerInputException(file + ": is a folder, expected a file");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new XnerInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new XnerInputException(file + ": cannot read: " + e, e);
+        }
+        return new TextFile(file, decode(file, bytes));
+    }
+
+    /** The next line without its line ending, or null at end of file. */
+    String nextLine() {
+        if (pos >= text.length()) return null;
+        int end = text.indexOf('\n', pos);
+        if (end < 0) end = text.length();
+        int stop = end > pos && text.charAt(end - 1) == '\r' ? end - 1 : end;
+        String result = text.substring(pos, stop);
+        pos = end + 1;
+        line++;
+        return result;
+    }
+
+    /** The number of the line {@link #nextLine()} returned last (1-based; 0 before the first). */
+    int lineNumber() {
+        return line;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Where the last line came from. */
+    Source source() {
+        return new Source(file, line);
+    }
+
+    /** An error located at the last line read. */
+    XnerInputException error(String message) {
+        return new XnerInputException(source().at(message));
+    }
+
+    /** A line as an error message quotes it: tabs shown as {@code <TAB>}, long lines cut. */
+    static String quote(String line) {
+        String shown = line.length() > 80 ? line.substring(0, 77) + "..." : line;
+        return "\"" + shown.replace("\t", "<TAB>") + "\"";
+    }
+
+    private static String decode(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) result = decoder.flush(out);
+        if (result.isError()) {
+            int lineNumber = 1;
+            for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') lineNumber++;
+            throw new XnerInputException(new Source(file, lineNumber).at(
+                    "not UTF-8 text (byte 0x" + String.format("%02x", bytes[in.position()] & 0xff) + ")"));
+        }
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+}
