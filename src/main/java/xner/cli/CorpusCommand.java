@@ -12,10 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
-import xner.data.LocalPanx;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
 
@@ -38,7 +36,8 @@ public final class CorpusCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data-dir", defaultValue = "${env:XNER_DATA}", paramLabel = "DIR",
-            description = "Folder holding PAN-X as panx/<lang>/{train,dev,test} or <lang>/... (default: $XNER_DATA).")
+            description = "Folder holding PAN-X as panx/<lang>/{train,dev,test} or <lang>/... (default: $XNER_DATA; "
+                    + "without one, PAN-X is downloaded from the Hugging Face hub).")
     Path dataDir;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
@@ -54,11 +53,7 @@ public final class CorpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (dataDir == null) {
-            throw new XnerInputException(
-                    "no data folder: give --data-dir DIR or set XNER_DATA (PAN-X as DIR/panx/<lang>/{train,dev,test})");
-        }
-        SwissCorpus corpus = SwissCorpus.sample(new LocalPanx(dataDir), seed, langs);
+        SwissCorpus corpus = SwissCorpus.sample(PanxSources.of(dataDir, spec.commandLine().getErr()), seed, langs);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(summary(corpus)));

@@ -3,7 +3,6 @@ package xner.data;
 import xner.XnerInputException;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +28,7 @@ import java.util.Objects;
  * <p>A download that fails says which URL failed and that a local PAN-X copy given with {@code --data-dir} is the
  * way to work without the hub.
  */
-public final class HubPanx {
+public final class HubPanx implements PanxSource {
     public static final String REPO = "google/xtreme";
     public static final String DEFAULT_REVISION = "main";
     /** The split names, as Hugging Face names them (the XTREME files call validation {@code dev}). */
@@ -60,12 +59,13 @@ public final class HubPanx {
     }
 
     /** The splits of {@code PAN-X.<lang>} (train, validation, test, in that order), downloaded when not cached. */
-    public Map<String, List<Sentence>> load(String lang) {
+    @Override
+    public DatasetDict load(String lang) {
         if (lang == null || !lang.matches("[a-z]{2,3}")) {
             throw new XnerInputException("not a PAN-X language code: \"" + lang + "\" (e.g. de, fr, it, en)");
         }
-        Map<String, List<Sentence>> splits = new LinkedHashMap<>();
-        for (String split : SPLITS) splits.put(split, reader.read(download(lang, split)));
+        DatasetDict splits = DatasetDict.empty();
+        for (String split : SPLITS) splits = splits.with(split, Dataset.of(reader.read(download(lang, split)), LabelSet.PANX));
         return splits;
     }
 

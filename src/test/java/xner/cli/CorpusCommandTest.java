@@ -51,13 +51,12 @@ class CorpusCommandTest {
     }
 
     @Test
-    void noDataFolderAtAllIsBadInput() {
-        CorpusCommand c = new CorpusCommand();
-        new CommandLine(c).parseArgs("--seed", "0");
-        // the environment may hold XNER_DATA; clear what it gave to test the missing case itself
-        c.dataDir = null;
-        XnerInputException e = assertThrows(XnerInputException.class, c::call);
-        assertTrue(e.getMessage().startsWith("no data folder: give --data-dir DIR or set XNER_DATA"), e.getMessage());
+    void noDataFolderAtAllMeansTheHubAndSaysSo() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        // only the choice is tested here: no download starts until a language is loaded
+        assertTrue(PanxSources.of(null, new java.io.PrintWriter(err)) instanceof xner.data.HubPanx);
+        assertTrue(err.toString().contains("Hugging Face hub"), err.toString());
+        assertTrue(PanxSources.of(dir, new java.io.PrintWriter(err)) instanceof xner.data.LocalPanx);
     }
 
     @Test

@@ -49,10 +49,10 @@ class HubPanxTest {
 
     @Test
     void loadsTheThreeSplitsOfALanguage() {
-        Map<String, List<Sentence>> splits = panx(hub.endpoint()).load("de");
+        DatasetDict splits = panx(hub.endpoint()).load("de");
 
-        assertEquals(List.of("train", "validation", "test"), List.copyOf(splits.keySet()));
-        assertEquals(List.of(5, 2, 1), splits.values().stream().map(List::size).toList());
+        assertEquals(List.of("train", "validation", "test"), splits.splits());
+        assertEquals(List.of(5, 2, 1), splits.splits().stream().map(s -> splits.get(s).size()).toList());
         Sentence first = splits.get("train").get(0);
         assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.tokens());
         assertEquals(List.of("O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O"), first.tags());
@@ -63,10 +63,10 @@ class HubPanxTest {
 
     @Test
     void aSecondLoadReadsTheCacheWithoutAskingTheHub() {
-        List<Sentence> first = panx(hub.endpoint()).load("de").get("train");
+        List<Sentence> first = panx(hub.endpoint()).load("de").get("train").sentences();
         assertEquals(3, hub.requests.size());
 
-        List<Sentence> again = panx(hub.endpoint()).load("de").get("train");
+        List<Sentence> again = panx(hub.endpoint()).load("de").get("train").sentences();
 
         assertEquals(3, hub.requests.size());
         assertEquals(first, again);
