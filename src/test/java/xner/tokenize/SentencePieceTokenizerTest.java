@@ -11,8 +11,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -186,6 +191,33 @@ class SentencePieceTokenizerTest {
             for (String text : List.of("Hello world!", "Zürich 🙂", "New  York")) assertEquals(t.encode(text), legacy.encode(text));
             legacy.save(dir.resolve("resaved")); // no SentencePiece file to write: tokenizer.json suffices
             assertFalse(Files.exists(dir.resolve("resaved").resolve("sentencepiece.bpe.model")));
+        }
+    }
+
+    @Test
+    void aRealSentencePieceModelSegmentsAsSentencePieceDoes() throws IOException {
+        // a model trained by SentencePiece, with a precompiled charsmap (ﬁ → fi, fullwidth → ASCII, no-break
+        // space → space): see src/test/resources/xner/tokenize/README.md
+        Path model = dir.resolve("sentencepiece.bpe.model");
+        try (InputStream in = getClass().getResourceAsStream("tiny-unigram.model");
+             Reader golden = new InputStreamReader(getClass().getResourceAsStream("tiny-unigram.json"), StandardCharsets.UTF_8)) {
+            Files.copy(in, model);
+            JsonArray cases = JsonParser.parseReader(golden).getAsJsonObject().getAsJsonArray("cases");
+            assertEquals(8, cases.size());
+            try (Tokenizer t = Tokenizers.load(dir)) {
+                assertEquals(402, t.vocabSize()); // 400 pieces + <pad> + <mask>
+                for (var c : cases) {
+                    JsonObject expected = c.getAsJsonObject();
+                    String text = expected.get("text").getAsString();
+                    Encoding e = t.encode(text);
+                    List<String> pieces = new ArrayList<>();
+                    expected.getAsJsonArray("pieces").forEach(p -> pieces.add(p.getAsString()));
+                    List<Integer> ids = new ArrayList<>();
+                    expected.getAsJsonArray("ids").forEach(i -> ids.add(i.getAsInt()));
+                    assertEquals(pieces, e.tokens().subList(1, e.size() - 1), text);
+                    assertEquals(ids, e.ids(), text);
+                }
+            }
         }
     }
 
