@@ -1,9 +1,12 @@
 package xner.tokenize;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -47,10 +50,10 @@ public final class SentencePieceTokenizer extends NativeTokenizer {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(modelFile);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new XnerInputException(modelFile + ": no such file");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         SentencePieceModel model = SentencePieceModel.parse(bytes, modelFile);
         if (model.modelType() != SentencePieceModel.UNIGRAM) {
@@ -82,8 +85,8 @@ public final class SentencePieceTokenizer extends NativeTokenizer {
 
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
-        root.add("truncation", com.google.gson.JsonNull.INSTANCE);
-        root.add("padding", com.google.gson.JsonNull.INSTANCE);
+        root.add("truncation", JsonNull.INSTANCE);
+        root.add("padding", JsonNull.INSTANCE);
 
         JsonArray added = new JsonArray();
         added.add(TokenizerJson.addedToken(0, s.cls(), false));

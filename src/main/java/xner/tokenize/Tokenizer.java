@@ -24,8 +24,9 @@ public interface Tokenizer extends AutoCloseable {
     /**
      * Tokenizes a text. Word ids count the pre-tokenizer's words (for BERT each punctuation mark and each CJK
      * character is a word of its own; for SentencePiece, each space-separated word), as Hugging Face's
-     * {@code word_ids()}; offsets index {@code text}. Special tokens typed in the text (e.g. {@code [MASK]})
-     * become those tokens.
+     * {@code word_ids()}; offsets index {@code text}. A special token typed in the text (e.g. {@code [MASK]})
+     * becomes that token: a word of its own, not flagged in {@code specialTokensMask} (only the tokens the
+     * tokenizer adds are), as in Hugging Face.
      */
     Encoding encode(String text);
 

@@ -7,7 +7,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.util.List;
 import xner.XnerInputException;
@@ -135,9 +134,5 @@ final class TokenizerJson {
             pieces.add(piece);
         }
         return pieces;
-    }
-
-    static JsonPrimitive number(double v) {
-        return new JsonPrimitive(v);
     }
 }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import xner.XnerInputException;
 
 /**
  * The token ↔ id table of a {@code tokenizer.json}: the model's vocabulary plus the added tokens. The native

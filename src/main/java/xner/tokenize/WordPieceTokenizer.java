@@ -1,5 +1,6 @@
 package xner.tokenize;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -98,7 +99,7 @@ public final class WordPieceTokenizer extends NativeTokenizer {
         root.add("padding", JsonNull.INSTANCE);
 
         // the special tokens, matched in raw text before normalization ("[MASK]" typed in a prompt is the mask)
-        var added = new com.google.gson.JsonArray();
+        JsonArray added = new JsonArray();
         List<String> specials = List.of(special.pad(), special.unk(), special.cls(), special.sep(), special.mask());
         specials.stream().distinct().sorted((a, b) -> Integer.compare(vocabulary.id(a), vocabulary.id(b)))
                 .forEach(t -> added.add(TokenizerJson.addedToken(vocabulary.id(t), t, false)));

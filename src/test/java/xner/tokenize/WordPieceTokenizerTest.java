@@ -224,6 +224,28 @@ class WordPieceTokenizerTest {
     }
 
     @Test
+    void aWordThatYieldsNoTokenIsSkippedAndLaterWordsKeepTheirIndex(@TempDir Path dir) throws IOException {
+        try (var t = WordPieceTokenizer.fromVocab(tinyVocab(dir))) {
+            // an empty word and a zero-width space (removed by BERT's text cleaning) have no token
+            for (String nothing : List.of("", "\u200b")) {
+                Encoding e = t.encodeWords(List.of("a", nothing, "hello"));
+                assertEquals(List.of("[CLS]", "a", "hello", "[SEP]"), e.tokens());
+                assertEquals(List.of(-1, 0, 2, -1), e.wordIds());
+                assertEquals(List.of(-100, 5, 3, -100), new LabelAligner(xner.data.LabelSet.PANX).align(e, List.of(5, 6, 3)));
+            }
+        }
+    }
+
+    @Test
+    void encodingFromSeveralThreadsGivesTheSameResults() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) texts.add("Satz " + i + " über Zürich 🇨🇭 und 東京, Nr. " + (i * 7919));
+        List<Encoding> sequential = texts.stream().map(mbert()::encode).toList();
+        List<Encoding> parallel = texts.parallelStream().map(mbert()::encode).toList();
+        assertEquals(sequential, parallel);
+    }
+
+    @Test
     void vocabularyWithoutASpecialTokenIsRejectedNamingTheFile(@TempDir Path dir) throws IOException {
         Path vocab = dir.resolve("vocab.txt");
         Files.write(vocab, List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello"));
