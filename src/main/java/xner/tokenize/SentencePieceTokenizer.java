@@ -19,8 +19,11 @@ import xner.XnerInputException;
  *
  * <p>Ids follow fairseq's dictionary, not the SentencePiece model's: {@code <s>}=0, {@code <pad>}=1,
  * {@code </s>}=2, {@code <unk>}=3, then SentencePiece piece {@code i} (from 3 on) at {@code i + 1}, and
- * {@code <mask>} last. A text's tokens start with {@code ▁} where a word starts; the offsets of such a token
- * are those the tokenizers library reports (see {@link Encoding} for their units).
+ * {@code <mask>} last. A text's tokens start with {@code ▁} where a word starts. With the {@code tokenizer.json}
+ * converted here (today's converter: Metaspace alone), such a token's offsets start at the space its {@code ▁}
+ * replaced ({@code "▁world"} in "Hello world!" is 5..11); XLM-R's published {@code tokenizer.json} splits on
+ * whitespace before Metaspace and leaves the space out (6..11). Tokens, ids and word ids are the same. A piece
+ * that is not in the vocabulary keeps its text as token (e.g. {@code "🙂"}) with the id of {@code <unk>}.
  *
  * <pre>{@code
  * try (var tokenizer = SentencePieceTokenizer.fromSentencePieceModel(Path.of("sentencepiece.bpe.model"))) {

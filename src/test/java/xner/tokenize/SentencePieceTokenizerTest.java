@@ -174,21 +174,39 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
-    void xlmRobertasOlderTokenizerJsonLoads() throws IOException {
-        // XLM-R's published tokenizer.json predates prepend_scheme: its Metaspace says add_prefix_space
+    void xlmRobertasPublishedTokenizerJsonLoadsAndItsOffsetsLeaveOutTheSpace() throws IOException {
+        // XLM-R's published tokenizer.json predates today's converter: its pre-tokenizer splits on whitespace
+        // first, then Metaspace (add_prefix_space) adds the ▁ back, so a word's offsets leave out the space
         SentencePieceModel model = SentencePieceModel.parse(TinySentencePieceModel.bytes(1), Path.of("tiny.model"));
         JsonObject json = SentencePieceTokenizer.tokenizerJson(model);
-        for (String part : List.of("pre_tokenizer", "decoder")) {
-            JsonObject m = json.getAsJsonObject(part);
-            m.remove("prepend_scheme");
-            m.remove("split");
-            m.addProperty("add_prefix_space", true);
-        }
-        Path only = Files.createDirectories(dir.resolve("legacy"));
-        Files.writeString(only.resolve("tokenizer.json"), json.toString());
-        try (Tokenizer legacy = Tokenizers.load(only); var t = tiny()) {
+        JsonObject metaspace = new JsonObject();
+        metaspace.addProperty("type", "Metaspace");
+        metaspace.addProperty("replacement", "\u2581");
+        metaspace.addProperty("add_prefix_space", true);
+        JsonObject whitespaceSplit = new JsonObject();
+        whitespaceSplit.addProperty("type", "WhitespaceSplit");
+        JsonArray steps = new JsonArray();
+        steps.add(whitespaceSplit);
+        steps.add(metaspace);
+        JsonObject sequence = new JsonObject();
+        sequence.addProperty("type", "Sequence");
+        sequence.add("pretokenizers", steps);
+        json.add("pre_tokenizer", sequence);
+        json.add("decoder", metaspace);
+        Path published = Files.createDirectories(dir.resolve("published"));
+        Files.writeString(published.resolve("tokenizer.json"), json.toString());
+        try (Tokenizer legacy = Tokenizers.load(published); var t = tiny()) {
             assertInstanceOf(SentencePieceTokenizer.class, legacy);
-            for (String text : List.of("Hello world!", "Zürich 🙂", "New  York")) assertEquals(t.encode(text), legacy.encode(text));
+            for (String text : List.of("Hello world!", "Zürich 🙂", "New  York")) {
+                Encoding ours = t.encode(text);
+                Encoding theirs = legacy.encode(text);
+                assertEquals(ours.tokens(), theirs.tokens(), text);
+                assertEquals(ours.ids(), theirs.ids(), text);
+                assertEquals(ours.wordIds(), theirs.wordIds(), text);
+            }
+            Encoding e = legacy.encode("Hello world!");
+            assertEquals(List.of(0, 0, 3, 6, 11, 0), e.charStarts()); // "▁world" is 6..11 here, 5..11 with plain Metaspace
+            assertEquals(List.of(0, 3, 5, 11, 12, 0), e.charEnds());
             legacy.save(dir.resolve("resaved")); // no SentencePiece file to write: tokenizer.json suffices
             assertFalse(Files.exists(dir.resolve("resaved").resolve("sentencepiece.bpe.model")));
         }
