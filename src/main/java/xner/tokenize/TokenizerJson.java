@@ -1,0 +1,138 @@
+package xner.tokenize;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.List;
+import xner.XnerInputException;
+
+/**
+ * Hugging Face's tokenizer file formats ({@code tokenizer.json}, {@code tokenizer_config.json},
+ * {@code special_tokens_map.json}): reading fields with errors that name the file and the field, and building
+ * the pieces of a {@code tokenizer.json} the two tokenizers share (added tokens, a template post-processor).
+ */
+final class TokenizerJson {
+    // no HTML escaping: "<s>" stays readable in saved files (both forms are valid JSON)
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson PRETTY = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
+
+    private TokenizerJson() {}
+
+    static JsonObject parse(String text, Path file) {
+        try {
+            JsonElement root = JsonParser.parseString(text);
+            if (!root.isJsonObject()) throw new XnerInputException(file + ": expected a JSON object");
+            return root.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new XnerInputException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String compact(JsonElement json) {
+        return GSON.toJson(json);
+    }
+
+    static String pretty(JsonElement json) {
+        return PRETTY.toJson(json);
+    }
+
+    static XnerInputException bad(Path file, String field, String expected) {
+        return new XnerInputException(file + ": field " + field + ": expected " + expected);
+    }
+
+    static JsonObject object(JsonObject parent, String key, Path file) {
+        JsonElement e = parent.get(key);
+        if (e == null || !e.isJsonObject()) throw bad(file, key, "an object");
+        return e.getAsJsonObject();
+    }
+
+    static String string(JsonObject parent, String key, String field, Path file) {
+        JsonElement e = parent.get(key);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw bad(file, field, "a string");
+        return e.getAsString();
+    }
+
+    static int nonNegativeInt(JsonElement e, String field, Path file) {
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw bad(file, field, "a number");
+        double v = e.getAsDouble();
+        if (v < 0 || v != Math.rint(v) || v > Integer.MAX_VALUE) throw bad(file, field, "an id >= 0, found " + e);
+        return (int) v;
+    }
+
+    /**
+     * A special token as {@code tokenizer_config.json} and {@code special_tokens_map.json} write it: a string,
+     * or an object with {@code content} (an {@code AddedToken}); null when absent.
+     */
+    static String tokenString(JsonObject parent, String key, Path file) {
+        JsonElement e = parent.get(key);
+        if (e == null || e.isJsonNull()) return null;
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return e.getAsString();
+        if (e.isJsonObject()) return string(e.getAsJsonObject(), "content", key + ".content", file);
+        throw bad(file, key, "a token string or {\"content\": ...}");
+    }
+
+    /** An entry of {@code added_tokens}: a special token the tokenizer matches in raw text before normalizing. */
+    static JsonObject addedToken(int id, String content, boolean lstrip) {
+        JsonObject t = new JsonObject();
+        t.addProperty("id", id);
+        t.addProperty("content", content);
+        t.addProperty("single_word", false);
+        t.addProperty("lstrip", lstrip);
+        t.addProperty("rstrip", false);
+        t.addProperty("normalized", false);
+        t.addProperty("special", true);
+        return t;
+    }
+
+    /**
+     * A {@code TemplateProcessing} post-processor: {@code single} and {@code pair} are templates such as
+     * {@code [CLS] $A [SEP]} ($A, $B the sequences; the pair's second-sequence parts get type id
+     * {@code pairTypeId}); {@code specials} are (token, id) pairs.
+     */
+    static JsonObject template(String single, String pair, int pairTypeId, List<String> specialTokens, List<Integer> specialIds) {
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "TemplateProcessing");
+        p.add("single", templatePieces(single, 0));
+        p.add("pair", templatePieces(pair, pairTypeId));
+        JsonObject specials = new JsonObject();
+        for (int i = 0; i < specialTokens.size(); i++) {
+            JsonObject s = new JsonObject();
+            s.addProperty("id", specialTokens.get(i));
+            JsonArray ids = new JsonArray();
+            ids.add(specialIds.get(i));
+            s.add("ids", ids);
+            JsonArray tokens = new JsonArray();
+            tokens.add(specialTokens.get(i));
+            s.add("tokens", tokens);
+            specials.add(specialTokens.get(i), s);
+        }
+        p.add("special_tokens", specials);
+        return p;
+    }
+
+    private static JsonArray templatePieces(String template, int secondTypeId) {
+        JsonArray pieces = new JsonArray();
+        int typeId = 0;
+        for (String part : template.trim().split(" +")) {
+            JsonObject piece = new JsonObject();
+            JsonObject body = new JsonObject();
+            if (part.equals("$A") || part.equals("$B")) {
+                if (part.equals("$B")) typeId = secondTypeId; // everything from $B on belongs to the second sequence
+                body.addProperty("id", part.substring(1));
+                body.addProperty("type_id", typeId);
+                piece.add("Sequence", body);
+            } else {
+                body.addProperty("id", part);
+                body.addProperty("type_id", typeId);
+                piece.add("SpecialToken", body);
+            }
+            pieces.add(piece);
+        }
+        return pieces;
+    }
+}
