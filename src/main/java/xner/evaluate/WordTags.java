@@ -14,7 +14,7 @@ import xner.data.LabelSet;
  */
 public record WordTags(List<List<String>> gold, List<List<String>> predicted) {
     /** The label id that marks a position without a label (PyTorch's cross-entropy {@code ignore_index}). */
-    public static final int IGNORE = -100;
+    public static final int IGNORE = xner.tokenize.LabelAligner.IGNORE;
 
     public WordTags {
         gold = gold.stream().map(List::copyOf).toList();

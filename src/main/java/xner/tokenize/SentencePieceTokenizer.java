@@ -19,10 +19,10 @@ import xner.XnerInputException;
  *
  * <p>Ids follow fairseq's dictionary, not the SentencePiece model's: {@code <s>}=0, {@code <pad>}=1,
  * {@code </s>}=2, {@code <unk>}=3, then SentencePiece piece {@code i} (from 3 on) at {@code i + 1}, and
- * {@code <mask>} last. A text's tokens start with {@code ▁} where a word starts. With the {@code tokenizer.json}
- * converted here (today's converter: Metaspace alone), such a token's offsets start at the space its {@code ▁}
- * replaced ({@code "▁world"} in "Hello world!" is 5..11); XLM-R's published {@code tokenizer.json} splits on
- * whitespace before Metaspace and leaves the space out (6..11). Tokens, ids and word ids are the same. A piece
+ * {@code <mask>} last. A text's tokens start with {@code ▁} where a word starts. The {@code tokenizer.json}
+ * converted here splits on whitespace before Metaspace, as XLM-R's published one does, so such a token's
+ * offsets leave out the space ({@code "▁world"} in "Hello world!" is 6..11; today's Python converter, Metaspace
+ * alone, would give 5..11 with the same tokens, ids and word ids). A piece
  * that is not in the vocabulary keeps its text as token (e.g. {@code "🙂"}) with the id of {@code <unk>}.
  *
  * <pre>{@code
@@ -119,7 +119,17 @@ public final class SentencePieceTokenizer extends NativeTokenizer {
         normalizer.add("normalizers", normalizers);
         root.add("normalizer", normalizer);
 
-        root.add("pre_tokenizer", metaspace());
+        // whitespace split first, as XLM-R's published tokenizer.json: a word's offsets then leave out the
+        // space before it, so an entity's span is the entity's text alone
+        JsonArray preTokenizers = new JsonArray();
+        JsonObject whitespace = new JsonObject();
+        whitespace.addProperty("type", "WhitespaceSplit");
+        preTokenizers.add(whitespace);
+        preTokenizers.add(metaspace());
+        JsonObject preTokenizer = new JsonObject();
+        preTokenizer.addProperty("type", "Sequence");
+        preTokenizer.add("pretokenizers", preTokenizers);
+        root.add("pre_tokenizer", preTokenizer);
         root.add("post_processor", TokenizerJson.template(
                 s.cls() + " $A " + s.sep(), s.cls() + " $A " + s.sep() + " " + s.sep() + " $B " + s.sep(), 0,
                 List.of(s.cls(), s.sep()), List.of(0, 2)));

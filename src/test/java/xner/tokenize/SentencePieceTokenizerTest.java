@@ -43,8 +43,8 @@ class SentencePieceTokenizerTest {
             assertEquals(List.of("<s>", "▁Hel", "lo", "▁world", "!", "</s>"), e.tokens());
             assertEquals(List.of(0, 7, 8, 9, 10, 2), e.ids()); // spm id + 1
             assertEquals(List.of(-1, 0, 0, 1, 1, -1), e.wordIds()); // a word per space-separated piece of text
-            // "▁world" starts at the space it replaced, as the tokenizers library reports it
-            assertEquals(List.of(0, 0, 3, 5, 11, 0), e.charStarts());
+            // whitespace is split off before Metaspace: "▁world" spans the word alone, as with XLM-R's tokenizer.json
+            assertEquals(List.of(0, 0, 3, 6, 11, 0), e.charStarts());
             assertEquals(List.of(0, 3, 5, 11, 12, 0), e.charEnds());
             assertEquals(List.of(1, 0, 0, 0, 0, 1), e.specialTokensMask());
             assertEquals("Hello world!", t.decode(e.ids(), true));
@@ -59,8 +59,10 @@ class SentencePieceTokenizerTest {
             assertEquals(List.of("<s>", "▁Zü", "rich", "▁", "🙂", "</s>"), e.tokens());
             assertEquals(List.of(0, 11, 12, 4, 3, 2), e.ids());
             assertEquals(List.of(-1, 0, 0, 1, 1, -1), e.wordIds());
-            assertEquals(List.of(0, 0, 2, 6, 7, 0), e.charStarts());
-            assertEquals(List.of(0, 2, 6, 7, 9, 0), e.charEnds()); // the emoji is two UTF-16 units
+            // the bare "▁" prepended to the emoji's word is mapped onto that word (7..9), as the library maps it;
+            // the emoji is two UTF-16 units
+            assertEquals(List.of(0, 0, 2, 7, 7, 0), e.charStarts());
+            assertEquals(List.of(0, 2, 6, 9, 9, 0), e.charEnds());
         }
     }
 
@@ -70,8 +72,8 @@ class SentencePieceTokenizerTest {
             Encoding e = t.encode("New  York");
             assertEquals(List.of("<s>", "▁New", "▁York", "</s>"), e.tokens());
             assertEquals(List.of(0, 5, 6, 2), e.ids());
-            // the space that remains is aligned with the second one of the run
-            assertEquals(List.of(0, 0, 4, 0), e.charStarts());
+            // "York" spans the word itself, whatever ran before it
+            assertEquals(List.of(0, 0, 5, 0), e.charStarts());
             assertEquals(List.of(0, 3, 9, 0), e.charEnds());
         }
     }
@@ -129,7 +131,9 @@ class SentencePieceTokenizerTest {
         JsonArray normalizers = json.getAsJsonObject("normalizer").getAsJsonArray("normalizers");
         assertEquals(1, normalizers.size());
         assertEquals("Replace", normalizers.get(0).getAsJsonObject().get("type").getAsString());
-        assertEquals("Metaspace", json.getAsJsonObject("pre_tokenizer").get("type").getAsString());
+        JsonArray pre = json.getAsJsonObject("pre_tokenizer").getAsJsonArray("pretokenizers");
+        assertEquals("WhitespaceSplit", pre.get(0).getAsJsonObject().get("type").getAsString());
+        assertEquals("Metaspace", pre.get(1).getAsJsonObject().get("type").getAsString());
         assertEquals(3, json.getAsJsonObject("post_processor").getAsJsonArray("single").size());
         assertEquals(6, json.getAsJsonObject("post_processor").getAsJsonArray("pair").size());
     }
