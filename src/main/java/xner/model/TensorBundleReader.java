@@ -51,20 +51,20 @@ public final class TensorBundleReader implements WeightReader {
     private final Path index;
     private final Map<String, Entry> entries;
     private final List<Path> shardFiles;
-    private final List<FileChannel> shards;
+    private final FileChannel[] shards; // opened on first read, so that names and shapes need only the index
 
-    private TensorBundleReader(Path index, Map<String, Entry> entries, List<Path> shardFiles,
-            List<FileChannel> shards) {
+    private TensorBundleReader(Path index, Map<String, Entry> entries, List<Path> shardFiles) {
         this.index = index;
         this.entries = entries;
         this.shardFiles = shardFiles;
-        this.shards = shards;
+        this.shards = new FileChannel[shardFiles.size()];
     }
 
     /**
-     * Opens a bundle by its index file ({@code …/variables.index}); the data shards lie beside it.
+     * Opens a bundle by its index file ({@code …/variables.index}); the data shards beside it are opened
+     * when a tensor is first read.
      *
-     * @throws XnerInputException when a file is missing or not a tensor bundle
+     * @throws XnerInputException when the index is missing or not a tensor bundle index
      */
     public static TensorBundleReader open(Path index) {
         byte[] table;
@@ -85,23 +85,10 @@ public final class TensorBundleReader implements WeightReader {
         if (!name.endsWith(".index")) throw new XnerInputException(index + ": a bundle index ends in .index");
         String prefix = name.substring(0, name.length() - ".index".length());
         List<Path> shardFiles = new ArrayList<>();
-        List<FileChannel> channels = new ArrayList<>();
-        try {
-            for (int i = 0; i < numShards[0]; i++) {
-                Path shard = index.resolveSibling(String.format("%s.data-%05d-of-%05d", prefix, i, numShards[0]));
-                if (!Files.isRegularFile(shard)) {
-                    throw new XnerInputException(index + ": its data shard " + shard + " is missing");
-                }
-                shardFiles.add(shard);
-                channels.add(FileChannel.open(shard, StandardOpenOption.READ));
-            }
-        } catch (IOException | RuntimeException e) {
-            channels.forEach(TensorBundleReader::closeQuietly);
-            if (e instanceof IOException io) throw new UncheckedIOException("cannot open a shard of " + index, io);
-            throw (RuntimeException) e;
+        for (int i = 0; i < numShards[0]; i++) {
+            shardFiles.add(index.resolveSibling(String.format("%s.data-%05d-of-%05d", prefix, i, numShards[0])));
         }
-        return new TensorBundleReader(index, Collections.unmodifiableMap(entries), List.copyOf(shardFiles),
-                List.copyOf(channels));
+        return new TensorBundleReader(index, Collections.unmodifiableMap(entries), List.copyOf(shardFiles));
     }
 
     @Override
@@ -139,8 +126,28 @@ public final class TensorBundleReader implements WeightReader {
     }
 
     @Override
-    public void close() {
-        shards.forEach(TensorBundleReader::closeQuietly);
+    public synchronized void close() {
+        for (int i = 0; i < shards.length; i++) {
+            if (shards[i] != null) closeQuietly(shards[i]);
+            shards[i] = null;
+        }
+    }
+
+    private synchronized FileChannel shard(int i) {
+        if (i >= shards.length) throw new XnerInputException(index + ": a tensor names shard " + i + " of "
+                + shards.length);
+        if (shards[i] == null) {
+            Path file = shardFiles.get(i);
+            if (!Files.isRegularFile(file)) {
+                throw new XnerInputException(index + ": its data shard " + file + " is missing");
+            }
+            try {
+                shards[i] = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open " + file, e);
+            }
+        }
+        return shards[i];
     }
 
     private Entry entry(String name) {
@@ -161,8 +168,8 @@ public final class TensorBundleReader implements WeightReader {
             throw new XnerInputException(index + ": tensor \"" + name + "\" has " + e.size() + " bytes for shape "
                     + e.shape() + " (" + e.shape().size() * Float.BYTES + " expected)");
         }
+        FileChannel shard = shard(e.shard());
         Path shardFile = shardFiles.get(e.shard());
-        FileChannel shard = shards.get(e.shard());
         try {
             if (e.offset() < 0 || e.offset() + e.size() > shard.size()) {
                 throw new XnerInputException(shardFile + ": tensor \"" + name + "\" lies at bytes " + e.offset()

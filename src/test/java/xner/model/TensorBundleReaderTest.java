@@ -12,7 +12,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -89,20 +88,47 @@ class TensorBundleReaderTest {
 
         Path index = sample().write(dir, "variables");
         Files.delete(dir.resolve("variables.data-00000-of-00001"));
-        var shard = assertThrows(XnerInputException.class, () -> TensorBundleReader.open(index));
-        assertTrue(shard.getMessage().contains("data shard"), shard.getMessage());
+        try (TensorBundleReader r = TensorBundleReader.open(index)) {
+            assertEquals(new Shape(4, 2), r.shape("module/bert/embeddings/word_embeddings"), "the index alone has shapes");
+            var shard = assertThrows(XnerInputException.class, () -> r.read("module/bert/embeddings/word_embeddings"));
+            assertTrue(shard.getMessage().contains("data shard"), shard.getMessage());
+        }
     }
 
     @Test
-    void readsTheRealMultilingualBertIndexWhenAvailable() throws IOException {
-        // the index is the jar's last entry: reading it means streaming the whole 663 MB, so reuse a converted
-        // model instead when one exists; this test checks only what the jar-free fixture cannot: real names
-        Path jar = xner.TestData.mbertJar();
-        List<String> expected = IntStream.range(0, 12)
-                .mapToObj(i -> "bert.encoder.layer." + i + ".output.LayerNorm.weight").toList();
-        try (SafetensorsReader w = SafetensorsReader.open(
-                MultilingualBert.modelDir(MultilingualBert.cacheDir(), s -> { }).resolve("model.safetensors"))) {
-            assertTrue(w.names().containsAll(expected), "converted from " + jar);
+    void readsTheRealMultilingualBertIndex() throws IOException {
+        Path index = mbertIndex();
+        try (TensorBundleReader r = TensorBundleReader.open(index)) {
+            assertEquals(new Shape(119547, 768), r.shape("module/bert/embeddings/word_embeddings"));
+            assertEquals(new Shape(768, 3072), r.shape("module/bert/encoder/layer_11/intermediate/dense/kernel"));
+            assertEquals(new Shape(119547), r.shape("module/cls/predictions/output_bias"));
+            List<String> weights = r.names().stream()
+                    .filter(n -> TensorflowBertConverter.huggingFaceName(n).isPresent()).toList();
+            assertEquals(204, weights.size(), "5 embedding + 12 × 16 layer + 2 pooler + 5 head tensors");
+            assertTrue(weights.stream().allMatch(n -> r.dtype(n).equals("DT_FLOAT")));
+            // LayerNorm scales: embeddings, 2 per layer, the MLM transform
+            assertEquals(1 + 2 * 12 + 1, weights.stream().filter(n -> n.endsWith("LayerNorm/gamma")).count());
         }
+    }
+
+    // the index is the last entry of the SavedModel zip inside the jar: stream to it once, keep it in target/
+    private static synchronized Path mbertIndex() throws IOException {
+        Path cached = Path.of("target", "test-cache", "mbert-index", "variables.index").toAbsolutePath();
+        if (Files.isRegularFile(cached)) return cached;
+        Path jar = xner.TestData.mbertJar();
+        Files.createDirectories(cached.getParent());
+        try (var outer = new java.util.zip.ZipInputStream(new java.io.BufferedInputStream(Files.newInputStream(jar)))) {
+            for (var e = outer.getNextEntry(); e != null; e = outer.getNextEntry()) {
+                if (!e.getName().equals(MultilingualBert.SAVED_MODEL_ENTRY)) continue;
+                var inner = new java.util.zip.ZipInputStream(outer);
+                for (var f = inner.getNextEntry(); f != null; f = inner.getNextEntry()) {
+                    if (!f.getName().equals("variables/variables.index")) continue;
+                    Path tmp = Files.createTempFile(cached.getParent(), "index", ".tmp");
+                    Files.copy(inner, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    return Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        throw new IllegalStateException("no variables/variables.index in " + jar);
     }
 }
