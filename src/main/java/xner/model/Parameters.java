@@ -127,7 +127,11 @@ public final class Parameters implements AutoCloseable {
         return gradient;
     }
 
-    /** Sets every recorded gradient to zero (libtorch accumulates gradients across backward passes). */
+    /**
+     * Sets every recorded gradient to zero (libtorch accumulates gradients across backward passes), in place
+     * as g - g: a NaN gradient stays NaN, but a step that made one has already failed. ({@code NDArray.set}
+     * would clear it too, but leaves an array behind in the parameters' manager at every call.)
+     */
     public void zeroGradients() {
         for (NDArray a : arrays.values()) {
             if (!a.hasGradient()) continue;

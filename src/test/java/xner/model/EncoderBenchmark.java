@@ -36,7 +36,7 @@ public final class EncoderBenchmark {
             Random random = new Random(0);
             long[][] batch = new long[32][48];
             for (long[] row : batch) for (int i = 0; i < row.length; i++) row[i] = 1000 + random.nextInt(100000);
-            time(model, batch, 2, 5, "batch 32 x 48");
+            time(model, batch, 2, 8, "batch 32 x 48");
         }
         long heapPeak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
