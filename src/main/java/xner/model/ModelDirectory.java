@@ -1,0 +1,125 @@
+package xner.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import xner.XnerInputException;
+
+/**
+ * A model folder in Hugging Face layout: {@code config.json}, {@code model.safetensors} and the tokenizer's
+ * files, which xner copies through untouched.
+ */
+public final class ModelDirectory {
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    /** The tokenizer files of BERT and XLM-R models, as transformers saves them. */
+    public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json",
+            "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "sentencepiece.bpe.model");
+
+    private ModelDirectory() {}
+
+    /** The model's {@code config.json}. */
+    public static BertConfig readConfig(Path dir) {
+        requireDirectory(dir);
+        return BertConfig.read(dir.resolve(CONFIG));
+    }
+
+    /** The model's weights; a folder with only PyTorch's pickle format is told how to proceed. */
+    public static SafetensorsReader openWeights(Path dir) {
+        requireDirectory(dir);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
+                    ? " (only pytorch_model.bin is there: save the model with safe_serialization=True, or convert"
+                            + " it with transformers)"
+                    : "";
+            throw new XnerInputException(weights + ": no such file" + hint);
+        }
+        return SafetensorsReader.open(weights);
+    }
+
+    /**
+     * Writes a model folder atomically: into a temporary sibling folder, renamed into place at the end, so a
+     * reader never sees half a model. An existing folder is replaced. Tokenizer files present in
+     * {@code tokenizerFrom} (may be null) are copied through.
+     */
+    public static void write(Path dir, BertConfig config, Parameters parameters, Path tokenizerFrom)
+            throws IOException {
+        Path tmp = temporarySibling(dir, "tmp");
+        try {
+            config.write(tmp.resolve(CONFIG));
+            parameters.save(tmp.resolve(WEIGHTS));
+            copyTokenizerFiles(tokenizerFrom, tmp);
+            replace(tmp, dir);
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    /** Copies the tokenizer files {@code from} holds into {@code to}. */
+    public static void copyTokenizerFiles(Path from, Path to) throws IOException {
+        if (from == null) return;
+        for (String name : TOKENIZER_FILES) {
+            Path file = from.resolve(name);
+            if (Files.isRegularFile(file)) Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A new empty folder beside {@code dir}, hidden, for writing before an atomic rename. */
+    static Path temporarySibling(Path dir, String kind) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + dir.getFileName() + "." + kind + "-" + UUID.randomUUID());
+        return Files.createDirectory(tmp);
+    }
+
+    /** Renames {@code tmp} to {@code dir}, moving an existing {@code dir} aside first and deleting it after. */
+    static void replace(Path tmp, Path dir) throws IOException {
+        Path old = null;
+        if (Files.exists(dir)) {
+            old = temporarySibling(dir, "old");
+            Files.delete(old);
+            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) deleteRecursively(old);
+    }
+
+    /**
+     * Renames {@code tmp} to {@code dir} unless {@code dir} appeared meanwhile (another process finished the
+     * same work first); returns whether this rename happened.
+     */
+    static boolean publish(Path tmp, Path dir) throws IOException {
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            return false;
+        }
+    }
+
+    /** Deletes a file or folder tree if it exists. */
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void requireDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new XnerInputException(dir + ": no such model directory (expected config.json and "
+                    + "model.safetensors in Hugging Face layout)");
+        }
+    }
+}

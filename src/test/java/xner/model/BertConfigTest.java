@@ -1,0 +1,88 @@
+package xner.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.XnerInputException;
+
+class BertConfigTest {
+    @Test
+    void missingKeysTakeHuggingFaceDefaults() {
+        BertConfig c = BertConfig.fromJson("{\"model_type\": \"bert\", \"vocab_size\": 100}", "config.json");
+        assertEquals(100, c.vocabSize());
+        assertEquals(768, c.hiddenSize());
+        assertEquals(12, c.numHiddenLayers());
+        assertEquals("gelu", c.hiddenAct());
+        assertEquals(1e-12, c.layerNormEps());
+        assertEquals(0, c.padTokenId());
+        assertEquals(0, c.numLabels());
+        BertConfig x = BertConfig.fromJson("{\"model_type\": \"xlm-roberta\"}", "config.json");
+        assertEquals(1, x.padTokenId(), "XLMRobertaConfig pads with id 1");
+        assertTrue(x.isRoberta());
+    }
+
+    @Test
+    void roundTripsThroughJsonKeepingUnknownKeys() {
+        String json = "{\"model_type\": \"xlm-roberta\", \"vocab_size\": 250002, \"hidden_size\": 768,"
+                + " \"max_position_embeddings\": 514, \"type_vocab_size\": 1, \"layer_norm_eps\": 1e-05,"
+                + " \"bos_token_id\": 0, \"eos_token_id\": 2, \"output_past\": true,"
+                + " \"architectures\": [\"XLMRobertaForMaskedLM\"]}";
+        BertConfig c = BertConfig.fromJson(json, "config.json");
+        BertConfig again = BertConfig.fromJson(c.toJson(), "again");
+        assertEquals(c, again);
+        assertEquals(0, again.extra().get("bos_token_id").getAsInt());
+        assertEquals(List.of("XLMRobertaForMaskedLM"), again.architectures());
+        assertEquals(1e-5, again.layerNormEps());
+    }
+
+    @Test
+    void labelsAreWrittenAsId2LabelAndLabel2Id() {
+        BertConfig c = BertConfig.defaults("bert").withLabels(List.of("O", "B-PER", "I-PER"));
+        var json = JsonParser.parseString(c.toJson()).getAsJsonObject();
+        assertEquals("B-PER", json.getAsJsonObject("id2label").get("1").getAsString());
+        assertEquals(2, json.getAsJsonObject("label2id").get("I-PER").getAsInt());
+        BertConfig back = BertConfig.fromJson(c.toJson(), "config.json");
+        assertEquals(3, back.numLabels());
+        assertEquals(Map.of("O", 0, "B-PER", 1, "I-PER", 2), back.label2id());
+    }
+
+    @Test
+    void numLabelsAloneNamesLabelsAsTransformersDoes() {
+        BertConfig c = BertConfig.fromJson("{\"num_labels\": 3}", "config.json");
+        assertEquals(List.of("LABEL_0", "LABEL_1", "LABEL_2"), c.id2label());
+    }
+
+    @Test
+    void badValuesNameTheFileAndTheKey(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"hidden_size\": 770, \"num_attention_heads\": 12}");
+        var e = assertThrows(XnerInputException.class, () -> BertConfig.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": hidden_size: must be a multiple of num_attention_heads"),
+                e.getMessage());
+        assertMessage("{\"hidden_size\": \"big\"}", "config.json: hidden_size: expected an integer");
+        assertMessage("{\"model_type\": \"gpt2\"}", "config.json: model_type: unsupported \"gpt2\"");
+        assertMessage("{\"hidden_act\": \"swish\"}", "config.json: hidden_act: unsupported \"swish\"");
+        assertMessage("{\"hidden_dropout_prob\": 1.5}", "config.json: hidden_dropout_prob: must be in [0, 1)");
+        assertMessage("{\"position_embedding_type\": \"relative_key\"}", "config.json: position_embedding_type");
+        assertMessage("{\"id2label\": {\"0\": \"O\"}, \"label2id\": {\"O\": 1}}", "config.json: label2id");
+        assertMessage("{\"id2label\": {\"0\": \"O\", \"2\": \"B-PER\"}}", "config.json: id2label: ids must be");
+        assertMessage("[1, 2]", "config.json: expected a JSON object");
+        assertMessage("{", "config.json: not valid JSON");
+        var missing = assertThrows(XnerInputException.class, () -> BertConfig.read(dir.resolve("nope.json")));
+        assertTrue(missing.getMessage().contains("nope.json: no such file"), missing.getMessage());
+    }
+
+    private static void assertMessage(String json, String start) {
+        var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+}
