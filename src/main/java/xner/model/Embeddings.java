@@ -36,10 +36,11 @@ final class Embeddings {
 
     /**
      * Embeds a batch: ids (batch, seq), positions (batch or 1, seq), token types (batch, seq), all int64 →
-     * (batch, seq, hidden).
+     * (batch, seq, hidden). {@code wordVectors} (batch, seq, hidden), when not null, replaces the word lookup.
      */
-    NDArray forward(NDArray inputIds, NDArray positionIds, NDArray tokenTypeIds, boolean training) {
-        NDArray x = Functional.embedding(inputIds, p("word_embeddings.weight"))
+    NDArray forward(NDArray inputIds, NDArray wordVectors, NDArray positionIds, NDArray tokenTypeIds, boolean training) {
+        NDArray words = wordVectors != null ? wordVectors : Functional.embedding(inputIds, p("word_embeddings.weight"));
+        NDArray x = words
                 .add(Functional.embedding(tokenTypeIds, p("token_type_embeddings.weight")))
                 .add(Functional.embedding(positionIds, p("position_embeddings.weight")));
         x = Functional.layerNorm(x, p("LayerNorm.weight"), p("LayerNorm.bias"), config.layerNormEps());

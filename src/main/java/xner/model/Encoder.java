@@ -96,7 +96,19 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
      */
     public final NDArray forward(NDManager step, NDArray inputIds, NDArray attentionMask, NDArray tokenTypeIds,
             boolean training) {
-        return run(step, inputIds, attentionMask, tokenTypeIds, training, null);
+        return run(step, inputIds, null, attentionMask, tokenTypeIds, training, null);
+    }
+
+    /**
+     * The last layer's hidden states from word vectors the caller looked up, as transformers'
+     * {@code inputs_embeds}: the trainer passes the batch's embedding rows as a leaf of their own so that only
+     * those rows get a gradient. Positions and padding still come from {@code inputIds}.
+     *
+     * @param wordVectors (batch, seq, hidden) in place of the word-embedding lookup
+     */
+    public final NDArray forward(NDManager step, NDArray inputIds, NDArray wordVectors, NDArray attentionMask,
+            NDArray tokenTypeIds, boolean training) {
+        return run(step, inputIds, wordVectors, attentionMask, tokenTypeIds, training, null);
     }
 
     /**
@@ -106,7 +118,7 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
     public final NDList hiddenStates(NDManager step, NDArray inputIds, NDArray attentionMask,
             NDArray tokenTypeIds, boolean training) {
         NDList states = new NDList();
-        run(step, inputIds, attentionMask, tokenTypeIds, training, states);
+        run(step, inputIds, null, attentionMask, tokenTypeIds, training, states);
         return states;
     }
 
@@ -127,7 +139,7 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
         return embeddings.wordEmbeddings();
     }
 
-    private NDArray run(NDManager step, NDArray inputIds, NDArray attentionMask, NDArray tokenTypeIds,
+    private NDArray run(NDManager step, NDArray inputIds, NDArray wordVectors, NDArray attentionMask, NDArray tokenTypeIds,
             boolean training, NDList states) {
         if (inputIds.getShape().dimension() != 2) {
             throw new IllegalArgumentException("input ids must be (batch, seq), got " + inputIds.getShape());
@@ -145,7 +157,7 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
         // (1 - mask) · -10000, broadcast over heads and query positions: (batch, 1, 1, seq)
         NDArray bias = mask.neg().add(1f).mul(MASKED_BIAS).reshape(batch, 1, 1, seq);
 
-        NDArray hidden = embeddings.forward(ids, positionIds(step, ids), types, training);
+        NDArray hidden = embeddings.forward(ids, wordVectors, positionIds(step, ids), types, training);
         if (states != null) states.add(hidden);
         for (BertLayer layer : layers) {
             hidden = layer.forward(hidden, bias, training);

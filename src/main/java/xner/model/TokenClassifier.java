@@ -1,0 +1,164 @@
+package xner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import xner.XnerInputException;
+import xner.data.LabelSet;
+
+/**
+ * A pretrained body with a token-classification head, as transformers' {@code BertForTokenClassification} /
+ * {@code XLMRobertaForTokenClassification}: encoder → dropout ({@code hidden_dropout_prob}) → one linear
+ * layer to {@code num_labels} logits per token. The body has no pooler.
+ *
+ * <pre>
+ *   try (TokenClassifier model = TokenClassifier.fromPretrained(MultilingualBert.modelDir(), LabelSet.PANX, 42)) {
+ *       System.out.println(model.loadReport().describe());   // classifier.* newly initialised; pooler, cls.* unused
+ *   }
+ * </pre>
+ */
+public final class TokenClassifier implements AutoCloseable {
+    static final String WEIGHT = "classifier.weight";
+    static final String BIAS = "classifier.bias";
+
+    private final BertConfig config;
+    private final Parameters parameters;
+    private final Encoder encoder;
+    private final LoadReport loadReport;
+
+    private TokenClassifier(BertConfig config, Parameters parameters, LoadReport loadReport) {
+        this.config = config;
+        this.parameters = parameters;
+        this.encoder = Encoder.of(config, parameters);
+        this.loadReport = loadReport;
+    }
+
+    /**
+     * A pretrained body (a Hugging Face model folder) with a fresh head for {@code labels}: weights drawn
+     * from N(0, initializer_range) with {@code seed}, bias 0. The chapter's {@code model_init}.
+     */
+    public static TokenClassifier fromPretrained(Path bodyDir, LabelSet labels, long seed) {
+        BertConfig config = ModelDirectory.readConfig(bodyDir).withLabels(labels.names())
+                .withArchitectures(List.of(architecture(ModelDirectory.readConfig(bodyDir))));
+        return load(bodyDir, config, seed);
+    }
+
+    /** A fine-tuned model folder: its {@code config.json} names the labels ({@code id2label}). */
+    public static TokenClassifier load(Path dir) {
+        BertConfig config = ModelDirectory.readConfig(dir);
+        if (config.id2label().isEmpty()) {
+            throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG)
+                    + ": no id2label: this is not a token-classification model (fine-tune one with xner train)");
+        }
+        return load(dir, config, 0);
+    }
+
+    /** A model with fresh random weights everywhere (tests, tiny models). */
+    public static TokenClassifier initialise(BertConfig config, long seed) {
+        Parameters parameters = Parameters.create();
+        List<ParameterSpec> specs = specs(config);
+        parameters.initialise(specs, config.initializerRange(), new Random(seed));
+        List<String> names = specs.stream().map(ParameterSpec::name).toList();
+        return new TokenClassifier(config, parameters, new LoadReport("(random)", names, List.of()));
+    }
+
+    private static TokenClassifier load(Path dir, BertConfig config, long seed) {
+        Parameters parameters = Parameters.create();
+        try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+            LoadReport report = parameters.load(weights, specs(config), Encoder.prefix(config),
+                    config.initializerRange(), new Random(seed));
+            return new TokenClassifier(config, parameters, report);
+        } catch (RuntimeException e) {
+            parameters.close();
+            throw e;
+        }
+    }
+
+    /** The body's parameters (no pooler) and the head's. */
+    public static List<ParameterSpec> specs(BertConfig config) {
+        if (config.numLabels() <= 0) throw new IllegalArgumentException("a token classifier needs labels in its config");
+        List<ParameterSpec> specs = new ArrayList<>(Encoder.specs(config, false));
+        specs.add(ParameterSpec.normal(WEIGHT, config.numLabels(), config.hiddenSize()));
+        specs.add(ParameterSpec.zeros(BIAS, config.numLabels()));
+        return specs;
+    }
+
+    private static String architecture(BertConfig body) {
+        return body.isRoberta() ? "XLMRobertaForTokenClassification" : "BertForTokenClassification";
+    }
+
+    /**
+     * Label logits per token: ids and mask (batch, seq) → (batch, seq, labels).
+     *
+     * @param step     the scope of this call or training step
+     * @param training whether dropout is on
+     */
+    public NDArray logits(NDManager step, NDArray inputIds, NDArray attentionMask, boolean training) {
+        return head(encoder.forward(step, inputIds, attentionMask, null, training), training);
+    }
+
+    /**
+     * Label logits from word vectors given by the caller instead of looked up in the word-embedding table
+     * (the trainer's row-sparse update passes the batch's rows as their own leaf): (batch, seq, hidden) in.
+     */
+    public NDArray logits(NDManager step, NDArray inputIds, NDArray wordVectors, NDArray attentionMask,
+            boolean training) {
+        return head(encoder.forward(step, inputIds, wordVectors, attentionMask, null, training), training);
+    }
+
+    private NDArray head(NDArray hidden, boolean training) {
+        NDArray x = Functional.dropout(hidden, config.hiddenDropoutProb(), training);
+        return Functional.linear(x, parameters.get(WEIGHT), parameters.get(BIAS));
+    }
+
+    /**
+     * Mean cross-entropy over the tokens whose label is not -100, as PyTorch's
+     * {@code CrossEntropyLoss(ignore_index=-100)}: logits (batch, seq, labels), labels (batch, seq) → scalar.
+     */
+    public static NDArray loss(NDArray logits, NDArray labels) {
+        long classes = logits.getShape().get(logits.getShape().dimension() - 1);
+        NDArray flatLabels = labels.reshape(-1).toType(DataType.INT64, false);
+        NDArray keep = flatLabels.gte(0);                                      // (tokens)
+        NDArray safeLabels = flatLabels.mul(keep.toType(DataType.INT64, false)); // -100 → 0, masked below
+        NDArray logProbabilities = logits.reshape(-1, classes).logSoftmax(-1);  // (tokens, labels)
+        NDArray picked = logProbabilities.gather(safeLabels.reshape(-1, 1), 1).reshape(-1);
+        NDArray weights = keep.toType(DataType.FLOAT32, false);
+        return picked.mul(weights).sum().neg().div(weights.sum().maximum(1f));
+    }
+
+    /** Writes the model folder in Hugging Face layout, copying tokenizer files from {@code tokenizerFrom}. */
+    public void save(Path dir, Path tokenizerFrom) throws IOException {
+        ModelDirectory.write(dir, config, parameters, tokenizerFrom);
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public LabelSet labels() {
+        return new LabelSet(config.id2label());
+    }
+
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    /** Which weights loading initialised afresh (the head) and which it left unused (pooler, MLM head). */
+    public LoadReport loadReport() {
+        return loadReport;
+    }
+
+    @Override
+    public void close() {
+        parameters.close();
+    }
+}

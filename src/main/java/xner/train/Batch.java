@@ -1,0 +1,51 @@
+package xner.train;
+
+import java.util.Arrays;
+import java.util.List;
+import xner.tokenize.LabelAligner;
+
+/**
+ * Examples padded to the longest of them (dynamic padding, as {@code DataCollatorForTokenClassification}):
+ * ids with the pad id, attention mask 0 and labels -100 on padding. Row-major arrays of
+ * {@code size × length}; the trainer turns them into arrays of its step scope.
+ *
+ * @param examples the examples, in batch order
+ * @param length   the padded length
+ * @param ids      (size, length) token ids
+ * @param mask     (size, length) 1 for a token, 0 for padding
+ * @param labels   (size, length) label ids, -100 where none
+ */
+public record Batch(List<Example> examples, int length, long[] ids, long[] mask, long[] labels) {
+    public Batch {
+        examples = List.copyOf(examples);
+    }
+
+    public static Batch collate(List<Example> examples, int padId) {
+        if (examples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one example");
+        int length = examples.stream().mapToInt(Example::length).max().orElseThrow();
+        int size = examples.size();
+        long[] ids = new long[size * length];
+        long[] mask = new long[size * length];
+        long[] labels = new long[size * length];
+        Arrays.fill(ids, padId);
+        Arrays.fill(labels, LabelAligner.IGNORE);
+        for (int row = 0; row < size; row++) {
+            Example e = examples.get(row);
+            for (int t = 0; t < e.length(); t++) {
+                ids[row * length + t] = e.ids()[t];
+                mask[row * length + t] = 1;
+                labels[row * length + t] = e.labels()[t];
+            }
+        }
+        return new Batch(examples, length, ids, mask, labels);
+    }
+
+    public int size() {
+        return examples.size();
+    }
+
+    /** Real tokens in the batch (padding excluded). */
+    public long tokens() {
+        return Arrays.stream(mask).sum();
+    }
+}

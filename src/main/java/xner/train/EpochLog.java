@@ -1,0 +1,21 @@
+package xner.train;
+
+/**
+ * One row of the per-epoch table, as the chapter's Trainer prints it.
+ *
+ * @param epoch          1-based
+ * @param step           optimiser steps done at the end of the epoch
+ * @param trainingLoss   mean of the epoch's batch losses
+ * @param validationLoss mean cross-entropy over the validation set's labelled tokens
+ * @param seconds        wall time of the epoch's training steps (evaluation excluded)
+ */
+public record EpochLog(int epoch, int step, double trainingLoss, double validationLoss, double precision,
+                       double recall, double f1, double seconds) {
+    static final String HEADER = String.format("%5s %6s %14s %16s %9s %9s %9s %9s",
+            "epoch", "step", "training loss", "validation loss", "precision", "recall", "f1", "seconds");
+
+    String row() {
+        return String.format("%5d %6d %14.4f %16.4f %9.4f %9.4f %9.4f %9.0f",
+                epoch, step, trainingLoss, validationLoss, precision, recall, f1, seconds);
+    }
+}

@@ -1,0 +1,43 @@
+package xner.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import xner.data.Dataset;
+import xner.data.Sentence;
+import xner.tokenize.Encoding;
+import xner.tokenize.LabelAligner;
+import xner.tokenize.Tokenizer;
+
+/**
+ * One sentence ready for the model: its sub-token ids and the aligned label ids (-100 where no label).
+ *
+ * @param ids      token ids with the special tokens
+ * @param labels   one label id per token, {@link LabelAligner#IGNORE} for special tokens and later sub-tokens
+ * @param sentence the sentence it came from
+ */
+public record Example(int[] ids, int[] labels, Sentence sentence) {
+    public Example {
+        if (ids.length != labels.length) {
+            throw new IllegalArgumentException(sentence.source().at(ids.length + " ids but " + labels.length + " labels"));
+        }
+        ids = ids.clone();
+        labels = labels.clone();
+    }
+
+    public int length() {
+        return ids.length;
+    }
+
+    /** Tokenizes every sentence of {@code data} into words' sub-tokens and aligns its tags, as the chapter's
+     * {@code tokenize_and_align_labels} mapped over a dataset. */
+    public static List<Example> encode(Dataset data, Tokenizer tokenizer, LabelAligner aligner) {
+        List<Example> examples = new ArrayList<>(data.size());
+        for (Sentence sentence : data) {
+            Encoding encoding = tokenizer.encodeWords(sentence.tokens());
+            int[] ids = encoding.ids().stream().mapToInt(Integer::intValue).toArray();
+            int[] labels = aligner.align(encoding, sentence).stream().mapToInt(Integer::intValue).toArray();
+            examples.add(new Example(ids, labels, sentence));
+        }
+        return examples;
+    }
+}

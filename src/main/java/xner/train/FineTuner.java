@@ -1,0 +1,311 @@
+package xner.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import xner.XnerInputException;
+import xner.data.NumpyGenerator;
+import xner.model.TokenClassifier;
+
+/**
+ * Fine-tunes a token classifier with the chapter's recipe ({@link TrainingConfig#chapter()}), evaluating on
+ * the validation set after every epoch and checkpointing atomically, so a killed run resumes where its last
+ * epoch ended and finishes with the same weights as an uninterrupted one.
+ *
+ * <pre>
+ *   FineTuner tuner = new FineTuner(TrainingConfig.chapter(), System.err);
+ *   FineTuner.Result r = tuner.train(() -> TokenClassifier.fromPretrained(body, LabelSet.PANX, 42),
+ *           tokenizerDir, trainExamples, validationExamples, tokenizer.padId(), output, false);
+ * </pre>
+ *
+ * <p>Randomness: epoch {@code e} visits the training set in the order of
+ * {@code NumpyGenerator(seed + e)} (grouped by length unless turned off), and libtorch's generator (dropout)
+ * is seeded with {@code seed + e} at the start of the epoch. Same seed and data give the same loss curve.
+ */
+public final class FineTuner {
+    static final String CHECKPOINTS = "checkpoints";
+    static final String STATE = "trainer_state.json";
+    static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String LOG = "train_log.json";
+
+    private final TrainingConfig config;
+    private final PrintStream progress;
+    private final EpochListener listener;
+
+    /** Called after each epoch's checkpoint is written. */
+    public interface EpochListener {
+        void epochEnded(EpochLog log);
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param epochs          one row per epoch
+     * @param validation      the last epoch's validation run
+     */
+    public record Result(List<EpochLog> epochs, Evaluation validation) {
+        public Result {
+            epochs = List.copyOf(epochs);
+        }
+    }
+
+    public FineTuner(TrainingConfig config, PrintStream progress) {
+        this(config, progress, log -> { });
+    }
+
+    public FineTuner(TrainingConfig config, PrintStream progress, EpochListener listener) {
+        this.config = config;
+        this.progress = progress;
+        this.listener = listener;
+    }
+
+    /**
+     * Trains and writes the final model (Hugging Face layout, tokenizer files from {@code tokenizerDir}) and
+     * {@code train_log.json} into {@code output}.
+     *
+     * @param modelInit builds the starting model (pretrained body + fresh head); not called when resuming
+     * @param resume    continue from the last checkpoint in {@code output} instead of starting afresh
+     */
+    public Result train(Supplier<TokenClassifier> modelInit, Path tokenizerDir, List<Example> train,
+            List<Example> validation, int padId, Path output, boolean resume) throws IOException {
+        if (train.isEmpty()) throw new XnerInputException("no training examples");
+        Path checkpoint = output.resolve(CHECKPOINTS);
+        TrainerState state = resume ? TrainerState.read(checkpoint) : null;
+        if (resume && state == null) {
+            progress.println("xner: no checkpoint in " + checkpoint + ": starting from the pretrained body");
+        }
+        if (state != null && state.epochsDone >= config.epochs()) {
+            progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
+        }
+        try (TokenClassifier model = state != null ? TokenClassifier.load(checkpoint) : modelInit.get()) {
+            String wordEmbeddings = model.encoder().prefix() + ".embeddings.word_embeddings.weight";
+            List<String> trained = new ArrayList<>(model.parameters().names());
+            boolean sparse = config.sparseEmbeddings();
+            // with sparse embeddings the table itself records no gradient: its batch rows become a leaf per step
+            model.parameters().requireGradients(name -> !(sparse && name.equals(wordEmbeddings)));
+            OptimizerState moments = state != null
+                    ? OptimizerState.read(checkpoint.resolve(OPTIMIZER), model.parameters(), trained)
+                    : OptimizerState.zeros(model.parameters(), trained);
+            List<EpochLog> logs = new ArrayList<>(state != null ? state.epochs : List.of());
+            int step = state != null ? state.globalStep : 0;
+            int firstEpoch = state != null ? state.epochsDone + 1 : 1;
+            LinearSchedule schedule = new LinearSchedule(config.learningRate(), config.warmupSteps(),
+                    config.totalSteps(train.size()));
+            Evaluation evaluation = null;
+            int[] lengths = train.stream().mapToInt(Example::length).toArray();
+
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                model.parameters().manager().getEngine().setRandomSeed((int) (config.seed() + epoch));
+                int[] order = new NumpyGenerator(config.seed() + epoch).permutation(train.size());
+                if (config.groupByLength()) order = LengthGroupedOrder.of(lengths, config.batchSize(), order);
+                Progress bar = new Progress(progress, "epoch " + epoch + "/" + config.epochs(),
+                        config.stepsPerEpoch(train.size()));
+                long started = System.nanoTime();
+                double lossSum = 0;
+                int batches = 0;
+                for (int start = 0; start < order.length; start += config.batchSize()) {
+                    List<Example> chunk = new ArrayList<>();
+                    for (int k = start; k < Math.min(order.length, start + config.batchSize()); k++) {
+                        chunk.add(train.get(order[k]));
+                    }
+                    step++;
+                    lossSum += step(model, Batch.collate(chunk, padId), moments, trained, wordEmbeddings,
+                            schedule.rate(step - 1), step);
+                    batches++;
+                    bar.update(batches, lossSum / batches);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
+                EpochLog log = new EpochLog(epoch, step, lossSum / batches, evaluation.loss(),
+                        evaluation.scores().precision(), evaluation.scores().recall(), evaluation.scores().f1(), seconds);
+                logs.add(log);
+                progress.println(EpochLog.HEADER);
+                for (EpochLog l : logs) progress.println(l.row());
+                writeCheckpoint(checkpoint, model, moments, tokenizerDir, new TrainerState(epoch, step, logs));
+                listener.epochEnded(log);
+            }
+            if (evaluation == null) evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
+            saveModelFiles(model, output, tokenizerDir);
+            writeLog(output.resolve(LOG), logs);
+            return new Result(logs, evaluation);
+        }
+    }
+
+    /** One optimiser step on one batch; returns the batch's loss. */
+    private double step(TokenClassifier model, Batch batch, OptimizerState moments, List<String> trained,
+            String wordEmbeddings, double learningRate, long stepNumber) {
+        var parameters = model.parameters();
+        try (NDManager step = parameters.manager().newSubManager()) {
+            EmbeddingRows rows = config.sparseEmbeddings()
+                    ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
+            float loss = forwardBackward(step, model, batch, rows);
+
+            List<String> names = new ArrayList<>(trained);
+            if (rows != null) names.remove(wordEmbeddings); // its gradient is the rows'
+            List<NDArray> gradients = new ArrayList<>();
+            for (String name : names) gradients.add(parameters.gradient(step, name));
+            NDArray rowGradient = rows == null ? null : rows.gradient(step);
+            clipByGlobalNorm(gradients, rowGradient);
+
+            AdamW adam = new AdamW(config.beta1(), config.beta2(), config.epsilon());
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
+                        learningRate, config.weightDecayOf(name), stepNumber);
+            }
+            if (rows != null) {
+                adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
+                        moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
+                        config.weightDecayOf(wordEmbeddings), stepNumber);
+            }
+            parameters.zeroGradients();
+            return loss;
+        }
+    }
+
+    /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
+    private static float forwardBackward(NDManager step, TokenClassifier model, Batch batch, EmbeddingRows rows) {
+        Shape shape = new Shape(batch.size(), batch.length());
+        NDArray ids = step.create(batch.ids(), shape);
+        NDArray mask = step.create(batch.mask(), shape);
+        try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
+            NDArray logits = rows == null ? model.logits(step, ids, mask, true)
+                    : model.logits(step, ids, rows.vectors(step, shape), mask, true);
+            NDArray loss = TokenClassifier.loss(logits, step.create(batch.labels(), shape));
+            collector.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
+    /**
+     * The word-embedding rows one batch uses, copied into a small leaf of the step that records its own
+     * gradient: only these rows are updated (row-sparse AdamW), and no gradient of the whole table is made.
+     *
+     * @param ids  the distinct token ids of the batch, sorted    // (rows)
+     * @param rows their embedding rows                           // (rows, hidden)
+     * @param inverse for each batch position, its row in {@code rows}
+     */
+    private record EmbeddingRows(NDArray ids, NDArray rows, long[] inverse) {
+        static EmbeddingRows of(NDManager step, NDArray table, long[] batchIds) {
+            long[] distinct = Arrays.stream(batchIds).distinct().sorted().toArray();
+            long[] inverse = Arrays.stream(batchIds).map(id -> Arrays.binarySearch(distinct, id)).toArray();
+            NDArray ids = step.create(distinct);
+            NDArray rows = table.get(new NDIndex("{}", ids));
+            rows.attach(step); // a gather from the table joins the table's scope otherwise
+            rows.setRequiresGradient(true);
+            return new EmbeddingRows(ids, rows, inverse);
+        }
+
+        /** The word vector of every batch position: (batch, seq, hidden). */
+        NDArray vectors(NDManager step, Shape batchShape) {
+            return rows.get(new NDIndex("{}", step.create(inverse))).reshape(batchShape.get(0), batchShape.get(1), -1);
+        }
+
+        NDArray gradient(NDManager step) {
+            NDArray g = rows.getGradient();
+            g.attach(step);
+            return g;
+        }
+    }
+
+    /** Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's clip_grad_norm_). */
+    private void clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
+        double squares = 0;
+        for (NDArray g : gradients) squares += g.square().sum().getFloat();
+        if (rowGradient != null) squares += rowGradient.square().sum().getFloat();
+        double coefficient = config.maxGradNorm() / (Math.sqrt(squares) + 1e-6);
+        if (coefficient >= 1) return;
+        for (NDArray g : gradients) g.muli(coefficient);
+        if (rowGradient != null) rowGradient.muli(coefficient);
+    }
+
+    /** Writes model, optimizer moments and trainer state into a temporary folder renamed over the last one. */
+    private static void writeCheckpoint(Path checkpoint, TokenClassifier model, OptimizerState moments,
+            Path tokenizerDir, TrainerState state) throws IOException {
+        Files.createDirectories(checkpoint.getParent());
+        Path staging = checkpoint.resolveSibling(CHECKPOINTS + ".tmp");
+        deleteTree(staging);
+        model.save(staging, tokenizerDir);
+        moments.save(staging.resolve(OPTIMIZER));
+        Files.writeString(staging.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state));
+        Path old = checkpoint.resolveSibling(CHECKPOINTS + ".old");
+        deleteTree(old);
+        if (Files.exists(checkpoint)) Files.move(checkpoint, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staging, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
+    /**
+     * Writes the model's files into {@code output} beside what is already there (checkpoints, logs): saved
+     * whole into a staging folder first, then each file renamed into place.
+     */
+    private static void saveModelFiles(TokenClassifier model, Path output, Path tokenizerDir) throws IOException {
+        Path staging = output.resolve(".model.tmp");
+        deleteTree(staging);
+        model.save(staging, tokenizerDir);
+        try (Stream<Path> files = Files.list(staging)) {
+            for (Path file : files.toList()) {
+                Files.move(file, output.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        deleteTree(staging);
+    }
+
+    private static void writeLog(Path file, List<EpochLog> logs) throws IOException {
+        JsonObject root = new JsonObject();
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        root.add("epochs", gson.toJsonTree(logs));
+        Files.writeString(file, gson.toJson(root));
+    }
+
+    static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** What a checkpoint records besides weights and moments. */
+    static final class TrainerState {
+        int epochsDone;
+        int globalStep;
+        List<EpochLog> epochs;
+
+        TrainerState(int epochsDone, int globalStep, List<EpochLog> epochs) {
+            this.epochsDone = epochsDone;
+            this.globalStep = globalStep;
+            this.epochs = List.copyOf(epochs);
+        }
+
+        /** The state of the checkpoint in {@code dir}, or null when there is none. */
+        static TrainerState read(Path dir) throws IOException {
+            Path file = dir.resolve(STATE);
+            if (!Files.isRegularFile(file)) return null;
+            TrainerState s = new Gson().fromJson(Files.readString(file), new TypeToken<TrainerState>() { }.getType());
+            if (s == null || s.epochs == null) throw new XnerInputException(file + ": not a trainer state");
+            return s;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package xner.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.TestData;
+import xner.data.Dataset;
+import xner.data.LabelSet;
+import xner.data.PanxReader;
+import xner.data.Sentence;
+import xner.model.BertConfig;
+import xner.model.SafetensorsReader;
+import xner.model.TokenClassifier;
+import xner.tokenize.LabelAligner;
+import xner.tokenize.WordPieceTokenizer;
+
+/** End to end on real PAN-X sentences with a tiny random BERT: train, evaluate, kill, resume. */
+class FineTunerTest {
+    @TempDir static Path dir;
+    static List<Example> train;
+    static List<Example> validation;
+    static Path tokenizerDir;
+    static BertConfig config;
+    static int padId;
+
+    @BeforeAll
+    static void tinySetUp() throws IOException {
+        Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), TestData.panx().resolve("de/train")).take(72);
+        // a word-level vocabulary of these sentences, plus the specials: every word is one token
+        Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+        for (Sentence s : german) vocab.addAll(s.tokens());
+        tokenizerDir = Files.createDirectories(dir.resolve("tokenizer"));
+        Files.write(tokenizerDir.resolve("vocab.txt"), vocab);
+        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(tokenizerDir.resolve("vocab.txt"))) {
+            tokenizer.save(tokenizerDir);
+            LabelAligner aligner = new LabelAligner(LabelSet.PANX);
+            train = Example.encode(german.take(48), tokenizer, aligner);
+            validation = Example.encode(german.skip(48), tokenizer, aligner);
+            padId = tokenizer.padId();
+        }
+        config = BertConfig.defaults("bert").withSizes(vocab.size(), 16, 2, 2, 32).withEmbeddingTables(128, 2)
+                .withLabels(LabelSet.PANX.names());
+    }
+
+    private static TrainingConfig recipe() {
+        return TrainingConfig.chapter().withEpochs(2).withBatchSize(8).withLearningRate(1e-3);
+    }
+
+    private static FineTuner.Result run(Path output, FineTuner.EpochListener listener, boolean resume) throws IOException {
+        return new FineTuner(recipe(), new PrintStream(new ByteArrayOutputStream()), listener)
+                .train(() -> TokenClassifier.initialise(config, 42), tokenizerDir, train, validation, padId, output, resume);
+    }
+
+    private static float[] weights(Path modelDir, String name) {
+        try (SafetensorsReader r = SafetensorsReader.open(modelDir.resolve("model.safetensors"))) {
+            return r.read(name);
+        }
+    }
+
+    @Test
+    void killedAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+        Path whole = dir.resolve("whole");
+        FineTuner.Result uninterrupted = run(whole, log -> { }, false);
+
+        Path killed = dir.resolve("killed");
+        class Killed extends RuntimeException { }
+        assertThrows(Killed.class, () -> run(killed, log -> { throw new Killed(); }, false));
+        assertTrue(Files.isRegularFile(killed.resolve("checkpoints/trainer_state.json")), "the checkpoint of epoch 1");
+        FineTuner.Result resumed = run(killed, log -> { }, true);
+
+        assertEquals(2, resumed.epochs().size());
+        assertEquals(uninterrupted.epochs().get(1).trainingLoss(), resumed.epochs().get(1).trainingLoss(), 1e-9);
+        for (String name : List.of("classifier.weight", "bert.embeddings.word_embeddings.weight",
+                "bert.encoder.layer.1.output.dense.weight")) {
+            assertArrayEquals(weights(whole, name), weights(killed, name), 0f, name);
+        }
+        assertTrue(Files.isRegularFile(killed.resolve(FineTuner.LOG)));
+        assertTrue(Files.isRegularFile(killed.resolve("tokenizer.json")));
+    }
+
+    @Test
+    void sameSeedSameLossCurveAndTheLossFalls() throws IOException {
+        FineTuner.Result a = run(dir.resolve("a"), log -> { }, false);
+        FineTuner.Result b = run(dir.resolve("b"), log -> { }, false);
+        for (int e = 0; e < 2; e++) assertEquals(a.epochs().get(e).trainingLoss(), b.epochs().get(e).trainingLoss(), 0.0);
+        assertTrue(a.epochs().get(1).trainingLoss() < a.epochs().get(0).trainingLoss(), a.epochs().toString());
+        assertEquals(validation.size(), a.validation().words().gold().size());
+    }
+
+    @Test
+    void savedModelLoadsWithItsLabelsAndGivesTheSameEvaluation() throws IOException {
+        Path out = dir.resolve("saved");
+        FineTuner.Result r = run(out, log -> { }, false);
+        try (TokenClassifier loaded = TokenClassifier.load(out)) {
+            assertEquals(LabelSet.PANX, loaded.labels());
+            Evaluation again = Evaluation.run(loaded, validation, 5, padId);
+            assertEquals(r.validation().loss(), again.loss(), 1e-5);
+            assertEquals(r.validation().scores().f1(), again.scores().f1(), 1e-12);
+        }
+    }
+}
