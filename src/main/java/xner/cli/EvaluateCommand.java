@@ -92,8 +92,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         m.put("loss", loss);
         m.put("sentences", sentences);
         Map<String, Object> perType = new LinkedHashMap<>();
-        scores.perType().forEach((type, s) -> perType.put(type, Map.of("precision", s.precision(), "recall",
-                s.recall(), "f1", s.f1(), "support", s.support())));
+        scores.perType().forEach((type, s) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("precision", s.precision());
+            row.put("recall", s.recall());
+            row.put("f1", s.f1());
+            row.put("support", s.support());
+            perType.put(type, row);
+        });
         m.put("per_type", perType);
         if (note != null) m.put("note", note);
         return m;

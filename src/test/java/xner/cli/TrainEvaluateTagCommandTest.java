@@ -1,0 +1,88 @@
+package xner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.TestData;
+import xner.data.Dataset;
+import xner.data.LabelSet;
+import xner.data.PanxReader;
+import xner.data.Sentence;
+import xner.model.BertConfig;
+import xner.model.MaskedLanguageModel;
+import xner.tokenize.WordPieceTokenizer;
+
+/** The train → evaluate → tag commands end to end on the real Swiss corpus, with a tiny random body. */
+class TrainEvaluateTagCommandTest {
+    @TempDir static Path dir;
+    static Path body;
+    static String data;
+
+    @BeforeAll
+    static void tinyBody() throws IOException {
+        Path panx = TestData.panx();
+        data = panx.toString();
+        Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), panx.resolve("de/train")).take(500);
+        Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+        for (Sentence s : german) vocab.addAll(s.tokens());
+        body = Files.createDirectories(dir.resolve("body"));
+        Files.write(body.resolve("vocab.txt"), vocab);
+        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(body.resolve("vocab.txt"))) {
+            tokenizer.save(body);
+        }
+        BertConfig config = BertConfig.defaults("bert").withSizes(vocab.size(), 16, 2, 2, 32).withEmbeddingTables(128, 2);
+        try (MaskedLanguageModel m = MaskedLanguageModel.initialise(config, true, 7)) {
+            m.save(body, body);
+        }
+    }
+
+    @Test
+    void trainThenEvaluateAsJsonThenTag() throws IOException {
+        Path out = dir.resolve("run");
+        CorpusCommandTest.Run train = CorpusCommandTest.run("train", "--data-dir", data, "--train-langs", "de",
+                "--model", body.toString(), "--epochs", "1", "--batch-size", "8", "--max-train-samples", "32",
+                "--max-validation-samples", "16", "--output", out.toString());
+        assertEquals(Xner.EXIT_OK, train.exit(), train.err());
+        assertTrue(train.out().contains("validation F1"), train.out());
+        assertTrue(train.err().contains("newly initialised: [classifier.weight, classifier.bias]"), train.err());
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "train_log.json", "xner-run.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+
+        Path predictions = dir.resolve("pred.conll");
+        CorpusCommandTest.Run evaluate = CorpusCommandTest.run("evaluate", "--model", out.toString(), "--data-dir", data,
+                "--langs", "it", "--split", "test", "--json", "--predictions", predictions.toString());
+        assertEquals(Xner.EXIT_OK, evaluate.exit(), evaluate.err());
+        JsonObject it = JsonParser.parseString(evaluate.out()).getAsJsonObject().getAsJsonObject("it");
+        assertEquals(840, it.get("sentences").getAsInt());
+        assertTrue(it.get("note").getAsString().contains("dev"), "Italian test figures say where they come from");
+        assertEquals(List.of("LOC", "ORG", "PER"), List.copyOf(it.getAsJsonObject("per_type").keySet()));
+        List<String> lines = Files.readAllLines(predictions);
+        assertEquals("-DOCSTART- O O", lines.get(0));
+        assertEquals(3, lines.get(2).split(" ").length, lines.get(2));
+
+        CorpusCommandTest.Run tag = CorpusCommandTest.run("tag", "--model", out.toString(), "Jeff Dean ist in Berlin");
+        assertEquals(Xner.EXIT_OK, tag.exit(), tag.err());
+        assertTrue(tag.out().startsWith("Tokens  [CLS]"), tag.out());
+        assertTrue(tag.out().lines().skip(1).findFirst().orElseThrow().startsWith("Tags"), tag.out());
+    }
+
+    @Test
+    void unknownCorpusIsOneLineAndExitTwo() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("train", "--data-dir", data, "--train-langs", "de",
+                "--corpus", "nope", "--output", dir.resolve("x").toString(), "--model", body.toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().startsWith("xner: --corpus: expected swiss or full"), r.err());
+    }
+}
