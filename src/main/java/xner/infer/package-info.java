@@ -1,2 +1,5 @@
-/** Step 6. Text in, entities out: the token-classification pipeline. */
+/**
+ * Step 6. Text in, entities out: fill-mask guesses of the pretrained body, and the token-classification
+ * pipeline (tokenize → forward → softmax → group into entities).
+ */
 package xner.infer;
