@@ -22,7 +22,16 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
 
     public static Batch collate(List<Example> examples, int padId) {
         if (examples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one example");
-        int length = examples.stream().mapToInt(Example::length).max().orElseThrow();
+        return collate(examples, padId, examples.stream().mapToInt(Example::length).max().orElseThrow());
+    }
+
+    /**
+     * Examples padded, or cut, to exactly {@code length} tokens: fixed shapes for benchmarks that compare
+     * with a reference timed at one shape. A cut example loses its tail (its final separator too).
+     */
+    public static Batch collate(List<Example> examples, int padId, int length) {
+        if (examples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one example");
+        if (length < 1) throw new IllegalArgumentException("length must be >= 1, was " + length);
         int size = examples.size();
         long[] ids = new long[size * length];
         long[] mask = new long[size * length];
@@ -31,7 +40,7 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
         Arrays.fill(labels, LabelAligner.IGNORE);
         for (int row = 0; row < size; row++) {
             Example e = examples.get(row);
-            for (int t = 0; t < e.length(); t++) {
+            for (int t = 0; t < Math.min(length, e.length()); t++) {
                 ids[row * length + t] = e.ids()[t];
                 mask[row * length + t] = 1;
                 labels[row * length + t] = e.labels()[t];

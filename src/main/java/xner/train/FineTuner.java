@@ -1,11 +1,5 @@
 package xner.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -17,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -97,14 +90,11 @@ public final class FineTuner {
             progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
         }
         try (TokenClassifier model = state != null ? TokenClassifier.load(checkpoint) : modelInit.get()) {
-            String wordEmbeddings = model.encoder().prefix() + ".embeddings.word_embeddings.weight";
             List<String> trained = new ArrayList<>(model.parameters().names());
-            boolean sparse = config.sparseEmbeddings();
-            // with sparse embeddings the table itself records no gradient: its batch rows become a leaf per step
-            model.parameters().requireGradients(name -> !(sparse && name.equals(wordEmbeddings)));
             OptimizerState moments = state != null
                     ? OptimizerState.read(checkpoint.resolve(OPTIMIZER), model.parameters(), trained)
                     : OptimizerState.zeros(model.parameters(), trained);
+            TrainingStep trainingStep = new TrainingStep(model, config, moments);
             List<EpochLog> logs = new ArrayList<>(state != null ? state.epochs : List.of());
             int step = state != null ? state.globalStep : 0;
             int firstEpoch = state != null ? state.epochsDone + 1 : 1;
@@ -128,8 +118,7 @@ public final class FineTuner {
                         chunk.add(train.get(order[k]));
                     }
                     step++;
-                    lossSum += step(model, Batch.collate(chunk, padId), moments, trained, wordEmbeddings,
-                            schedule.rate(step - 1), step);
+                    lossSum += trainingStep.run(Batch.collate(chunk, padId), schedule.rate(step - 1), step);
                     batches++;
                     bar.update(batches, lossSum / batches);
                 }
@@ -148,94 +137,6 @@ public final class FineTuner {
             writeLog(output.resolve(LOG), logs);
             return new Result(logs, evaluation);
         }
-    }
-
-    /** One optimiser step on one batch; returns the batch's loss. */
-    private double step(TokenClassifier model, Batch batch, OptimizerState moments, List<String> trained,
-            String wordEmbeddings, double learningRate, long stepNumber) {
-        var parameters = model.parameters();
-        try (NDManager step = parameters.manager().newSubManager()) {
-            EmbeddingRows rows = config.sparseEmbeddings()
-                    ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
-            float loss = forwardBackward(step, model, batch, rows);
-
-            List<String> names = new ArrayList<>(trained);
-            if (rows != null) names.remove(wordEmbeddings); // its gradient is the rows'
-            List<NDArray> gradients = new ArrayList<>();
-            for (String name : names) gradients.add(parameters.gradient(step, name));
-            NDArray rowGradient = rows == null ? null : rows.gradient(step);
-            clipByGlobalNorm(gradients, rowGradient);
-
-            AdamW adam = new AdamW(config.beta1(), config.beta2(), config.epsilon());
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
-                adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
-                        learningRate, config.weightDecayOf(name), stepNumber);
-            }
-            if (rows != null) {
-                adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
-                        moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
-                        config.weightDecayOf(wordEmbeddings), stepNumber);
-            }
-            parameters.zeroGradients();
-            return loss;
-        }
-    }
-
-    /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
-    private static float forwardBackward(NDManager step, TokenClassifier model, Batch batch, EmbeddingRows rows) {
-        Shape shape = new Shape(batch.size(), batch.length());
-        NDArray ids = step.create(batch.ids(), shape);
-        NDArray mask = step.create(batch.mask(), shape);
-        try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
-            NDArray logits = rows == null ? model.logits(step, ids, mask, true)
-                    : model.logits(step, ids, rows.vectors(step, shape), mask, true);
-            NDArray loss = TokenClassifier.loss(logits, step.create(batch.labels(), shape));
-            collector.backward(loss);
-            return loss.getFloat();
-        }
-    }
-
-    /**
-     * The word-embedding rows one batch uses, copied into a small leaf of the step that records its own
-     * gradient: only these rows are updated (row-sparse AdamW), and no gradient of the whole table is made.
-     *
-     * @param ids  the distinct token ids of the batch, sorted    // (rows)
-     * @param rows their embedding rows                           // (rows, hidden)
-     * @param inverse for each batch position, its row in {@code rows}
-     */
-    private record EmbeddingRows(NDArray ids, NDArray rows, long[] inverse) {
-        static EmbeddingRows of(NDManager step, NDArray table, long[] batchIds) {
-            long[] distinct = Arrays.stream(batchIds).distinct().sorted().toArray();
-            long[] inverse = Arrays.stream(batchIds).map(id -> Arrays.binarySearch(distinct, id)).toArray();
-            NDArray ids = step.create(distinct);
-            NDArray rows = table.get(new NDIndex("{}", ids));
-            rows.attach(step); // a gather from the table joins the table's scope otherwise
-            rows.setRequiresGradient(true);
-            return new EmbeddingRows(ids, rows, inverse);
-        }
-
-        /** The word vector of every batch position: (batch, seq, hidden). */
-        NDArray vectors(NDManager step, Shape batchShape) {
-            return rows.get(new NDIndex("{}", step.create(inverse))).reshape(batchShape.get(0), batchShape.get(1), -1);
-        }
-
-        NDArray gradient(NDManager step) {
-            NDArray g = rows.getGradient();
-            g.attach(step);
-            return g;
-        }
-    }
-
-    /** Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's clip_grad_norm_). */
-    private void clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
-        double squares = 0;
-        for (NDArray g : gradients) squares += g.square().sum().getFloat();
-        if (rowGradient != null) squares += rowGradient.square().sum().getFloat();
-        double coefficient = config.maxGradNorm() / (Math.sqrt(squares) + 1e-6);
-        if (coefficient >= 1) return;
-        for (NDArray g : gradients) g.muli(coefficient);
-        if (rowGradient != null) rowGradient.muli(coefficient);
     }
 
     /** Writes model, optimizer moments and trainer state into a temporary folder renamed over the last one. */

@@ -1,0 +1,96 @@
+package xner.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.data.Dataset;
+import xner.data.LabelSet;
+import xner.data.NumpyGenerator;
+import xner.model.MultilingualBert;
+import xner.model.TokenClassifier;
+import xner.tokenize.LabelAligner;
+import xner.tokenize.Tokenizer;
+import xner.tokenize.Tokenizers;
+import xner.train.Batch;
+import xner.train.Example;
+import xner.train.LengthGroupedOrder;
+import xner.train.TrainBenchmark;
+import xner.train.TrainingConfig;
+
+/**
+ * {@code xner bench}: speed measurements to set beside the plain-PyTorch reference
+ * ({@code shared/bench/pytorch_bert_bench.py}) run back to back on the same machine.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: time real training steps (or inference) on Swiss German PAN-X batches.",
+        subcommands = {BenchCommand.Train.class})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return Xner.EXIT_OK;
+    }
+
+    /** {@code xner bench train}: the fine-tuning step, at a fixed shape or on length-grouped batches. */
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Time the training step (forward, backward, clipping, AdamW) on real Swiss de batches. "
+                    + "With --length T every batch is cut or padded to T tokens, the shape of "
+                    + "'pytorch_bert_bench.py train B T'; without it, batches are the length-grouped ones of an epoch.")
+    static final class Train implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin DataOptions data;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "Pretrained body (default: multilingual BERT).")
+        Path body;
+
+        @Option(names = "--batch-size", defaultValue = "24") int batchSize;
+        @Option(names = "--length", paramLabel = "T", description = "Fixed sequence length of every batch.")
+        Integer length;
+        @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--dense-embeddings", description = "Dense AdamW on the whole word-embedding table.")
+        boolean denseEmbeddings;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Dataset german = data.load(List.of("de"), spec.commandLine().getErr()).get("de").get("train");
+            Path dir = body != null ? body : MultilingualBert.modelDir();
+            TrainingConfig config = TrainingConfig.chapter().withBatchSize(batchSize).withSparseEmbeddings(!denseEmbeddings);
+            try (Tokenizer tokenizer = Tokenizers.load(dir);
+                    TokenClassifier model = TokenClassifier.fromPretrained(dir, LabelSet.PANX, config.seed())) {
+                List<Example> examples = Example.encode(german, tokenizer, new LabelAligner(LabelSet.PANX));
+                int[] order = new NumpyGenerator(config.seed() + 1).permutation(examples.size());
+                if (length == null) {
+                    order = LengthGroupedOrder.of(examples.stream().mapToInt(Example::length).toArray(), batchSize, order);
+                }
+                List<Batch> batches = new ArrayList<>();
+                for (int b = 0; b < warmup + steps; b++) {
+                    List<Example> chunk = new ArrayList<>();
+                    for (int k = 0; k < batchSize; k++) chunk.add(examples.get(order[(b * batchSize + k) % order.length]));
+                    batches.add(length == null ? Batch.collate(chunk, tokenizer.padId())
+                            : Batch.collate(chunk, tokenizer.padId(), length));
+                }
+                TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup);
+                double meanLength = (double) java.util.Arrays.stream(r.tokens()).sum() / r.batches() / batchSize;
+                out.printf("RESULT xner-train B=%d T=%s sparse=%s threads=%s mean=%.0f ms median=%.0f ms tokens/s=%.0f "
+                                + "mean-length=%.1f %s%n", batchSize, length == null ? "grouped" : length,
+                        config.sparseEmbeddings(), System.getProperty("ai.djl.pytorch.num_threads", "?"),
+                        r.meanMillis(), r.medianMillis(), r.tokensPerSecond(), meanLength, r.peakRss());
+                out.flush();
+            }
+            return Xner.EXIT_OK;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package xner.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import xner.model.Parameters;
+import xner.model.TokenClassifier;
+
+/**
+ * One optimiser step of fine-tuning: forward and backward on a batch, global-norm clipping, AdamW on every
+ * parameter (row-sparse on the word embeddings when the config says so). Used by {@link FineTuner} and by
+ * the training benchmark, so that the benchmark times exactly the step that trains.
+ */
+public final class TrainingStep {
+    private final TokenClassifier model;
+    private final TrainingConfig config;
+    private final OptimizerState moments;
+    private final AdamW adam;
+    private final String wordEmbeddings;
+    private final List<String> dense; // parameters updated as a whole
+
+    TrainingStep(TokenClassifier model, TrainingConfig config, OptimizerState moments) {
+        this.model = model;
+        this.config = config;
+        this.moments = moments;
+        this.adam = new AdamW(config.beta1(), config.beta2(), config.epsilon());
+        this.wordEmbeddings = model.encoder().prefix() + ".embeddings.word_embeddings.weight";
+        List<String> names = new ArrayList<>(model.parameters().names());
+        if (config.sparseEmbeddings()) names.remove(wordEmbeddings); // its gradient is the batch rows'
+        this.dense = List.copyOf(names);
+        // with sparse embeddings the table itself records no gradient: its batch rows become a leaf per step
+        model.parameters().requireGradients(name -> !(config.sparseEmbeddings() && name.equals(wordEmbeddings)));
+    }
+
+    /** A step with fresh (zero) optimiser moments, for benchmarks. */
+    public static TrainingStep fresh(TokenClassifier model, TrainingConfig config) {
+        return new TrainingStep(model, config, OptimizerState.zeros(model.parameters(),
+                List.copyOf(model.parameters().names())));
+    }
+
+    /**
+     * Trains on one batch; returns its loss.
+     *
+     * @param learningRate the schedule's rate for this step
+     * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
+     */
+    public double run(Batch batch, double learningRate, long stepNumber) {
+        Parameters parameters = model.parameters();
+        try (NDManager step = parameters.manager().newSubManager()) {
+            EmbeddingRows rows = config.sparseEmbeddings()
+                    ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
+            float loss = forwardBackward(step, batch, rows);
+
+            List<NDArray> gradients = new ArrayList<>();
+            for (String name : dense) gradients.add(parameters.gradient(step, name));
+            NDArray rowGradient = rows == null ? null : rows.gradient(step);
+            clipByGlobalNorm(gradients, rowGradient);
+
+            for (int i = 0; i < dense.size(); i++) {
+                String name = dense.get(i);
+                adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
+                        learningRate, config.weightDecayOf(name), stepNumber);
+            }
+            if (rows != null) {
+                adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
+                        moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
+                        config.weightDecayOf(wordEmbeddings), stepNumber);
+            }
+            parameters.zeroGradients();
+            return loss;
+        }
+    }
+
+    /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
+    private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows) {
+        Shape shape = new Shape(batch.size(), batch.length());
+        NDArray ids = step.create(batch.ids(), shape);
+        NDArray mask = step.create(batch.mask(), shape);
+        try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
+            NDArray logits = rows == null ? model.logits(step, ids, mask, true)
+                    : model.logits(step, ids, rows.vectors(step, shape), mask, true);
+            NDArray loss = TokenClassifier.loss(logits, step.create(batch.labels(), shape));
+            collector.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
+    /** Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's clip_grad_norm_). */
+    private void clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
+        double squares = 0;
+        for (NDArray g : gradients) squares += g.square().sum().getFloat();
+        if (rowGradient != null) squares += rowGradient.square().sum().getFloat();
+        double coefficient = config.maxGradNorm() / (Math.sqrt(squares) + 1e-6);
+        if (coefficient >= 1) return;
+        for (NDArray g : gradients) g.muli(coefficient);
+        if (rowGradient != null) rowGradient.muli(coefficient);
+    }
+
+    /**
+     * The word-embedding rows one batch uses, copied into a small leaf of the step that records its own
+     * gradient: only these rows are updated (row-sparse AdamW), and no gradient of the whole table is made.
+     *
+     * @param ids     the distinct token ids of the batch, sorted    // (rows)
+     * @param rows    their embedding rows                           // (rows, hidden)
+     * @param inverse for each batch position, its row in {@code rows}
+     */
+    private record EmbeddingRows(NDArray ids, NDArray rows, long[] inverse) {
+        static EmbeddingRows of(NDManager step, NDArray table, long[] batchIds) {
+            long[] distinct = Arrays.stream(batchIds).distinct().sorted().toArray();
+            long[] inverse = Arrays.stream(batchIds).map(id -> Arrays.binarySearch(distinct, id)).toArray();
+            NDArray ids = step.create(distinct);
+            NDArray rows = table.get(new NDIndex("{}", ids));
+            rows.attach(step); // a gather from the table joins the table's scope otherwise
+            rows.setRequiresGradient(true);
+            return new EmbeddingRows(ids, rows, inverse);
+        }
+
+        /** The word vector of every batch position: (batch, seq, hidden). */
+        NDArray vectors(NDManager step, Shape batchShape) {
+            return rows.get(new NDIndex("{}", step.create(inverse))).reshape(batchShape.get(0), batchShape.get(1), -1);
+        }
+
+        NDArray gradient(NDManager step) {
+            NDArray g = rows.getGradient();
+            g.attach(step);
+            return g;
+        }
+    }
+}
