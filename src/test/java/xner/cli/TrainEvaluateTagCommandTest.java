@@ -79,6 +79,19 @@ class TrainEvaluateTagCommandTest {
     }
 
     @Test
+    void benchTrainTimesStepsAtAFixedShapeAndOnGroupedBatches() {
+        CorpusCommandTest.Run fixed = CorpusCommandTest.run("bench", "train", "--data-dir", data, "--model", body.toString(),
+                "--batch-size", "4", "--length", "12", "--steps", "2", "--warmup", "1");
+        assertEquals(Xner.EXIT_OK, fixed.exit(), fixed.err());
+        assertTrue(fixed.out().startsWith("RESULT xner-train B=4 T=12 sparse=true"), fixed.out());
+        assertTrue(fixed.out().contains("mean-length=12.0"), fixed.out());
+        CorpusCommandTest.Run grouped = CorpusCommandTest.run("bench", "train", "--data-dir", data, "--model",
+                body.toString(), "--batch-size", "4", "--steps", "2", "--warmup", "1", "--dense-embeddings");
+        assertEquals(Xner.EXIT_OK, grouped.exit(), grouped.err());
+        assertTrue(grouped.out().startsWith("RESULT xner-train B=4 T=grouped sparse=false"), grouped.out());
+    }
+
+    @Test
     void unknownCorpusIsOneLineAndExitTwo() {
         CorpusCommandTest.Run r = CorpusCommandTest.run("train", "--data-dir", data, "--train-langs", "de",
                 "--corpus", "nope", "--output", dir.resolve("x").toString(), "--model", body.toString());
