@@ -2,7 +2,6 @@ package xner.cli;
 
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.data.Dataset;
@@ -35,10 +35,7 @@ import xner.data.SwissCorpus;
 public final class CorpusCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", defaultValue = "${env:XNER_DATA}", paramLabel = "DIR",
-            description = "Folder holding PAN-X as panx/<lang>/{train,dev,test} or <lang>/... (default: $XNER_DATA; "
-                    + "without one, PAN-X is downloaded from the Hugging Face hub).")
-    Path dataDir;
+    @Mixin DataDirOption data;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Shuffle seed, as Dataset.shuffle(seed=) (default: ${DEFAULT-VALUE}).")
@@ -53,7 +50,7 @@ public final class CorpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SwissCorpus corpus = SwissCorpus.sample(PanxSources.of(dataDir, spec.commandLine().getErr()), seed, langs);
+        SwissCorpus corpus = SwissCorpus.sample(data.source(spec.commandLine().getErr()), seed, langs);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(summary(corpus)));

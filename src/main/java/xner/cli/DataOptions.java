@@ -1,20 +1,17 @@
 package xner.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import xner.XnerInputException;
 import xner.data.DatasetDict;
 import xner.data.PanxSource;
 import xner.data.SwissCorpus;
 
-/** Where PAN-X comes from and which corpus is built from it; shared by the commands that read data. */
+/** Where PAN-X comes from and which corpus is built from it; shared by the commands that train or score. */
 final class DataOptions {
-    @Option(names = "--data-dir", defaultValue = "${env:XNER_DATA}", paramLabel = "DIR",
-            description = "Folder holding PAN-X as panx/<lang>/{train,dev,test} or <lang>/... (default: $XNER_DATA; "
-                    + "without one, PAN-X is downloaded from the Hugging Face hub).")
-    Path dataDir;
+    @Mixin DataDirOption dataDir;
 
     @Option(names = "--corpus", defaultValue = "swiss", paramLabel = "swiss|full",
             description = "swiss: each language's splits sampled in its Swiss proportion (the chapter's corpus); "
@@ -27,7 +24,7 @@ final class DataOptions {
 
     /** Each language's splits, in the order given. */
     java.util.Map<String, DatasetDict> load(List<String> langs, PrintWriter err) {
-        PanxSource source = PanxSources.of(dataDir, err);
+        PanxSource source = dataDir.source(err);
         java.util.Map<String, DatasetDict> splits = new java.util.LinkedHashMap<>();
         switch (corpus) {
             case "swiss" -> {

@@ -36,7 +36,7 @@ class CorpusCommandTest {
     void optionsParseIntoTheCommand() {
         CorpusCommand c = new CorpusCommand();
         new CommandLine(c).parseArgs("--data-dir", "d", "--seed", "42", "--langs", "it,de", "--json");
-        assertEquals(Path.of("d"), c.dataDir);
+        assertEquals(Path.of("d"), c.data.dataDir);
         assertEquals(42, c.seed);
         assertEquals(List.of("it", "de"), c.langs);
         assertTrue(c.json);
@@ -54,9 +54,11 @@ class CorpusCommandTest {
     void noDataFolderAtAllMeansTheHubAndSaysSo() {
         java.io.StringWriter err = new java.io.StringWriter();
         // only the choice is tested here: no download starts until a language is loaded
-        assertTrue(PanxSources.of(null, new java.io.PrintWriter(err)) instanceof xner.data.HubPanx);
+        DataDirOption option = new DataDirOption();
+        assertTrue(option.source(new java.io.PrintWriter(err)) instanceof xner.data.HubPanx);
         assertTrue(err.toString().contains("Hugging Face hub"), err.toString());
-        assertTrue(PanxSources.of(dir, new java.io.PrintWriter(err)) instanceof xner.data.LocalPanx);
+        option.dataDir = dir;
+        assertTrue(option.source(new java.io.PrintWriter(err)) instanceof xner.data.LocalPanx);
     }
 
     @Test

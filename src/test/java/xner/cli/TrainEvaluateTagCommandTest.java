@@ -8,20 +8,15 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.TestData;
+import xner.TinyModels;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
-import xner.data.Sentence;
-import xner.model.BertConfig;
-import xner.model.MaskedLanguageModel;
-import xner.tokenize.WordPieceTokenizer;
 
 /** The train → evaluate → tag commands end to end on the real Swiss corpus, with a tiny random body. */
 class TrainEvaluateTagCommandTest {
@@ -34,17 +29,7 @@ class TrainEvaluateTagCommandTest {
         Path panx = TestData.panx();
         data = panx.toString();
         Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), panx.resolve("de/train")).take(500);
-        Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (Sentence s : german) vocab.addAll(s.tokens());
-        body = Files.createDirectories(dir.resolve("body"));
-        Files.write(body.resolve("vocab.txt"), vocab);
-        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(body.resolve("vocab.txt"))) {
-            tokenizer.save(body);
-        }
-        BertConfig config = BertConfig.defaults("bert").withSizes(vocab.size(), 16, 2, 2, 32).withEmbeddingTables(128, 2);
-        try (MaskedLanguageModel m = MaskedLanguageModel.initialise(config, true, 7)) {
-            m.save(body, body);
-        }
+        body = TinyModels.bertBody(dir.resolve("body"), german, 7);
     }
 
     @Test

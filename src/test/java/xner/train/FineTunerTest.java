@@ -10,17 +10,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.TestData;
+import xner.TinyModels;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
-import xner.data.Sentence;
 import xner.model.BertConfig;
 import xner.model.SafetensorsReader;
 import xner.model.TokenClassifier;
@@ -39,20 +37,15 @@ class FineTunerTest {
     @BeforeAll
     static void tinySetUp() throws IOException {
         Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), TestData.panx().resolve("de/train")).take(72);
-        // a word-level vocabulary of these sentences, plus the specials: every word is one token
-        Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (Sentence s : german) vocab.addAll(s.tokens());
-        tokenizerDir = Files.createDirectories(dir.resolve("tokenizer"));
-        Files.write(tokenizerDir.resolve("vocab.txt"), vocab);
+        tokenizerDir = dir.resolve("tokenizer");
+        int vocab = TinyModels.wordTokenizer(tokenizerDir, german);
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(tokenizerDir.resolve("vocab.txt"))) {
-            tokenizer.save(tokenizerDir);
             LabelAligner aligner = new LabelAligner(LabelSet.PANX);
             train = Example.encode(german.take(48), tokenizer, aligner);
             validation = Example.encode(german.skip(48), tokenizer, aligner);
             padId = tokenizer.padId();
         }
-        config = BertConfig.defaults("bert").withSizes(vocab.size(), 16, 2, 2, 32).withEmbeddingTables(128, 2)
-                .withLabels(LabelSet.PANX.names());
+        config = TinyModels.bert(vocab).withLabels(LabelSet.PANX.names());
     }
 
     private static TrainingConfig recipe() {
