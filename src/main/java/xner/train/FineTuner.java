@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class FineTuner {
     static final String STATE = "trainer_state.json";
     static final String OPTIMIZER = "optimizer.safetensors";
     public static final String LOG = "train_log.json";
+    public static final String STEPS = "train_steps.tsv";
 
     private final TrainingConfig config;
     private final PrintStream progress;
@@ -81,6 +83,7 @@ public final class FineTuner {
     public Result train(Supplier<TokenClassifier> modelInit, Path tokenizerDir, List<Example> train,
             List<Example> validation, int padId, Path output, boolean resume) throws IOException {
         if (train.isEmpty()) throw new XnerInputException("no training examples");
+        Files.createDirectories(output);
         Path checkpoint = output.resolve(CHECKPOINTS);
         TrainerState state = resume ? TrainerState.read(checkpoint) : null;
         if (resume && state == null) {
@@ -102,6 +105,15 @@ public final class FineTuner {
                     config.totalSteps(train.size()));
             Evaluation evaluation = null;
             int[] lengths = train.stream().mapToInt(Example::length).toArray();
+            Path steps = output.resolve(STEPS); // one line per optimiser step, for loss curves and post-mortems
+            if (state == null || !Files.exists(steps)) {
+                Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\n");
+            } else { // drop the steps of the epoch that was cut short: they are done again
+                int done = state.globalStep;
+                List<String> kept = Files.readAllLines(steps).stream()
+                        .filter(l -> l.startsWith("epoch") || Integer.parseInt(l.split("\t")[1]) <= done).toList();
+                Files.write(steps, kept);
+            }
 
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 model.parameters().manager().getEngine().setRandomSeed((int) (config.seed() + epoch));
@@ -118,7 +130,11 @@ public final class FineTuner {
                         chunk.add(train.get(order[k]));
                     }
                     step++;
-                    lossSum += trainingStep.run(Batch.collate(chunk, padId), schedule.rate(step - 1), step);
+                    double rate = schedule.rate(step - 1);
+                    double loss = trainingStep.run(Batch.collate(chunk, padId), rate, step);
+                    lossSum += loss;
+                    Files.writeString(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e%n", epoch, step, loss,
+                            trainingStep.lastGradientNorm(), rate), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     batches++;
                     bar.update(batches, lossSum / batches);
                 }

@@ -23,6 +23,7 @@ public final class TrainingStep {
     private final AdamW adam;
     private final String wordEmbeddings;
     private final List<String> dense; // parameters updated as a whole
+    private double lastGradientNorm = Double.NaN;
 
     TrainingStep(TokenClassifier model, TrainingConfig config, OptimizerState moments) {
         this.model = model;
@@ -59,7 +60,14 @@ public final class TrainingStep {
             List<NDArray> gradients = new ArrayList<>();
             for (String name : dense) gradients.add(parameters.gradient(step, name));
             NDArray rowGradient = rows == null ? null : rows.gradient(step);
-            clipByGlobalNorm(gradients, rowGradient);
+            double norm = clipByGlobalNorm(gradients, rowGradient);
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                // an update now would spread NaN into every weight: stop and say which batch did it
+                throw new IllegalStateException("step " + stepNumber + ": loss " + loss + ", gradient norm " + norm
+                        + " on a batch of " + batch.size() + "x" + batch.length() + " from "
+                        + batch.examples().stream().map(e -> e.sentence().source().toString()).toList());
+            }
+            lastGradientNorm = norm;
 
             for (int i = 0; i < dense.size(); i++) {
                 String name = dense.get(i);
@@ -90,15 +98,26 @@ public final class TrainingStep {
         }
     }
 
-    /** Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's clip_grad_norm_). */
-    private void clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
+    /**
+     * Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's
+     * clip_grad_norm_); returns the norm before clipping.
+     */
+    private double clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
         double squares = 0;
         for (NDArray g : gradients) squares += g.square().sum().getFloat();
         if (rowGradient != null) squares += rowGradient.square().sum().getFloat();
-        double coefficient = config.maxGradNorm() / (Math.sqrt(squares) + 1e-6);
-        if (coefficient >= 1) return;
-        for (NDArray g : gradients) g.muli(coefficient);
-        if (rowGradient != null) rowGradient.muli(coefficient);
+        double norm = Math.sqrt(squares);
+        double coefficient = config.maxGradNorm() / (norm + 1e-6);
+        if (coefficient < 1) {
+            for (NDArray g : gradients) g.muli(coefficient);
+            if (rowGradient != null) rowGradient.muli(coefficient);
+        }
+        return norm;
+    }
+
+    /** The global gradient norm of the last step, before clipping. */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
     }
 
     /**

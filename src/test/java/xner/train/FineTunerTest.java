@@ -81,6 +81,8 @@ class FineTunerTest {
             assertArrayEquals(weights(whole, name), weights(killed, name), 0f, name);
         }
         assertTrue(Files.isRegularFile(killed.resolve(FineTuner.LOG)));
+        assertEquals(Files.readAllLines(whole.resolve(FineTuner.STEPS)), Files.readAllLines(killed.resolve(FineTuner.STEPS)),
+                "the step log of a resumed run is the uninterrupted one's");
         assertTrue(Files.isRegularFile(killed.resolve("tokenizer.json")));
     }
 
