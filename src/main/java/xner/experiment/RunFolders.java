@@ -112,18 +112,23 @@ final class RunFolders {
     private static void checkSame(Path file, JsonElement stored, JsonObject wanted) {
         if (stored.equals(wanted)) return;
         List<String> differing = new ArrayList<>();
-        if (stored.isJsonObject()) {
-            JsonObject old = stored.getAsJsonObject();
-            TreeSet<String> keys = new TreeSet<>(old.keySet());
-            keys.addAll(wanted.keySet());
-            for (String k : keys) {
-                if (!java.util.Objects.equals(old.get(k), wanted.get(k))) {
-                    differing.add(k + " " + old.get(k) + " there, " + wanted.get(k) + " now");
-                }
-            }
-        }
+        differences("", stored, wanted, differing);
         throw new XnerInputException(file + ": made with other settings or data (" + String.join("; ", differing)
                 + "); give another --output, or delete " + file.getParent() + " to run it again");
+    }
+
+    /** The leaves where two JSON values differ, as "path old there, new now". */
+    private static void differences(String path, JsonElement old, JsonElement now, List<String> out) {
+        if (java.util.Objects.equals(old, now)) return;
+        if (old != null && now != null && old.isJsonObject() && now.isJsonObject()) {
+            TreeSet<String> keys = new TreeSet<>(old.getAsJsonObject().keySet());
+            keys.addAll(now.getAsJsonObject().keySet());
+            for (String k : keys) {
+                differences(path.isEmpty() ? k : path + "." + k, old.getAsJsonObject().get(k), now.getAsJsonObject().get(k), out);
+            }
+        } else {
+            out.add(path + " " + old + " there, " + now + " now");
+        }
     }
 
     /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */

@@ -260,8 +260,10 @@ public final class SwissPanxExperiment {
             sizes.put(lang, s);
             if (!dict.notes().isEmpty()) notes.put(lang, dict.notes());
         }
+        Map<String, SubRunResult> inPlanOrder = new LinkedHashMap<>();
+        for (SubRun run : plan) if (results.containsKey(run.id())) inPlanOrder.put(run.id(), results.get(run.id()));
         return new ExperimentResults(settings, provenance, body.getFileName().toString(), corpusSeed, sizes, notes,
-                plan, results);
+                plan, inPlanOrder);
     }
 
     private void printPlan(List<SubRun> plan, Map<String, Planned> planned, Set<SubRun.Group> selected,
