@@ -53,6 +53,8 @@ public final class Charts {
         double base = points.isEmpty() ? 250 : points.get(0).samples();
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
         chart.getStyler().setXAxisTickMarkSpacingHint(120);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // below: never over a point
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.setCustomXAxisTickLabelsFormatter(x -> Math.abs(x - Math.rint(x)) < 1e-9
                 ? String.valueOf(Math.round(base * Math.pow(2, x))) : "");
         List<Double> xs = points.stream().map(p -> log2(p.samples() / base)).toList();
@@ -89,7 +91,7 @@ public final class Charts {
                 metric == EpochMetric.LOSS ? "cross-entropy" : "F1");
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // many series: keep them off the lines
-        if (metric == EpochMetric.F1) chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        if (metric == EpochMetric.F1) chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
         int k = 0;
         for (Map.Entry<String, List<EpochLog>> run : runs.entrySet()) {
             Color color = PALETTE[k++ % PALETTE.length];

@@ -122,12 +122,14 @@ public final class ExperimentReport {
         List<String> notes = new ArrayList<>();
         r.corpusNotes().forEach((lang, splits) -> splits.forEach((split, note) ->
                 notes.add(lang + " " + split + ": " + note)));
-        if (r.settings().quick()) {
-            notes.add("--quick: " + r.settings().epochs() + " epoch(s), at most " + r.settings().maxTrain()
-                    + " training sentences per sub-run, " + r.settings().maxValidation() + " validation and "
-                    + r.settings().maxTest() + " test sentences per language: a look at the pipeline, not the chapter's numbers");
-        }
+        if (r.settings().quick()) notes.add("--quick: " + quickSizes(r.settings()));
         return notes;
+    }
+
+    private static String quickSizes(ExperimentSettings s) {
+        return s.epochs() + " epoch(s), at most " + s.maxTrain() + " training sentences per sub-run, " + s.maxValidation()
+                + " validation and " + s.maxTest() + " test sentences per language: a look at the pipeline, not the "
+                + "chapter's numbers";
     }
 
     static ReportDocument document(ExperimentResults r, List<String> plots) {
@@ -139,7 +141,7 @@ public final class ExperimentReport {
                 + p.platform().get("java") + ".");
         doc.paragraph("Command: `" + p.command() + "`");
         if (r.settings().quick()) {
-            doc.paragraph("**Quick run** (`--quick`): " + notes(r).get(notes(r).size() - 1) + ".");
+            doc.paragraph("**Quick run** (`--quick`): " + quickSizes(r.settings()) + ".");
         }
 
         doc.heading(2, "Setup");
