@@ -77,7 +77,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Epochs of the learning-curve sub-runs (default: --epochs).")
     Integer curveEpochs;
 
-    @Option(names = "--curve-sizes", split = ",", paramLabel = "N,N,...",
+    @Option(names = "--curve-sizes", split = ",", paramLabel = "N",
             description = "French training sentences of the curve (default: 250,500,1000,2000,4000; 250,500 with --quick).")
     List<Integer> curveSizes;
 
