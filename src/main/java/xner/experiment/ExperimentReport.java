@@ -11,7 +11,7 @@ import xner.evaluate.ErrorAnalysis;
 import xner.train.EpochLog;
 
 /**
- * Writes the experiment's outputs from its results: {@code results.json} (every number, the corpus sizes, the
+ * The writer of the experiment's outputs, from its results: {@code results.json} (every number, the corpus sizes, the
  * settings and the provenance), {@code report.md} and {@code report.html} (the same tables, the chapter's
  * xlm-roberta-base numbers beside ours) and the plots under {@code plots/}. Sub-runs that have not finished
  * show as "—"; writing again after each sub-run keeps a partial report current.

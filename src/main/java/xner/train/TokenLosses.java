@@ -12,8 +12,9 @@ import xner.model.TokenClassifier;
 import xner.tokenize.Tokenizer;
 
 /**
- * Runs a token classifier over labelled examples without gradients and keeps, for every token, its string,
- * its predicted label and its cross-entropy: the chapter's {@code forward_pass_with_label} mapped over a split.
+ * The per-token view of a token classifier on labelled examples: run without gradients, it keeps for every
+ * token its string, its predicted label and its cross-entropy, the chapter's {@code forward_pass_with_label}
+ * mapped over a split.
  * The analysis of these arrays ({@link xner.evaluate.ErrorAnalysis}) needs no model.
  */
 public final class TokenLosses {
