@@ -1,0 +1,113 @@
+package xner.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+import xner.data.Dataset;
+import xner.data.DatasetDict;
+import xner.evaluate.ErrorAnalysis;
+import xner.experiment.Charts;
+import xner.model.TokenClassifier;
+import xner.tokenize.LabelAligner;
+import xner.tokenize.Tokenizer;
+import xner.tokenize.Tokenizers;
+import xner.train.Example;
+import xner.train.TokenLosses;
+
+/**
+ * {@code xner analyze}: the chapter's error analysis of a fine-tuned model on one language's split: losses by
+ * input token and by gold label, the normalised confusion matrix, the sequences with the highest loss.
+ *
+ * <pre>
+ *   bin/xner analyze --model runs/swiss-panx/runs/de/model --lang de --split validation --token "("
+ * </pre>
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Error analysis of a fine-tuned model on a PAN-X split: per-token cross-entropy grouped by "
+                + "input token (top N by sum) and by gold label (by mean), the normalised confusion matrix, and the "
+                + "sequences with the highest total loss as aligned rows (IGN where a token has no label).")
+public final class AnalyzeCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin DataOptions data;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
+    Path model;
+
+    @Option(names = "--lang", defaultValue = "de", description = "Language (default: ${DEFAULT-VALUE}).")
+    String lang;
+
+    @Option(names = "--split", defaultValue = "validation",
+            description = "train, validation or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--top", defaultValue = "10", paramLabel = "N",
+            description = "Input tokens to list, by summed loss (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--sequences", defaultValue = "3", paramLabel = "N",
+            description = "Sequences with the highest total loss to show (default: ${DEFAULT-VALUE}).")
+    int sequences;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Show only sequences containing this input token, as the tokenizer writes it "
+                    + "(e.g. \"(\" for BERT, \"▁(\" for XLM-R).")
+    String token;
+
+    @Option(names = "--json", description = "Print everything as one JSON object.")
+    boolean json;
+
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Also draw the confusion matrix as PNG and SVG into this folder.")
+    Path plots;
+
+    @Option(names = "--batch-size", defaultValue = "64") int batchSize;
+
+    @Override
+    public Integer call() throws IOException {
+        if (top < 0 || sequences < 0 || batchSize <= 0) {
+            throw new XnerInputException("--top and --sequences must be >= 0, --batch-size > 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, DatasetDict> corpus = data.load(List.of(lang), spec.commandLine().getErr());
+        Dataset sentences = corpus.get(lang).get(split);
+        String note = corpus.get(lang).note(split).orElse(null);
+        ErrorAnalysis analysis;
+        try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model)) {
+            List<Example> examples = Example.encode(sentences, tokenizer, new LabelAligner(classifier.labels()));
+            analysis = new ErrorAnalysis(TokenLosses.compute(classifier, examples, tokenizer, batchSize),
+                    classifier.labels());
+        }
+        Path[] drawn = new Path[0];
+        if (plots != null) {
+            drawn = Charts.write(Charts.confusion(analysis.confusion(), "Confusion matrix, " + lang + " " + split
+                    + " (normalised)"), plots, "confusion-" + lang + "-" + split).toArray(Path[]::new);
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("lang", lang);
+            m.put("split", split);
+            if (note != null) m.put("note", note);
+            m.putAll(analysis.toJson(top, sequences, token));
+            if (drawn.length > 0) m.put("plots", List.of(drawn).stream().map(Path::toString).toList());
+            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m));
+        } else {
+            out.printf("%s %s%s: ", lang, split, note == null ? "" : " (* " + note + ")");
+            out.print(analysis.report(top, sequences, token));
+            for (Path p : drawn) out.println("wrote " + p);
+        }
+        out.flush();
+        return Xner.EXIT_OK;
+    }
+}

@@ -1,0 +1,150 @@
+package xner.experiment;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import xner.XnerInputException;
+
+/**
+ * The experiment's output folder as a record of progress: {@code runs/<id>/spec.json} (what the sub-run is),
+ * {@code runs/<id>/model/} (the fine-tuner's output and checkpoints while it runs) and
+ * {@code runs/<id>/result.json} (written atomically when it ends). A finished sub-run is one with a result;
+ * a killed one has a checkpoint to resume from. Either is used only when its spec equals the one asked for.
+ */
+final class RunFolders {
+    static final String RUNS = "runs";
+    static final String SPEC = "spec.json";
+    static final String RESULT = "result.json";
+    static final String MODEL = "model";
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
+            .create();
+
+    private final Path output;
+
+    RunFolders(Path output) {
+        this.output = output;
+    }
+
+    Path runDir(String id) {
+        return output.resolve(RUNS).resolve(id);
+    }
+
+    Path modelDir(String id) {
+        return runDir(id).resolve(MODEL);
+    }
+
+    /** The result of a finished sub-run with this spec; an error when it was made with another. */
+    Optional<SubRunResult> finished(String id, JsonObject spec) {
+        Path file = runDir(id).resolve(RESULT);
+        if (!Files.isRegularFile(file)) return Optional.empty();
+        SubRunResult result;
+        try {
+            result = GSON.fromJson(Files.readString(file), SubRunResult.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new XnerInputException(file + ": not a sub-run result (" + e.getMessage() + "); delete " + runDir(id)
+                    + " to run it again");
+        }
+        if (result == null || result.spec() == null) throw new XnerInputException(file + ": no spec in this result");
+        checkSame(file, result.spec(), spec);
+        return Optional.of(result);
+    }
+
+    /**
+     * Marks the sub-run as started with {@code spec}: an existing {@code spec.json} (a killed attempt's) must be
+     * the same, so a checkpoint is never resumed with other data or settings.
+     */
+    void start(String id, JsonObject spec) throws IOException {
+        Path file = runDir(id).resolve(SPEC);
+        if (Files.isRegularFile(file)) {
+            JsonElement old;
+            try {
+                old = JsonParser.parseString(Files.readString(file));
+            } catch (JsonParseException e) {
+                throw new XnerInputException(file + ": not JSON (" + e.getMessage() + ")");
+            }
+            checkSame(file, old, spec);
+        } else if (Files.isDirectory(modelDir(id).resolve("checkpoints"))) {
+            throw new XnerInputException(modelDir(id) + " has checkpoints but " + file + " is missing: it cannot be "
+                    + "told whether they belong to these settings; delete " + runDir(id) + " to start it afresh");
+        }
+        writeAtomically(file, GSON.toJson(spec));
+    }
+
+    /** The epochs a killed attempt finished, from its checkpoint, or 0. */
+    int epochsDone(String id) throws IOException {
+        Path state = modelDir(id).resolve("checkpoints").resolve("trainer_state.json");
+        if (!Files.isRegularFile(state)) return 0;
+        JsonElement epochs = JsonParser.parseString(Files.readString(state)).getAsJsonObject().get("epochsDone");
+        return epochs == null ? 0 : epochs.getAsInt();
+    }
+
+    /** Writes the result (atomically), then drops the checkpoints and, unless kept, the model. */
+    void finish(SubRunResult result, boolean keepModel) throws IOException {
+        writeAtomically(runDir(result.id()).resolve(RESULT), GSON.toJson(result));
+        tidy(result.id(), keepModel);
+    }
+
+    /** Removes what a finished sub-run no longer needs: its checkpoints always, its model unless kept. */
+    void tidy(String id, boolean keepModel) throws IOException {
+        Path model = modelDir(id);
+        deleteTree(model.resolve("checkpoints"));
+        deleteTree(model.resolve("checkpoints.tmp"));
+        deleteTree(model.resolve("checkpoints.old"));
+        if (!keepModel) deleteTree(model);
+    }
+
+    private static void checkSame(Path file, JsonElement stored, JsonObject wanted) {
+        if (stored.equals(wanted)) return;
+        List<String> differing = new ArrayList<>();
+        differences("", stored, wanted, differing);
+        throw new XnerInputException(file + ": made with other settings or data (" + String.join("; ", differing)
+                + "); give another --output, or delete " + file.getParent() + " to run it again");
+    }
+
+    /** The leaves where two JSON values differ, as "path old there, new now". */
+    private static void differences(String path, JsonElement old, JsonElement now, List<String> out) {
+        if (java.util.Objects.equals(old, now)) return;
+        if (old != null && now != null && old.isJsonObject() && now.isJsonObject()) {
+            TreeSet<String> keys = new TreeSet<>(old.getAsJsonObject().keySet());
+            keys.addAll(now.getAsJsonObject().keySet());
+            for (String k : keys) {
+                differences(path.isEmpty() ? k : path + "." + k, old.getAsJsonObject().get(k), now.getAsJsonObject().get(k), out);
+            }
+        } else {
+            out.add(path + " " + old + " there, " + now + " now");
+        }
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
