@@ -194,6 +194,11 @@ public final class TagPipeline implements AutoCloseable {
         return modelDir;
     }
 
+    /** The model, for benchmarks and leak checks; the pipeline owns it. */
+    TokenClassifier classifier() {
+        return classifier;
+    }
+
     @Override
     public void close() {
         tokenizer.close();
