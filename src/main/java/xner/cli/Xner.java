@@ -21,7 +21,7 @@ import xner.XnerInputException;
         mixinStandardHelpOptions = true,
         version = "xner 0.1.0",
         description = "Multilingual named-entity recognition (PAN-X / WikiANN) on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, CorpusCommand.class, TrainCommand.class, EvaluateCommand.class, TagCommand.class, FillMaskCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, CorpusCommand.class, TrainCommand.class, EvaluateCommand.class, TagCommand.class, ServeCommand.class, FillMaskCommand.class})
 public final class Xner implements Callable<Integer> {
     /** Exit codes, as the commands return them. */
     public static final int EXIT_OK = 0;
