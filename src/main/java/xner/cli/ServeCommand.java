@@ -78,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
@@ -91,7 +91,11 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
                     + "Ctrl-C stops)");
             err.flush();
-            server.join();
+            try {
+                server.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // asked to stop: the resources close below
+            }
         }
         return Xner.EXIT_OK;
     }
