@@ -94,7 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 server.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // asked to stop: the resources close below
+                // asked to stop (the flag is not set again: Jetty would not stop cleanly); the resources close below
             }
         }
         return Xner.EXIT_OK;
