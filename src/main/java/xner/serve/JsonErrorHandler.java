@@ -43,7 +43,8 @@ final class JsonErrorHandler extends ErrorHandler {
 
     private static String reason(int status, Object message) {
         String standard = HttpStatus.getMessage(status);
-        return message == null || message.toString().isBlank() ? standard : standard + ": " + message;
+        String detail = message == null ? "" : message.toString().strip();
+        return detail.isEmpty() || detail.equalsIgnoreCase(standard) ? standard : standard + ": " + detail;
     }
 
     static byte[] body(String message) {
