@@ -126,7 +126,7 @@ public enum Aggregation {
                 return new Decision(top.best(), top.probability(top.best()));
             }
             case AVERAGE -> {
-                double[] mean = new double[word.get(0).probabilities().length];
+                double[] mean = new double[word.get(0).labelCount()];
                 for (TaggedToken t : word) for (int i = 0; i < mean.length; i++) mean[i] += t.probability(i) / word.size();
                 int best = TaggedToken.argmax(mean);
                 return new Decision(best, mean[best]);

@@ -28,8 +28,8 @@ public record Tagged(String text, List<TaggedToken> tokens, LabelSet labels) {
                 throw new IllegalArgumentException("token " + t.index() + " ends at " + t.charEnd() + ", past the text's "
                         + text.length() + " characters");
             }
-            if (t.probabilities().length != labels.size()) {
-                throw new IllegalArgumentException("token " + t.index() + " has " + t.probabilities().length
+            if (t.labelCount() != labels.size()) {
+                throw new IllegalArgumentException("token " + t.index() + " has " + t.labelCount()
                         + " probabilities for " + labels.size() + " labels");
             }
         }

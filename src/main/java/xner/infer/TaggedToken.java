@@ -33,6 +33,11 @@ public record TaggedToken(int index, String token, int wordId, int charStart, in
         return probabilities.clone();
     }
 
+    /** The number of labels scored. */
+    public int labelCount() {
+        return probabilities.length;
+    }
+
     /** The probability of label {@code id}. */
     public double probability(int id) {
         return probabilities[id];
