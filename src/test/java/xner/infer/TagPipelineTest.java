@@ -131,6 +131,19 @@ class TagPipelineTest {
     }
 
     @Test
+    void aTextLongerThanTheModels512TokensIsWindowedNotTruncated() {
+        String text = longText(150);
+        assertEquals(512, pipeline.maxLength());
+        assertEquals(128, pipeline.stride());
+        Tagged t = pipeline.tag(text);
+        assertTrue(t.tokens().size() > 3 * 512, "tokens: " + t.tokens().size());
+        assertEquals("[SEP]", t.tokens().get(t.tokens().size() - 1).token());
+        List<Prediction> entities = t.predict(Aggregation.FIRST);
+        assertEquals(75 * 3 + 75 * 5, entities.size());
+        assertEquals(text.lastIndexOf("Zürich"), entities.get(entities.size() - 1).start(), "the last entity is found");
+    }
+
+    @Test
     void eachWindowSizeAndStrideGivesTheSameEntities() {
         String text = longText(3);
         List<String> expected = describe(pipeline.tag(text).predict(Aggregation.FIRST));
