@@ -277,6 +277,14 @@ class TagServerTest {
     }
 
     @Test
+    void aPortInUseIsBadInputNamingTheAddress() {
+        Settings taken = Settings.DEFAULTS.withAddress("127.0.0.1", server.port());
+        xner.XnerInputException e = org.junit.jupiter.api.Assertions.assertThrows(xner.XnerInputException.class,
+                () -> new TagServer(texts -> List.of(), "x", LabelSet.PANX, taken).start());
+        assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port() + ": "), e.getMessage());
+    }
+
+    @Test
     void settingsThatCannotWorkAreRefused() {
         assertThrows(() -> Settings.DEFAULTS.withLimits(1024, 100, 10, 5));
         assertThrows(() -> Settings.DEFAULTS.withAddress("127.0.0.1", 70000));
