@@ -29,8 +29,9 @@ import xner.train.TrainingConfig;
  * ({@code shared/bench/pytorch_bert_bench.py}) run back to back on the same machine.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: time real training steps (or inference) on Swiss German PAN-X batches.",
-        subcommands = {BenchCommand.Train.class})
+        description = "Measure speed on this machine (run on a quiet machine, beside the plain-PyTorch reference): "
+                + "training steps (bench train) or tagging (bench infer).",
+        subcommands = {BenchCommand.Train.class, BenchInferCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,51 +1,146 @@
 package xner.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import xner.data.LabelSet;
-import xner.model.TokenClassifier;
-import xner.tokenize.Encoding;
-import xner.tokenize.Tokenizer;
-import xner.tokenize.Tokenizers;
+import xner.XnerInputException;
+import xner.infer.Aggregation;
+import xner.infer.FileTagger;
+import xner.infer.Prediction;
+import xner.infer.TagPipeline;
+import xner.infer.Tagged;
 
 /**
- * {@code xner tag}: the chapter's {@code tag_text}: a text's sub-word tokens and the tag the model predicts
- * for each, special tokens included: {@code bin/xner tag --model runs/de "Jeff Dean ist ein Informatiker bei Google"}.
+ * {@code xner tag}: a text's sub-word tokens with the tag predicted for each (the chapter's {@code tag_text}
+ * table), then its entities: {@code bin/xner tag --model runs/de "Jeff Dean ist ein Informatiker bei Google"}.
+ * With {@code --input}, a whole file is tagged record by record.
  */
-@Command(name = "tag", mixinStandardHelpOptions = true,
-        description = "Print a text's tokens and the tag predicted for each (the chapter's tag_text table).")
+@Command(name = "tag", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Tag a text: its tokens and predicted tags (the chapter's tag_text table), then its entities.",
+                "Or tag a file with --input FILE --output FILE: plain-text lines, JSON Lines with a \"text\" field or "
+                        + "CoNLL in; JSON Lines or CoNLL out."})
 public final class TagCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
 
-    @Parameters(index = "0", paramLabel = "TEXT", description = "The text to tag.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT", description = "The text to tag (or use --input).")
     String text;
 
+    @Option(names = "--aggregation", defaultValue = "first", paramLabel = "STRATEGY",
+            description = "How tokens become entities: none, simple, first, average or max (default: ${DEFAULT-VALUE}, "
+                    + "so that a word is never split between two entities; transformers' pipeline defaults to none).")
+    String aggregation;
+
+    @Option(names = "--json", description = "Print the pipeline's JSON (entities, or tokens with --aggregation none) "
+            + "instead of the tables.")
+    boolean json;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Tag this file (- for standard input) instead of TEXT.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "-",
+            description = "Where --input's results go (default: standard output).")
+    Path output;
+
+    @Option(names = "--input-format", paramLabel = "text|jsonl|conll",
+            description = "The input's format (default: from its extension: .jsonl/.ndjson/.json, .conll/.iob/.bio, else text).")
+    String inputFormat;
+
+    @Option(names = "--format", paramLabel = "jsonl|conll",
+            description = "The output's format (default: conll for a .conll/.iob/.bio output, else jsonl).")
+    String format;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+            description = "Texts (or windows) per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
+            description = "Tokens per window, special tokens included; longer texts are cut into overlapping windows "
+                    + "(default: the model's, 512 for BERT).")
+    int maxLength;
+
+    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
+            description = "Tokens shared by consecutive windows (default: 128, at most half a window).")
+    int stride;
+
     @Override
-    public Integer call() {
-        try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model)) {
-            Encoding encoding = tokenizer.encode(text);
-            LabelSet labels = classifier.labels();
-            List<String> tags = new ArrayList<>();
-            try (NDManager call = classifier.parameters().manager().newSubManager()) {
-                NDArray ids = call.create(new long[][] {encoding.idArray()});
-                long[] best = classifier.logits(call, ids, null, false).argMax(-1).toLongArray();
-                for (long id : best) tags.add(labels.name((int) id));
-            }
-            print(spec.commandLine().getOut(), encoding.tokens(), tags);
+    public Integer call() throws IOException {
+        if ((text == null) == (input == null)) throw new XnerInputException("give either a TEXT or --input FILE");
+        if (input == null && (inputFormat != null || format != null)) {
+            throw new XnerInputException("--input-format and --format apply to --input files only");
         }
+        Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
+        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize);
+        if (input == null) {
+            try (TagPipeline pipeline = TagPipeline.load(model, options)) {
+                return tagText(pipeline, strategy);
+            }
+        }
+        // everything about the files is checked before the model loads
+        boolean stdin = input.toString().equals("-");
+        boolean stdout = output.toString().equals("-");
+        FileTagger.InputFormat in = inputFormat != null ? FileTagger.InputFormat.parse(inputFormat, "--input-format")
+                : stdin ? FileTagger.InputFormat.TEXT : FileTagger.InputFormat.of(input);
+        FileTagger.OutputFormat out = format != null ? FileTagger.OutputFormat.parse(format, "--format")
+                : stdout ? FileTagger.OutputFormat.JSONL : FileTagger.OutputFormat.of(output);
+        if (out == FileTagger.OutputFormat.CONLL && !strategy.wordLevel()) {
+            throw new XnerInputException("--format conll writes one tag per word: it needs --aggregation first, average or max, not "
+                    + strategy.wireName());
+        }
+        if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
+        if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
+        try (TagPipeline pipeline = TagPipeline.load(model, options)) {
+            return tagFile(pipeline, strategy, in, out, stdin, stdout);
+        }
+    }
+
+    private int tagText(TagPipeline pipeline, Aggregation strategy) {
+        PrintWriter out = spec.commandLine().getOut();
+        Tagged tagged = pipeline.tag(text);
+        List<Prediction> predictions = tagged.predict(strategy);
+        if (json) {
+            JsonArray array = new JsonArray();
+            for (Prediction p : predictions) array.add(p.toJson());
+            out.println(array);
+            out.flush();
+            return Xner.EXIT_OK;
+        }
+        print(out, tagged.tokenStrings(), tagged.tokenTags());
+        out.println();
+        printPredictions(out, predictions, strategy);
+        return Xner.EXIT_OK;
+    }
+
+    private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, FileTagger.OutputFormat out,
+            boolean stdin, boolean stdout) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        FileTagger tagger = new FileTagger(pipeline, strategy, batchSize, err);
+        Path name = stdin ? Path.of("<stdin>") : input;
+        FileTagger.Summary summary;
+        try (InputStream stream = stdin ? System.in : Files.newInputStream(input);
+                Writer writer = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            summary = tagger.tag(stream, name, stdin ? -1 : Files.size(input), in, writer == null ? spec.commandLine().getOut() : writer, out);
+        } catch (NoSuchFileException e) {
+            throw new XnerInputException(e.getFile() + ": no such file or folder");
+        }
+        err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
+        err.flush();
         return Xner.EXIT_OK;
     }
 
@@ -61,5 +156,28 @@ public final class TagCommand implements Callable<Integer> {
         out.println(top.toString().stripTrailing());
         out.println(bottom.toString().stripTrailing());
         out.flush();
+    }
+
+    /** The entities (or tagged tokens) one per line: label, score, start, end, the text's words. */
+    static void printPredictions(PrintWriter out, List<Prediction> predictions, Aggregation strategy) {
+        String what = strategy == Aggregation.NONE ? "tokens" : "entities";
+        if (predictions.isEmpty()) {
+            out.println("No " + what + " found (aggregation " + strategy.wireName() + ").");
+            out.flush();
+            return;
+        }
+        int labelWidth = Math.max(6, predictions.stream().mapToInt(p -> p.label().length()).max().orElse(0));
+        out.println(capitalised(what) + " (aggregation " + strategy.wireName() + "):");
+        out.printf("  %-" + labelWidth + "s  %6s  %5s  %5s  %s%n", strategy == Aggregation.NONE ? "Tag" : "Entity", "Score",
+                "Start", "End", "Word");
+        for (Prediction p : predictions) {
+            out.printf(Locale.ROOT, "  %-" + labelWidth + "s  %6.4f  %5d  %5d  %s%n", p.label(), p.score(), p.start(), p.end(),
+                    p.word().replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"));
+        }
+        out.flush();
+    }
+
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

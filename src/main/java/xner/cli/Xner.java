@@ -22,8 +22,8 @@ import xner.XnerInputException;
         version = "xner 0.1.0",
         description = "Multilingual named-entity recognition (PAN-X / WikiANN) on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, CorpusCommand.class, TrainCommand.class, EvaluateCommand.class,
-                TagCommand.class, FillMaskCommand.class, ExperimentCommand.class, AnalyzeCommand.class,
-                BenchCommand.class})
+                TagCommand.class, ServeCommand.class, FillMaskCommand.class, ExperimentCommand.class,
+                AnalyzeCommand.class, BenchCommand.class})
 public final class Xner implements Callable<Integer> {
     /** Exit codes, as the commands return them. */
     public static final int EXIT_OK = 0;
@@ -51,7 +51,9 @@ public final class Xner implements Callable<Integer> {
         NativeRuntime.configureDefaults();
         CommandLine cli = new CommandLine(new Xner());
         cli.setExecutionExceptionHandler(Xner::handle);
-        cli.setExitCodeExceptionMapper(e -> e instanceof XnerInputException ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        // bad arguments (picocli's ParameterException) are bad input too
+        cli.setExitCodeExceptionMapper(e -> e instanceof XnerInputException || e instanceof CommandLine.ParameterException
+                ? EXIT_BAD_INPUT : EXIT_FAILURE);
         return cli;
     }
 

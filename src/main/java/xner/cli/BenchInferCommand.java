@@ -1,0 +1,146 @@
+package xner.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+import xner.data.Dataset;
+import xner.data.LabelSet;
+import xner.data.Sentence;
+import xner.infer.InferenceBenchmark;
+import xner.infer.TagPipeline;
+import xner.model.MultilingualBert;
+import xner.model.TokenClassifier;
+
+/**
+ * {@code xner bench infer}: sentences/s and tokens/s of the tagging pipeline on the Swiss German test split,
+ * at one or more batch sizes: {@code bin/xner bench infer --model runs/de --batch 1,32}. With {@code --length},
+ * the model alone on random ids of one shape, as {@code pytorch_bert_bench.py infer BATCH LENGTH} measures.
+ */
+@Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time the tagging pipeline on the Swiss corpus's test sentences: sentences/s and tokens/s per batch size.",
+                "With --length T: the model's forward pass and argmax on random ids, batch × T, the plain-PyTorch "
+                        + "reference's measure (pytorch_bert_bench.py infer BATCH T)."})
+public final class BenchInferCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin DataOptions data;
+
+    static final class Weights {
+        @Option(names = "--model", paramLabel = "DIR", description = "A fine-tuned model folder.")
+        Path model;
+
+        @Option(names = "--mbert", description = "Multilingual BERT from its Maven artifact with a fresh head (same speed "
+                + "as a fine-tuned one).")
+        boolean mbert;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Weights weights;
+
+    @Option(names = "--lang", defaultValue = "de", description = "The language whose sentences are tagged (default: ${DEFAULT-VALUE}).")
+    String lang;
+
+    @Option(names = "--split", defaultValue = "test", description = "The split (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,32", paramLabel = "N[,N...]",
+            description = "Batch sizes, each timed in turn (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--max-sentences", defaultValue = "0", paramLabel = "N",
+            description = "Tag only the first N sentences (default: all).")
+    int maxSentences;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--length", defaultValue = "0", paramLabel = "T",
+            description = "Random ids of T tokens instead of the sentences: the model alone, at the reference's shape.")
+    int length;
+
+    @Option(names = "--steps", defaultValue = "5", paramLabel = "N",
+            description = "Timed forward passes with --length (default: ${DEFAULT-VALUE}, as the reference).")
+    int steps;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (int b : batches) if (b < 1) throw new XnerInputException("--batch: sizes must be >= 1, got " + b);
+        if (length < 0 || length == 1) throw new XnerInputException("--length must be >= 2 (or 0 for the sentences), was " + length);
+        List<List<String>> sentences = List.of();
+        if (length == 0) {
+            Dataset set = data.load(List.of(lang), err).get(lang).get(split);
+            if (maxSentences > 0) set = set.take(Math.min(maxSentences, set.size()));
+            sentences = set.stream().map(Sentence::tokens).toList();
+            if (sentences.isEmpty()) throw new XnerInputException(lang + " " + split + ": no sentences to tag");
+        }
+        String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
+        JsonObject report = new JsonObject();
+        report.addProperty("model", weights.mbert ? MultilingualBert.NAME + " (fresh head)" : weights.model.toString());
+        report.addProperty("threads", threads);
+        report.addProperty("input", length > 0 ? "random ids, length " + length : "PAN-X " + lang + " " + split + " (" + data.corpus + ")");
+        JsonArray results = new JsonArray();
+        try (TagPipeline pipeline = load()) {
+            if (!json) {
+                out.printf("xner bench infer: %s, %s, %s intra-op threads%n", report.get("model").getAsString(),
+                        length > 0 ? "random ids of " + length + " tokens" : sentences.size() + " sentences of PAN-X " + lang + " "
+                                + split + " (" + data.corpus + " corpus)", threads);
+                out.flush();
+            }
+            for (int b : batches) {
+                InferenceBenchmark.Result r = length > 0
+                        ? InferenceBenchmark.fixedShape(pipeline, b, length, steps, warmup, 0)
+                        : InferenceBenchmark.sentences(pipeline, sentences, b, warmup);
+                results.add(json(r));
+                if (!json) {
+                    out.printf("batch %3d: %,d %s in %.2f s: %.1f sentences/s, %.0f tokens/s (%,d tokens, %,d computed with padding); "
+                                    + "median %.1f ms a batch%n", b, r.sentences(), length > 0 ? "rows" : "sentences", r.seconds(),
+                            r.sentencesPerSecond(), r.tokensPerSecond(), r.tokens(), r.computed(), r.medianBatchMs());
+                    out.flush();
+                }
+            }
+        }
+        if (json) {
+            report.add("results", results);
+            out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
+            out.flush();
+        }
+        return Xner.EXIT_OK;
+    }
+
+    private TagPipeline load() {
+        int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
+        TagPipeline.Options options = TagPipeline.Options.DEFAULTS.withBatchSize(largest);
+        if (!weights.mbert) return TagPipeline.load(weights.model, options);
+        Path dir = MultilingualBert.modelDir();
+        return TagPipeline.create(dir, TokenClassifier.fromPretrained(dir, LabelSet.PANX, 42), options);
+    }
+
+    private static JsonObject json(InferenceBenchmark.Result r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("batch", r.batchSize());
+        o.addProperty("sentences", r.sentences());
+        o.addProperty("tokens", r.tokens());
+        o.addProperty("computed_tokens", r.computed());
+        o.addProperty("batches", r.batches());
+        o.addProperty("seconds", r.seconds());
+        o.addProperty("sentences_per_second", r.sentencesPerSecond());
+        o.addProperty("tokens_per_second", r.tokensPerSecond());
+        o.addProperty("median_batch_ms", r.medianBatchMs());
+        return o;
+    }
+}

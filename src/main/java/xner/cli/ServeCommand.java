@@ -1,0 +1,110 @@
+package xner.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.infer.Aggregation;
+import xner.infer.TagPipeline;
+import xner.serve.Settings;
+import xner.serve.TagServer;
+
+/**
+ * {@code xner serve}: the tagging service on HTTP, answering as the Hugging Face Inference API does for token
+ * classification, with a page to try it at {@code /}: {@code bin/xner serve --model runs/de}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve a fine-tuned model over HTTP, as the Hugging Face Inference API serves token classification:",
+                "  POST / or /predict  {\"inputs\": \"text\" | [\"text\", ...], \"parameters\": {\"aggregation_strategy\": \"simple\"}}",
+                "  GET /health         model, labels, texts waiting",
+                "  GET /               a page: type a text, see its entities highlighted",
+                "Concurrent requests are tagged together; over a limit the answer is a JSON error (413 too large, 503 busy)."})
+public final class ServeCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every "
+                    + "interface: the service has no authentication).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The port (default: ${DEFAULT-VALUE}; 0 for any free one).")
+    int port;
+
+    @Option(names = "--aggregation", defaultValue = "simple", paramLabel = "STRATEGY",
+            description = "The strategy when a request names none: none, simple, first, average or max "
+                    + "(default: ${DEFAULT-VALUE}, as the Inference API).")
+    String aggregation;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
+            description = "The largest request body (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--max-text-chars", defaultValue = "20000", paramLabel = "N",
+            description = "The longest text, in characters (default: ${DEFAULT-VALUE}).")
+    int maxTextChars;
+
+    @Option(names = "--max-inputs", defaultValue = "64", paramLabel = "N",
+            description = "The most texts in one request (default: ${DEFAULT-VALUE}).")
+    int maxInputs;
+
+    @Option(names = "--max-queue", defaultValue = "256", paramLabel = "N",
+            description = "The most texts waiting for the model before requests are turned away with 503 (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
+            description = "The most waiting texts tagged together (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
+            description = "Tokens per window, special tokens included (default: the model's, 512 for BERT).")
+    int maxLength;
+
+    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
+            description = "Tokens shared by consecutive windows of a long text (default: 128, at most half a window).")
+    int stride;
+
+    /** The settings the options make, checked. */
+    Settings settings() {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
+                Aggregation.parse(aggregation, "--aggregation"));
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = settings();
+        PrintWriter err = spec.commandLine().getErr();
+        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
+                TagServer server = TagServer.start(pipeline, settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "xner-serve-stop"));
+            if (!loopback(settings.host())) {
+                err.println("xner: warning: listening on " + settings.host() + ": anyone who can reach this machine can use the "
+                        + "service (it has no authentication)");
+            }
+            err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
+                    + "Ctrl-C stops)");
+            err.flush();
+            try {
+                server.join();
+            } catch (InterruptedException e) {
+                // asked to stop (the flag is not set again: Jetty would not stop cleanly); the resources close below
+            }
+        }
+        return Xner.EXIT_OK;
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

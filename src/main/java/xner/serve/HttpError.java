@@ -1,0 +1,31 @@
+package xner.serve;
+
+/** A request the service refuses, with the HTTP status and the message its JSON error carries. */
+final class HttpError extends RuntimeException {
+    private final int status;
+
+    HttpError(int status, String message) {
+        super(message, null, false, false); // a refusal, not a failure: no stack trace is taken
+        this.status = status;
+    }
+
+    int status() {
+        return status;
+    }
+
+    static HttpError malformed(String message) {
+        return new HttpError(400, message);
+    }
+
+    static HttpError tooLarge(String message) {
+        return new HttpError(413, message);
+    }
+
+    static HttpError invalid(String message) {
+        return new HttpError(422, message);
+    }
+
+    static HttpError busy(String message) {
+        return new HttpError(503, message);
+    }
+}

@@ -1,0 +1,150 @@
+package xner.serve;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import xner.XnerInputException;
+import xner.infer.Aggregation;
+
+/**
+ * A token-classification request as the Hugging Face Inference API takes it:
+ * {@code {"inputs": "text" | ["text", ...], "parameters": {"aggregation_strategy": "simple", "ignore_labels": ["O"]}}}
+ * ({@code options}, the API's caching hints, is accepted and ignored).
+ *
+ * @param inputs       the texts
+ * @param batch        whether {@code inputs} was a list (answered by a list of lists) rather than one string
+ * @param aggregation  the strategy asked for, or the service's default
+ * @param ignoreLabels labels left out of the answer ({@code O} by default)
+ */
+record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels) {
+    private static final Set<String> FIELDS = Set.of("inputs", "parameters", "options");
+    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels");
+    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+
+    PredictRequest {
+        inputs = List.copyOf(inputs);
+        ignoreLabels = Set.copyOf(ignoreLabels);
+    }
+
+    /**
+     * Reads a request body: 400 when it is not a JSON object, 422 when a field is missing or of the wrong kind,
+     * 413 when there are too many texts or one is too long.
+     */
+    static PredictRequest parse(byte[] body, Settings settings) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw HttpError.malformed("the request body is not UTF-8");
+        }
+        JsonElement root;
+        try {
+            // strict JSON (JsonParser would take single quotes and bare words), and nothing after the value
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.STRICT);
+            root = ELEMENTS.read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw HttpError.malformed("the request body is not JSON: " + message(e));
+        }
+        if (!root.isJsonObject()) {
+            throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + kind(root));
+        }
+        JsonObject object = root.getAsJsonObject();
+        for (String key : object.keySet()) {
+            if (!FIELDS.contains(key)) throw HttpError.invalid("unknown field \"" + key + "\" (expected inputs, parameters)");
+        }
+        JsonElement in = object.get("inputs");
+        if (in == null) throw HttpError.invalid("field \"inputs\" is missing: a text or a list of texts");
+        List<String> inputs = new ArrayList<>();
+        boolean batch = in.isJsonArray();
+        if (batch) {
+            JsonArray array = in.getAsJsonArray();
+            if (array.isEmpty()) throw HttpError.invalid("field \"inputs\": an empty list; give at least one text");
+            if (array.size() > settings.maxInputs()) {
+                throw HttpError.tooLarge("field \"inputs\": " + array.size() + " texts, over the limit of " + settings.maxInputs());
+            }
+            for (int i = 0; i < array.size(); i++) inputs.add(string(array.get(i), "inputs[" + i + "]"));
+        } else {
+            inputs.add(string(in, "inputs"));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            int length = inputs.get(i).length();
+            if (length > settings.maxTextChars()) {
+                throw HttpError.tooLarge("field \"" + (batch ? "inputs[" + i + "]" : "inputs") + "\": " + length
+                        + " characters, over the limit of " + settings.maxTextChars());
+            }
+        }
+        Aggregation aggregation = settings.aggregation();
+        Set<String> ignore = Aggregation.IGNORED_BY_DEFAULT;
+        JsonElement p = object.get("parameters");
+        if (p != null && !p.isJsonNull()) {
+            if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + kind(p));
+            for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
+                if (!PARAMETERS.contains(e.getKey())) {
+                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels)");
+                }
+            }
+            JsonElement strategy = p.getAsJsonObject().get("aggregation_strategy");
+            if (strategy != null && !strategy.isJsonNull()) {
+                try {
+                    aggregation = Aggregation.parse(string(strategy, "parameters.aggregation_strategy"), "parameters.aggregation_strategy");
+                } catch (XnerInputException e) {
+                    throw HttpError.invalid(e.getMessage());
+                }
+            }
+            JsonElement labels = p.getAsJsonObject().get("ignore_labels");
+            if (labels != null && !labels.isJsonNull()) {
+                if (!labels.isJsonArray()) {
+                    throw HttpError.invalid("field \"parameters.ignore_labels\": expected a list of labels, found " + kind(labels));
+                }
+                Set<String> set = new LinkedHashSet<>();
+                for (int i = 0; i < labels.getAsJsonArray().size(); i++) {
+                    set.add(string(labels.getAsJsonArray().get(i), "parameters.ignore_labels[" + i + "]"));
+                }
+                ignore = set;
+            }
+        }
+        return new PredictRequest(inputs, batch, aggregation, ignore);
+    }
+
+    private static String string(JsonElement e, String field) {
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw HttpError.invalid("field \"" + field + "\": expected a string, found " + (e == null ? "nothing" : kind(e)));
+        }
+        return e.getAsString();
+    }
+
+    static String kind(JsonElement e) {
+        if (e.isJsonArray()) return "a list";
+        if (e.isJsonNull()) return "null";
+        if (e.isJsonObject()) return "an object";
+        if (e.getAsJsonPrimitive().isString()) return "a string";
+        if (e.getAsJsonPrimitive().isNumber()) return "a number";
+        return "a boolean";
+    }
+
+    private static String message(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s*See https://\\S+", "");
+    }
+}

@@ -1,0 +1,52 @@
+package xner.serve;
+
+import xner.XnerInputException;
+import xner.infer.Aggregation;
+
+/**
+ * How the service listens and what it accepts.
+ *
+ * @param host         the address to bind: 127.0.0.1 (this machine only) unless told otherwise
+ * @param port         the TCP port; 0 for any free one
+ * @param maxBodyBytes the largest request body (413 beyond)
+ * @param maxTextChars the longest text, in UTF-16 characters (413 beyond); longer than a window is fine: texts are windowed
+ * @param maxInputs    the most texts in one request (413 beyond)
+ * @param maxQueue     the most texts waiting for the model (503 beyond)
+ * @param maxBatch     the most texts the worker takes from the queue for one pipeline call
+ * @param aggregation  the strategy when a request names none: simple, as the Hugging Face Inference API
+ */
+public record Settings(String host, int port, long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue, int maxBatch,
+        Aggregation aggregation) {
+    public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32, Aggregation.SIMPLE);
+
+    public Settings {
+        if (host == null || host.isBlank()) throw new XnerInputException("--host must not be empty");
+        if (port < 0 || port > 65535) throw new XnerInputException("--port must be 0..65535, was " + port);
+        if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+            throw new XnerInputException("--max-body-bytes must be 1.." + (Integer.MAX_VALUE - 8) + ", was " + maxBodyBytes);
+        }
+        if (maxTextChars < 1) throw new XnerInputException("--max-text-chars must be >= 1, was " + maxTextChars);
+        if (maxBatch < 1) throw new XnerInputException("--max-batch must be >= 1, was " + maxBatch);
+        if (maxInputs < 1) throw new XnerInputException("--max-inputs must be >= 1, was " + maxInputs);
+        if (maxQueue < maxInputs) {
+            throw new XnerInputException("--max-queue (" + maxQueue + ") must hold at least one full request (--max-inputs "
+                    + maxInputs + ")");
+        }
+    }
+
+    public Settings withAddress(String host, int port) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+    }
+
+    public Settings withLimits(long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+    }
+
+    public Settings withBatch(int maxBatch) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+    }
+
+    public Settings withAggregation(Aggregation aggregation) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+    }
+}

@@ -1,0 +1,153 @@
+package xner.serve;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import xner.data.LabelSet;
+import xner.infer.Prediction;
+import xner.infer.Tagged;
+
+/**
+ * The service's routes: {@code POST /} and {@code POST /predict} (the Inference API's token classification),
+ * {@code GET /health}, {@code GET /} (the page). Every answer but the page is JSON; every refusal is
+ * {@code {"error": "..."}} with its status.
+ */
+final class TagHandler extends Handler.Abstract {
+    static final String JSON = "application/json";
+    private static final Logger LOG = LoggerFactory.getLogger(TagHandler.class);
+
+    private final Batcher batcher;
+    private final Settings settings;
+    private final String model;
+    private final LabelSet labels;
+    private final byte[] page;
+
+    TagHandler(Batcher batcher, Settings settings, String model, LabelSet labels, byte[] page) {
+        this.batcher = batcher;
+        this.settings = settings;
+        this.model = model;
+        this.labels = labels;
+        this.page = page;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        try {
+            switch (path) {
+                case "/health" -> {
+                    if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(response, "GET");
+                    send(response, callback, 200, health().toString());
+                }
+                case "/", "/predict" -> {
+                    if (method.equals("POST")) {
+                        predict(request, response, callback);
+                    } else if (path.equals("/") && (method.equals("GET") || method.equals("HEAD"))) {
+                        response.setStatus(200);
+                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+                        response.write(true, ByteBuffer.wrap(page), callback);
+                    } else {
+                        throw notAllowed(response, path.equals("/") ? "GET, POST" : "POST");
+                    }
+                }
+                default -> throw new HttpError(404, "no such path: " + path + " (POST / or /predict, GET /health, GET / for the page)");
+            }
+        } catch (HttpError e) {
+            error(response, callback, e);
+        }
+        return true;
+    }
+
+    private static HttpError notAllowed(Response response, String allow) {
+        response.getHeaders().put(HttpHeader.ALLOW, allow);
+        return new HttpError(405, "method not allowed here; use " + allow);
+    }
+
+    private JsonObject health() {
+        JsonObject o = new JsonObject();
+        o.addProperty("status", "ok");
+        o.addProperty("model", model);
+        JsonArray names = new JsonArray();
+        labels.names().forEach(names::add);
+        o.add("labels", names);
+        o.addProperty("waiting", batcher.waiting());
+        o.addProperty("default_aggregation_strategy", settings.aggregation().wireName());
+        return o;
+    }
+
+    private void predict(Request request, Response response, Callback callback) {
+        long declared = request.getLength();
+        if (declared > settings.maxBodyBytes()) {
+            throw HttpError.tooLarge("the request body of " + declared + " bytes is over the limit of " + settings.maxBodyBytes());
+        }
+        BodyReader.read(request, settings.maxBodyBytes()).whenComplete((body, failure) -> {
+            try {
+                if (failure != null) {
+                    throw failure instanceof HttpError e ? e : HttpError.malformed("the request body could not be read");
+                }
+                PredictRequest p = PredictRequest.parse(body, settings);
+                CompletableFuture<List<Tagged>> tagged;
+                try {
+                    tagged = batcher.submit(p.inputs());
+                } catch (Batcher.Busy e) {
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                    throw HttpError.busy(e.getMessage());
+                }
+                tagged.whenComplete((results, error) -> {
+                    if (error != null) {
+                        fail(response, callback, error);
+                    } else {
+                        send(response, callback, 200, answer(p, results));
+                    }
+                });
+            } catch (HttpError e) {
+                error(response, callback, e);
+            } catch (RuntimeException e) {
+                fail(response, callback, e);
+            }
+        });
+    }
+
+    /** The Inference API's answer: a list of predictions for one text, a list of such lists for a list of texts. */
+    private static String answer(PredictRequest p, List<Tagged> results) {
+        JsonArray all = new JsonArray();
+        for (Tagged t : results) {
+            JsonArray one = new JsonArray();
+            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) one.add(prediction.toJson());
+            all.add(one);
+        }
+        return (p.batch() ? all : all.get(0)).toString();
+    }
+
+    private void fail(Response response, Callback callback, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof Batcher.Busy busy) {
+            error(response, callback, HttpError.busy(busy.getMessage()));
+            return;
+        }
+        LOG.error("tagging failed", cause); // the trace stays in the server's log; the client gets one line
+        error(response, callback, new HttpError(500, "internal error: the model could not tag this request"));
+    }
+
+    private static void error(Response response, Callback callback, HttpError e) {
+        send(response, callback, e.status(), new String(JsonErrorHandler.body(e.getMessage()), StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response response, Callback callback, int status, String json) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

@@ -1,0 +1,114 @@
+package xner.serve;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import xner.XnerInputException;
+import xner.data.LabelSet;
+import xner.infer.TagPipeline;
+import xner.infer.Tagged;
+
+/**
+ * The tagging service: the pipeline behind an HTTP API that answers as the Hugging Face Inference API does for
+ * token classification, with a page to try it, on Jetty.
+ *
+ * <pre>
+ *   try (TagPipeline pipeline = TagPipeline.load(Path.of("runs/de"));
+ *        TagServer server = TagServer.start(pipeline, Settings.DEFAULTS)) {
+ *       server.join();   // curl -d '{"inputs": "Jeff Dean ist in Zürich"}' http://127.0.0.1:8080/
+ *   }
+ * </pre>
+ */
+public final class TagServer implements AutoCloseable {
+    private final Server server;
+    private final Batcher batcher;
+    private final ServerConnector connector;
+
+    TagServer(Function<List<String>, List<Tagged>> tagger, String model, LabelSet labels, Settings settings) {
+        this.batcher = new Batcher(tagger, settings.maxQueue(), settings.maxBatch());
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("xner-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(new TagHandler(batcher, settings, model, labels, page()));
+        server.setStopTimeout(5_000);
+    }
+
+    /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
+    public static TagServer start(TagPipeline pipeline, Settings settings) {
+        Path name = pipeline.modelDir().toAbsolutePath().normalize().getFileName();
+        return new TagServer(pipeline::tagBatch, name == null ? pipeline.modelDir().toString() : name.toString(), pipeline.labels(),
+                settings).start();
+    }
+
+    TagServer start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            close();
+            throw new XnerInputException("cannot listen on " + connector.getHost() + ":" + connector.getPort() + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("the HTTP server did not start: " + e, e);
+        }
+        return this;
+    }
+
+    /** The address the service answers at, with the port actually bound. */
+    public URI uri() {
+        String host = connector.getHost();
+        if (host.contains(":")) host = "[" + host + "]"; // an IPv6 literal
+        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Pipeline calls made so far (each serves one or more requests). */
+    long batches() {
+        return batcher.batches();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not stop cleanly: " + e, e);
+        } finally {
+            batcher.close();
+        }
+    }
+
+    private static byte[] page() {
+        try (InputStream in = TagServer.class.getResourceAsStream("index.html")) {
+            if (in == null) throw new IllegalStateException("xner/serve/index.html is missing from the classpath");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

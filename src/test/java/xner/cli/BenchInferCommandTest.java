@@ -1,0 +1,77 @@
+package xner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import xner.TestData;
+import xner.infer.KeywordModel;
+
+/** {@code xner bench infer} smoke-tested at tiny sizes (a tiny model, a few sentences): it runs and counts right. */
+class BenchInferCommandTest {
+    @TempDir static Path dir;
+    static String model;
+
+    @BeforeAll
+    static void model() {
+        model = KeywordModel.standard(dir.resolve("model")).toString();
+    }
+
+    @Test
+    void optionsDefaultToTheSwissGermanTestSplitAtBatchOneAndThirtyTwo() {
+        BenchInferCommand c = new BenchInferCommand();
+        new CommandLine(c).parseArgs("--mbert");
+        assertEquals(List.of(1, 32), c.batches);
+        assertEquals("de", c.lang);
+        assertEquals("test", c.split);
+        assertTrue(c.weights.mbert);
+        assertEquals("swiss", c.data.corpus);
+    }
+
+    @Test
+    void realSentencesAtTwoBatchSizes() {
+        String data = TestData.panx().toString();
+        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "1,4",
+                "--max-sentences", "9", "--warmup", "1", "--json");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        JsonObject report = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("PAN-X de test (swiss)", report.get("input").getAsString());
+        JsonArray results = report.getAsJsonArray("results");
+        assertEquals(2, results.size());
+        JsonObject one = results.get(0).getAsJsonObject();
+        JsonObject four = results.get(1).getAsJsonObject();
+        assertEquals(9, one.get("sentences").getAsInt());
+        assertEquals(9, one.get("batches").getAsInt());
+        assertEquals(3, four.get("batches").getAsInt());
+        assertEquals(one.get("tokens").getAsLong(), four.get("tokens").getAsLong(), "the same sentences, the same tokens");
+        assertEquals(one.get("tokens").getAsLong(), one.get("computed_tokens").getAsLong(), "batch 1 pads nothing");
+        assertTrue(four.get("computed_tokens").getAsLong() >= four.get("tokens").getAsLong());
+        assertTrue(one.get("tokens_per_second").getAsDouble() > 0);
+    }
+
+    @Test
+    void theReferenceShapeTimesTheModelAlone() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--length", "8", "--batch", "3",
+                "--steps", "2", "--warmup", "0");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).contains("random ids of 8 tokens"), r.out());
+        assertTrue(lines.get(1).startsWith("batch   3: 6 rows in "), r.out());
+        assertTrue(lines.get(1).contains("(48 tokens, 48 computed with padding)"), r.out());
+    }
+
+    @Test
+    void aModelMustBeNamed() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--length", "8");
+        assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("--model=DIR | --mbert"), r.err());
+    }
+}

@@ -1,0 +1,64 @@
+package xner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import xner.infer.Aggregation;
+import xner.infer.KeywordModel;
+import xner.serve.Settings;
+
+class ServeCommandTest {
+    @TempDir Path dir;
+
+    @Test
+    void defaultsAreLoopbackPort8080AndTheInferenceApisSimple() {
+        ServeCommand c = new ServeCommand();
+        new CommandLine(c).parseArgs("--model", "m");
+        Settings s = c.settings();
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(8080, s.port());
+        assertEquals(Aggregation.SIMPLE, s.aggregation());
+        assertEquals(Settings.DEFAULTS, s);
+        new CommandLine(c).parseArgs("--model", "m", "--host", "0.0.0.0", "--port", "9000", "--aggregation", "first", "--max-queue", "512");
+        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST), c.settings());
+    }
+
+    @Test
+    void serveAnswersUntilInterrupted() throws Exception {
+        String model = KeywordModel.standard(dir.resolve("model")).toString();
+        CommandLine cli = Xner.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> exit.set(cli.execute("serve", "--model", model, "--port", "0")));
+        serving.start();
+        Pattern address = Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)");
+        Matcher m = address.matcher("");
+        for (int i = 0; i < 300 && !(m = address.matcher(err.toString())).find(); i++) Thread.sleep(50);
+        assertTrue(m.find(0), err.toString());
+        URI uri = URI.create(m.group(1));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"Jeff Dean ist in Zürich\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().startsWith("[{\"entity_group\":\"PER\","), r.body());
+        serving.interrupt();
+        serving.join(TimeUnit.SECONDS.toMillis(20));
+        assertTrue(!serving.isAlive(), "the command returned");
+        assertEquals(Xner.EXIT_OK, exit.get(), err.toString());
+    }
+}

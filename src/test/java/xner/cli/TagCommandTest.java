@@ -1,0 +1,209 @@
+package xner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import xner.infer.KeywordModel;
+
+/** {@code xner tag} on the keyword model: the table, the entities, JSON, and files in three formats. */
+class TagCommandTest {
+    @TempDir static Path dir;
+    static String model;
+    static final String SENTENCE = "My name is Sylvain and I work at Hugging Face in Brooklyn";
+
+    @BeforeAll
+    static void model() {
+        model = KeywordModel.standard(dir.resolve("model")).toString();
+    }
+
+    @Test
+    void optionsParseIntoTheCommandWithFirstAsTheDefaultAggregation() {
+        TagCommand c = new TagCommand();
+        new CommandLine(c).parseArgs("--model", "m", "some text");
+        assertEquals("first", c.aggregation);
+        assertEquals("some text", c.text);
+        assertEquals(Path.of("-"), c.output);
+        new CommandLine(c).parseArgs("--model", "m", "--input", "in.jsonl", "--output", "out.conll", "--aggregation", "max",
+                "--batch-size", "8", "--max-length", "128", "--stride", "32");
+        assertEquals(Path.of("in.jsonl"), c.input);
+        assertEquals(8, c.batchSize);
+        assertEquals(128, c.maxLength);
+    }
+
+    @Test
+    void helpSaysWhyTheDefaultIsFirst() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--help");
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("(default: first, so that a word is never split between two entities; transformers' "
+                + "pipeline defaults to none)"), r.out());
+    }
+
+    @Test
+    void aTextPrintsTheTagTextTableThenTheEntities() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, SENTENCE);
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Tokens  [CLS]  My  name  is  Sylvain  and"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("Tags    O      O   O     O   B-PER    O"), lines.get(1));
+        assertEquals(lines.get(0).indexOf("Brooklyn"), lines.get(1).indexOf("B-LOC"), "tags sit under their tokens");
+        assertEquals("", lines.get(2));
+        assertEquals("Entities (aggregation first):", lines.get(3));
+        assertEquals(List.of("PER", "ORG", "LOC"), lines.subList(5, 8).stream().map(l -> l.strip().split(" +")[0]).toList());
+        assertTrue(lines.get(6).matches("  ORG     0\\.99\\d\\d     33     45  Hugging Face"), lines.get(6));
+    }
+
+    @Test
+    void jsonIsThePipelinesAnswer() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--json", SENTENCE);
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        JsonArray a = JsonParser.parseString(r.out()).getAsJsonArray();
+        assertEquals(3, a.size());
+        JsonObject loc = a.get(2).getAsJsonObject();
+        assertEquals(List.of("entity_group", "score", "word", "start", "end"), List.copyOf(loc.keySet()));
+        assertEquals("Brooklyn", loc.get("word").getAsString());
+        assertEquals(49, loc.get("start").getAsInt());
+        CorpusCommandTest.Run none = CorpusCommandTest.run("tag", "--model", model, "--json", "--aggregation", "none", "Microsoft");
+        JsonArray tokens = JsonParser.parseString(none.out()).getAsJsonArray();
+        assertEquals("B-ORG", tokens.get(0).getAsJsonObject().get("entity").getAsString());
+        assertEquals(2, tokens.get(1).getAsJsonObject().get("index").getAsInt());
+    }
+
+    @Test
+    void noEntitiesIsSaid() {
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "and I work");
+        assertTrue(r.out().endsWith("No entities found (aggregation first)." + System.lineSeparator()), r.out());
+    }
+
+    @Test
+    void textLinesInJsonLinesOutAndABadLineIsReportedAndSkipped() throws IOException {
+        Path in = dir.resolve("texts.txt");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("Jeff Dean ist in Zürich\r\n".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {'b', 'a', 'd', (byte) 0xC3, '\n'}); // a truncated UTF-8 sequence
+        bytes.writeBytes("\n".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes((SENTENCE + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(in, bytes.toByteArray());
+        Path out = dir.resolve("texts.jsonl");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":2: not UTF-8 text; skipped"), r.err());
+        assertTrue(r.err().contains("4 lines read, 3 records tagged, 1 skipped (malformed)"), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(3, lines.size());
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals("Jeff Dean ist in Zürich", first.get("text").getAsString());
+        assertEquals("[{\"entity_group\":\"PER\",\"word\":\"Jeff Dean\"},{\"entity_group\":\"LOC\",\"word\":\"Zürich\"}]",
+                brief(first.getAsJsonArray("entities")));
+        assertEquals("", JsonParser.parseString(lines.get(1)).getAsJsonObject().get("text").getAsString(), "a blank line is an empty text");
+        assertEquals(3, JsonParser.parseString(lines.get(2)).getAsJsonObject().getAsJsonArray("entities").size());
+    }
+
+    static String brief(JsonArray entities) {
+        JsonArray out = new JsonArray();
+        for (var e : entities) {
+            JsonObject o = new JsonObject();
+            o.add("entity_group", e.getAsJsonObject().get("entity_group"));
+            o.add("word", e.getAsJsonObject().get("word"));
+            out.add(o);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void jsonLinesKeepTheirFieldsAndMalformedOnesAreNamedByLine() throws IOException {
+        Path in = dir.resolve("records.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{\"id\": 7, \"text\": \"Google in Kalifornien\"}",
+                "{\"id\": 8, \"text\": ",
+                "",
+                "[1, 2]",
+                "{\"id\": 9, \"text\": 42}",
+                "{\"id\": 10, \"text\": \"Müller\"}") + "\n");
+        Path out = dir.resolve("records.out.jsonl");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+                "--batch-size", "1");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":2: not JSON: "), r.err());
+        assertTrue(r.err().contains(in + ":4: expected a JSON object with a \"text\" string, found an array; skipped"), r.err());
+        assertTrue(r.err().contains(in + ":5: field \"text\": expected a string, found a number; skipped"), r.err());
+        assertTrue(r.err().contains("6 lines read, 2 records tagged, 3 skipped (malformed)"), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals(List.of("id", "text", "entities"), List.copyOf(first.keySet()));
+        assertEquals(7, first.get("id").getAsInt());
+        assertEquals("[{\"entity_group\":\"ORG\",\"word\":\"Google\"},{\"entity_group\":\"LOC\",\"word\":\"Kalifornien\"}]",
+                brief(first.getAsJsonArray("entities")));
+        assertEquals(10, JsonParser.parseString(lines.get(1)).getAsJsonObject().get("id").getAsInt());
+    }
+
+    @Test
+    void conllInWithGoldTagsGivesTokenGoldPredictedAndAMixedSentenceIsSkipped() throws IOException {
+        Path in = dir.resolve("gold.conll");
+        Files.writeString(in, String.join("\n",
+                "-DOCSTART- O", "",
+                "Jeff B-PER", "Dean I-PER", "ist O", "in O", "Zürich B-LOC", "",
+                "Microsoft B-ORG", "Genève", "", // the second line lacks its tag
+                "Müller B-PER", "Microsoft B-ORG") + "\n");
+        Path out = dir.resolve("gold.out.conll");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":10: 1 column where the sentence's first line (" + in + ":9) has 2; the sentence is skipped"),
+                r.err());
+        assertTrue(r.err().contains("13 lines read, 2 records tagged, 1 skipped (malformed)"), r.err());
+        assertEquals(List.of("Jeff B-PER B-PER", "Dean I-PER I-PER", "ist O O", "in O O", "Zürich B-LOC B-LOC", "",
+                "Müller B-PER B-PER", "Microsoft B-ORG B-ORG", ""), Files.readAllLines(out));
+    }
+
+    @Test
+    void conllOutOfTextsHasTheTokenizersWordsAndJsonLinesOutOfConllHasTheTokens() throws IOException {
+        Path in = dir.resolve("plain.txt");
+        Files.writeString(in, "Jeff Dean, Google!\n");
+        Path out = dir.resolve("plain.iob");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+                "--aggregation", "max");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertEquals(List.of("Jeff B-PER", "Dean I-PER", ", O", "Google B-ORG", "! O", ""), Files.readAllLines(out));
+
+        Path conll = dir.resolve("words.txt");
+        Files.writeString(conll, "Jeff\nDean\n\nZürich\n");
+        CorpusCommandTest.Run j = CorpusCommandTest.run("tag", "--model", model, "--input", conll.toString(), "--input-format", "conll");
+        assertEquals(Xner.EXIT_OK, j.exit(), j.err());
+        List<String> lines = j.out().lines().toList();
+        assertEquals(2, lines.size(), j.out());
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals("[\"Jeff\",\"Dean\"]", first.get("tokens").toString());
+        assertEquals("Jeff Dean", first.get("text").getAsString());
+        assertEquals("[{\"entity_group\":\"PER\",\"word\":\"Jeff Dean\"}]", brief(first.getAsJsonArray("entities")));
+    }
+
+    @Test
+    void badCombinationsAreOneLineAndExitTwo() {
+        CorpusCommandTest.Run none = CorpusCommandTest.run("tag", "--model", model);
+        assertEquals(Xner.EXIT_BAD_INPUT, none.exit());
+        assertEquals("xner: give either a TEXT or --input FILE", none.err().strip());
+        CorpusCommandTest.Run conll = CorpusCommandTest.run("tag", "--model", model, "--input", "x.txt", "--format", "conll",
+                "--aggregation", "simple");
+        assertEquals(Xner.EXIT_BAD_INPUT, conll.exit());
+        assertTrue(conll.err().startsWith("xner: --format conll writes one tag per word: it needs --aggregation first, average or max"),
+                conll.err());
+        CorpusCommandTest.Run missing = CorpusCommandTest.run("tag", "--model", model, "--input", dir.resolve("nope.txt").toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, missing.exit());
+        assertEquals("xner: " + dir.resolve("nope.txt") + ": no such file", missing.err().strip());
+        CorpusCommandTest.Run strategy = CorpusCommandTest.run("tag", "--model", model, "--aggregation", "mean", "x");
+        assertEquals(Xner.EXIT_BAD_INPUT, strategy.exit());
+    }
+}

@@ -1,0 +1,297 @@
+package xner.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.data.LabelSet;
+import xner.infer.Aggregation;
+import xner.infer.KeywordModel;
+import xner.infer.TagPipeline;
+import xner.infer.Tagged;
+
+/** The service on 127.0.0.1 and an ephemeral port, with the keyword model (or a stand-in tagger to hold the queue). */
+class TagServerTest {
+    @TempDir static Path dir;
+    static TagPipeline pipeline;
+    static TagServer server;
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+    static final String SENTENCE = "My name is Sylvain and I work at Hugging Face in Brooklyn";
+
+    @BeforeAll
+    static void start() {
+        pipeline = TagPipeline.load(KeywordModel.standard(dir.resolve("model")));
+        server = TagServer.start(pipeline, Settings.DEFAULTS.withAddress("127.0.0.1", 0).withLimits(4096, 200, 4, 8));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        pipeline.close();
+    }
+
+    record Answer(int status, String type, String body) {
+        JsonElement json() {
+            return JsonParser.parseString(body);
+        }
+    }
+
+    static Answer post(URI uri, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static Answer send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    static String entities(JsonArray list) {
+        List<String> out = new ArrayList<>();
+        for (JsonElement e : list) {
+            JsonObject o = e.getAsJsonObject();
+            String label = o.has("entity_group") ? o.get("entity_group").getAsString() : o.get("entity").getAsString();
+            out.add(label + " " + o.get("word").getAsString() + " " + o.get("start").getAsInt() + "-" + o.get("end").getAsInt());
+        }
+        return String.join(", ", out);
+    }
+
+    @Test
+    void bindsToTheLoopbackAddressByDefault() {
+        assertEquals("127.0.0.1", Settings.DEFAULTS.host());
+        assertEquals("127.0.0.1", server.uri().getHost());
+        assertTrue(server.port() > 0);
+    }
+
+    @Test
+    void oneTextIsAnsweredWithAListOfEntitiesAsTheInferenceApiDoes() throws Exception {
+        Answer a = post(server.uri(), "{\"inputs\": \"" + SENTENCE + "\"}");
+        assertEquals(200, a.status(), a.body());
+        assertTrue(a.type().startsWith("application/json"), a.type());
+        JsonArray list = a.json().getAsJsonArray();
+        assertEquals("PER Sylvain 11-18, ORG Hugging Face 33-45, LOC Brooklyn 49-57", entities(list));
+        JsonObject first = list.get(0).getAsJsonObject();
+        assertEquals(List.of("entity_group", "score", "word", "start", "end"), List.copyOf(first.keySet()));
+        assertTrue(first.get("score").getAsDouble() > 0.95);
+    }
+
+    @Test
+    void aListOfTextsIsAnsweredWithAListOfLists() throws Exception {
+        Answer a = post(server.uri().resolve("/predict"),
+                "{\"inputs\": [\"Jeff Dean ist in Zürich\", \"\", \"Google\"], \"parameters\": {\"aggregation_strategy\": \"first\"}}");
+        assertEquals(200, a.status(), a.body());
+        JsonArray lists = a.json().getAsJsonArray();
+        assertEquals(3, lists.size());
+        assertEquals("PER Jeff Dean 0-9, LOC Zürich 17-23", entities(lists.get(0).getAsJsonArray()));
+        assertEquals("", entities(lists.get(1).getAsJsonArray()));
+        assertEquals("ORG Google 0-6", entities(lists.get(2).getAsJsonArray()));
+    }
+
+    @Test
+    void theDefaultStrategyIsSimpleAndParametersChooseAnother() throws Exception {
+        assertEquals("ORG Micro 0-5, PER soft 5-9", entities(post(server.uri(), "{\"inputs\": \"Microsoft\"}").json().getAsJsonArray()));
+        assertEquals("ORG Microsoft 0-9", entities(post(server.uri(),
+                "{\"inputs\": \"Microsoft\", \"parameters\": {\"aggregation_strategy\": \"first\"}}").json().getAsJsonArray()));
+        JsonArray tokens = post(server.uri(), "{\"inputs\": \"Jeff in Zürich\", \"parameters\": {\"aggregation_strategy\": \"none\", "
+                + "\"ignore_labels\": []}}").json().getAsJsonArray();
+        assertEquals("B-PER Jeff 0-4, O in 5-7, B-LOC Zürich 8-14", entities(tokens));
+        assertEquals(List.of("entity", "score", "index", "word", "start", "end"), List.copyOf(tokens.get(0).getAsJsonObject().keySet()));
+        assertEquals("LOC Zürich 8-14", entities(post(server.uri(), "{\"inputs\": \"Jeff in Zürich\", \"parameters\": "
+                + "{\"ignore_labels\": [\"O\", \"PER\"]}, \"options\": {\"wait_for_model\": true}}").json().getAsJsonArray()));
+    }
+
+    @Test
+    void healthNamesTheModelAndItsLabels() throws Exception {
+        Answer a = send(HttpRequest.newBuilder(server.uri().resolve("/health")).GET().build());
+        assertEquals(200, a.status());
+        JsonObject o = a.json().getAsJsonObject();
+        assertEquals("ok", o.get("status").getAsString());
+        assertEquals("model", o.get("model").getAsString());
+        assertEquals(7, o.getAsJsonArray("labels").size());
+        assertEquals("simple", o.get("default_aggregation_strategy").getAsString());
+    }
+
+    @Test
+    void thePageIsServedAtTheRoot() throws Exception {
+        Answer a = send(HttpRequest.newBuilder(server.uri()).GET().build());
+        assertEquals(200, a.status());
+        assertTrue(a.type().startsWith("text/html"), a.type());
+        assertTrue(a.body().contains("<textarea"), a.body());
+    }
+
+    static void assertError(Answer a, int status, String start) {
+        assertEquals(status, a.status(), a.body());
+        assertTrue(a.type().startsWith("application/json"), a.type());
+        JsonObject o = a.json().getAsJsonObject();
+        assertEquals(List.of("error"), List.copyOf(o.keySet()), a.body());
+        assertTrue(o.get("error").getAsString().startsWith(start), a.body());
+        assertFalse(a.body().contains("Exception") || a.body().contains("\tat ") || a.body().contains("xner."), "no trace: " + a.body());
+    }
+
+    @Test
+    void malformedRequestsAre400() throws Exception {
+        assertError(post(server.uri(), "{\"inputs\": \"x\""), 400, "the request body is not JSON");
+        assertError(post(server.uri(), "{'inputs': 'x'}"), 400, "the request body is not JSON");
+        assertError(post(server.uri(), "{\"inputs\": \"x\"} trailing"), 400, "the request body is not JSON");
+        assertError(post(server.uri(), "[\"x\"]"), 400, "expected a JSON object");
+        assertError(post(server.uri(), ""), 400, "the request body is not JSON");
+    }
+
+    @Test
+    void invalidRequestsAre422() throws Exception {
+        assertError(post(server.uri(), "{}"), 422, "field \"inputs\" is missing");
+        assertError(post(server.uri(), "{\"inputs\": 42}"), 422, "field \"inputs\": expected a string, found a number");
+        assertError(post(server.uri(), "{\"inputs\": [\"a\", null]}"), 422, "field \"inputs[1]\": expected a string, found null");
+        assertError(post(server.uri(), "{\"inputs\": []}"), 422, "field \"inputs\": an empty list");
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"aggregation_strategy\": \"mean\"}}"), 422,
+                "parameters.aggregation_strategy: unknown aggregation strategy \"mean\"");
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"top_k\": 3}}"), 422, "unknown parameter \"top_k\"");
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": []}"), 422, "field \"parameters\": expected an object");
+        assertError(post(server.uri(), "{\"text\": \"a\"}"), 422, "unknown field \"text\"");
+    }
+
+    @Test
+    void tooLargeRequestsAre413() throws Exception {
+        assertError(post(server.uri(), "{\"inputs\": \"" + "a".repeat(201) + "\"}"), 413, "field \"inputs\": 201 characters, over the limit of 200");
+        assertError(post(server.uri(), "{\"inputs\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}"), 413, "field \"inputs\": 5 texts, over the limit of 4");
+        assertError(post(server.uri(), "{\"inputs\": \"" + "a ".repeat(3000) + "\"}"), 413, "the request body of 6014 bytes is over the limit of 4096");
+        // without a Content-Length (chunked), the limit is found while reading
+        byte[] big = ("{\"inputs\": \"" + "a ".repeat(3000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Answer chunked = send(HttpRequest.newBuilder(server.uri()).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build());
+        assertError(chunked, 413, "the request body is over the limit of 4096 bytes");
+    }
+
+    @Test
+    void unknownPathsAndMethodsAre404And405() throws Exception {
+        assertError(send(HttpRequest.newBuilder(server.uri().resolve("/nope")).GET().build()), 404, "no such path: /nope");
+        Answer put = send(HttpRequest.newBuilder(server.uri().resolve("/predict")).PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertError(put, 405, "method not allowed here; use POST");
+        assertError(send(HttpRequest.newBuilder(server.uri().resolve("/health")).DELETE().build()), 405, "method not allowed here; use GET");
+    }
+
+    @Test
+    void garbageOnTheWireIsAJson400() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("BLAH / HTTP/9.9 nonsense\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.contains("Content-Type: application/json"), response);
+            assertTrue(response.contains("{\"error\":\"Bad Request"), response);
+        }
+    }
+
+    /** A stand-in for the pipeline that records each call and can be held still. */
+    static final class HeldTagger {
+        final List<Integer> calls = new CopyOnWriteArrayList<>();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        List<Tagged> tag(List<String> texts) {
+            calls.add(texts.size());
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return texts.stream().map(t -> new Tagged(t, List.of(), LabelSet.PANX)).toList();
+        }
+    }
+
+    @Test
+    void concurrentRequestsAreTaggedTogetherAndAFullQueueIs503() throws Exception {
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withLimits(4096, 200, 4, 6).withBatch(32);
+        try (TagServer small = new TagServer(held::tag, "held", LabelSet.PANX, settings).start()) {
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(small.uri(), "{\"inputs\": \"one\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
+            List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiting.add(CLIENT.sendAsync(json(small.uri(), "{\"inputs\": [\"a\", \"b\"]}"), HttpResponse.BodyHandlers.ofString()));
+                // wait until the request is queued, so that the 503 below is deterministic
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (health(small).get("waiting").getAsInt() < 2 * (i + 1) && System.nanoTime() < deadline) Thread.sleep(10);
+            }
+            assertEquals(6, health(small).get("waiting").getAsInt());
+            Answer busy = send(json(small.uri(), "{\"inputs\": \"one too many\"}"));
+            assertError(busy, 503, "busy: 6 texts are already waiting for the model");
+            held.release.countDown();
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+            for (CompletableFuture<HttpResponse<String>> w : waiting) {
+                HttpResponse<String> r = w.get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals("[[],[]]", r.body());
+            }
+            assertEquals(List.of(1, 6), held.calls, "the three waiting requests went to the model in one call");
+        }
+    }
+
+    @Test
+    void aFailingModelIsA500WithoutTrace() throws Exception {
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
+        java.util.function.Function<List<String>, List<Tagged>> broken = texts -> {
+            throw new IllegalStateException("native failure in xner.model");
+        };
+        try (TagServer failing = new TagServer(broken, "broken", LabelSet.PANX, settings).start()) {
+            assertError(post(failing.uri(), "{\"inputs\": \"x\"}"), 500, "internal error: the model could not tag this request");
+            assertEquals(200, send(HttpRequest.newBuilder(failing.uri().resolve("/health")).GET().build()).status(), "still serving");
+        }
+    }
+
+    static HttpRequest json(URI uri, String body) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static JsonObject health(TagServer s) throws Exception {
+        return send(HttpRequest.newBuilder(s.uri().resolve("/health")).GET().build()).json().getAsJsonObject();
+    }
+
+    @Test
+    void aPortInUseIsBadInputNamingTheAddress() {
+        Settings taken = Settings.DEFAULTS.withAddress("127.0.0.1", server.port());
+        xner.XnerInputException e = org.junit.jupiter.api.Assertions.assertThrows(xner.XnerInputException.class,
+                () -> new TagServer(texts -> List.of(), "x", LabelSet.PANX, taken).start());
+        assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port() + ": "), e.getMessage());
+    }
+
+    @Test
+    void settingsThatCannotWorkAreRefused() {
+        assertThrows(() -> Settings.DEFAULTS.withLimits(1024, 100, 10, 5));
+        assertThrows(() -> Settings.DEFAULTS.withAddress("127.0.0.1", 70000));
+        assertEquals(Aggregation.SIMPLE, Settings.DEFAULTS.aggregation());
+    }
+
+    static void assertThrows(Runnable r) {
+        org.junit.jupiter.api.Assertions.assertThrows(xner.XnerInputException.class, r::run);
+    }
+}
