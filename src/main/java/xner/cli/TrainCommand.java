@@ -102,7 +102,12 @@ public final class TrainCommand implements Callable<Integer> {
                 .withGroupByLength(!noGroupByLength).withSparseEmbeddings(!denseEmbeddings);
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
         Files.createDirectories(output);
-        RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), List.of(), seed,
+        // what the model is made of: the data files its sentences came from, and the body's config and weights
+        List<Path> inputs = new ArrayList<>(java.util.stream.Stream.concat(train.stream(), validation.stream())
+                .map(s -> s.source().file()).distinct().toList());
+        inputs.add(bodyDir.resolve("config.json"));
+        inputs.add(bodyDir.resolve("model.safetensors"));
+        RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), inputs, seed,
                 Map.of("train_langs", trainLangs, "validation_langs", valLangs, "corpus", data.corpus,
                         "corpus_seed", data.corpusSeed, "train_sentences", train.size(),
                         "validation_sentences", validation.size(), "model", bodyDir.toString(), "training", config.asMap()))

@@ -44,6 +44,8 @@ class TrainEvaluateTagCommandTest {
         for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "train_log.json", "xner-run.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
+        JsonObject run = JsonParser.parseString(Files.readString(out.resolve("xner-run.json"))).getAsJsonObject();
+        assertTrue(run.getAsJsonObject("inputs").keySet().stream().anyMatch(f -> f.endsWith("de/train")), run.toString());
 
         Path predictions = dir.resolve("pred.conll");
         CorpusCommandTest.Run evaluate = CorpusCommandTest.run("evaluate", "--model", out.toString(), "--data-dir", data,
