@@ -94,7 +94,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, DatasetDict> corpus = data.load(SubRun.LANGS, err);
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
-        String command = "experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = String.join(" ", spec.commandLine().getParseResult().originalArgs()); // from "experiment" on
 
         SwissPanxExperiment experiment = new SwissPanxExperiment(corpus, data.corpusSeed, bodyDir, settings,
                 new PrintStream(System.err, true), SwissPanxExperiment.Listener.NONE);
