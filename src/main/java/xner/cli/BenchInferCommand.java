@@ -24,7 +24,8 @@ import xner.model.TokenClassifier;
 
 /**
  * {@code xner bench infer}: sentences/s and tokens/s of the tagging pipeline on the Swiss German test split,
- * at one or more batch sizes: {@code bin/xner bench infer --model runs/de --batch 1,32}. With {@code --length},
+ * at one or more batch sizes: {@code bin/xner bench infer --model runs/de --batch 1,32} (add {@code --chunk 512} to hand
+ * the pipeline many sentences a call, as the file tagger does). With {@code --length},
  * the model alone on random ids of one shape, as {@code pytorch_bert_bench.py infer BATCH LENGTH} measures.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
@@ -57,11 +58,16 @@ public final class BenchInferCommand implements Callable<Integer> {
             description = "Batch sizes, each timed in turn (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
+    @Option(names = "--chunk", defaultValue = "0", paramLabel = "N",
+            description = "Sentences handed to the pipeline a call, which sorts them by length into batches: the file "
+                    + "tagger's way, less padding (default: the batch size, one forward pass a call).")
+    int chunk;
+
     @Option(names = "--max-sentences", defaultValue = "0", paramLabel = "N",
             description = "Tag only the first N sentences (default: all).")
     int maxSentences;
 
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--length", defaultValue = "0", paramLabel = "T",
@@ -80,6 +86,8 @@ public final class BenchInferCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (int b : batches) if (b < 1) throw new XnerInputException("--batch: sizes must be >= 1, got " + b);
+        if (chunk < 0) throw new XnerInputException("--chunk must be >= 1 (or 0 for the batch size), was " + chunk);
+        if (chunk > 0 && length > 0) throw new XnerInputException("--chunk applies to sentences, not to --length");
         if (length < 0 || length == 1) throw new XnerInputException("--length must be >= 2 (or 0 for the sentences), was " + length);
         List<List<String>> sentences = List.of();
         if (length == 0) {
@@ -104,12 +112,13 @@ public final class BenchInferCommand implements Callable<Integer> {
             for (int b : batches) {
                 InferenceBenchmark.Result r = length > 0
                         ? InferenceBenchmark.fixedShape(pipeline, b, length, steps, warmup, 0)
-                        : InferenceBenchmark.sentences(pipeline, sentences, b, warmup);
+                        : InferenceBenchmark.sentences(pipeline, sentences, b, chunk > 0 ? chunk : b, warmup);
                 results.add(json(r));
                 if (!json) {
-                    out.printf("batch %3d: %,d %s in %.2f s: %.1f sentences/s, %.0f tokens/s (%,d tokens, %,d computed with padding); "
-                                    + "median %.1f ms a batch%n", b, r.sentences(), length > 0 ? "rows" : "sentences", r.seconds(),
-                            r.sentencesPerSecond(), r.tokensPerSecond(), r.tokens(), r.computed(), r.medianBatchMs());
+                    out.printf("batch %3d%s: %,d %s in %.2f s: %.1f sentences/s, %.0f tokens/s (%,d tokens, %,d computed with padding); "
+                                    + "median %.1f ms a call%n", b, chunk > 0 ? String.format(", chunk %d", chunk) : "", r.sentences(),
+                            length > 0 ? "rows" : "sentences", r.seconds(), r.sentencesPerSecond(), r.tokensPerSecond(), r.tokens(),
+                            r.computed(), r.medianCallMs());
                     out.flush();
                 }
             }
@@ -130,17 +139,18 @@ public final class BenchInferCommand implements Callable<Integer> {
         return TagPipeline.create(dir, TokenClassifier.fromPretrained(dir, LabelSet.PANX, 42), options);
     }
 
-    private static JsonObject json(InferenceBenchmark.Result r) {
+    private JsonObject json(InferenceBenchmark.Result r) {
         JsonObject o = new JsonObject();
         o.addProperty("batch", r.batchSize());
+        if (length == 0) o.addProperty("chunk", chunk > 0 ? chunk : r.batchSize());
         o.addProperty("sentences", r.sentences());
         o.addProperty("tokens", r.tokens());
         o.addProperty("computed_tokens", r.computed());
-        o.addProperty("batches", r.batches());
+        o.addProperty("calls", r.calls());
         o.addProperty("seconds", r.seconds());
         o.addProperty("sentences_per_second", r.sentencesPerSecond());
         o.addProperty("tokens_per_second", r.tokensPerSecond());
-        o.addProperty("median_batch_ms", r.medianBatchMs());
+        o.addProperty("median_call_ms", r.medianCallMs());
         return o;
     }
 }

@@ -70,6 +70,11 @@ public final class TagCommand implements Callable<Integer> {
             description = "Texts (or windows) per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
+            description = "Records of an --input file read before they are tagged together: sorted by length into "
+                    + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes).")
+    int chunk;
+
     @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
             description = "Tokens per window, special tokens included; longer texts are cut into overlapping windows "
                     + "(default: the model's, 512 for BERT).")
@@ -85,6 +90,7 @@ public final class TagCommand implements Callable<Integer> {
         if (input == null && (inputFormat != null || format != null)) {
             throw new XnerInputException("--input-format and --format apply to --input files only");
         }
+        if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
         TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize);
         if (input == null) {
@@ -130,7 +136,7 @@ public final class TagCommand implements Callable<Integer> {
     private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, FileTagger.OutputFormat out,
             boolean stdin, boolean stdout) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        FileTagger tagger = new FileTagger(pipeline, strategy, batchSize, err);
+        FileTagger tagger = new FileTagger(pipeline, strategy, chunk, err);
         Path name = stdin ? Path.of("<stdin>") : input;
         FileTagger.Summary summary;
         try (InputStream stream = stdin ? System.in : Files.newInputStream(input);

@@ -18,15 +18,15 @@ public final class InferenceBenchmark {
     /**
      * What a timed run did.
      *
-     * @param batchSize     sentences (or rows) per call
+     * @param batchSize     sentences (or rows) per forward pass
      * @param sentences     sentences (or rows) tagged while timed
      * @param tokens        their tokens, special tokens included
      * @param computed      the tokens the model computed, padding included
-     * @param batches       pipeline calls (or forward passes) timed
+     * @param calls         pipeline calls (or forward passes) timed
      * @param seconds       wall-clock time of the timed calls
-     * @param medianBatchMs the median time of one call
+     * @param medianCallMs  the median time of one call
      */
-    public record Result(int batchSize, long sentences, long tokens, long computed, int batches, double seconds, double medianBatchMs) {
+    public record Result(int batchSize, long sentences, long tokens, long computed, int calls, double seconds, double medianCallMs) {
         public double sentencesPerSecond() {
             return sentences / seconds;
         }
@@ -37,35 +37,53 @@ public final class InferenceBenchmark {
     }
 
     /**
-     * Tags {@code sentences} (pre-split words, as PAN-X gives them) in consecutive batches of {@code batchSize},
-     * in the order given, after {@code warmupBatches} untimed batches taken from the start.
+     * Tags {@code sentences} (pre-split words, as PAN-X gives them), {@code chunk} sentences a pipeline call in
+     * the order given, {@code batchSize} windows a forward pass, after {@code warmupCalls} untimed calls taken
+     * from the start. With {@code chunk == batchSize} every call is one forward pass, as a caller tagging
+     * sentences as they come; a larger chunk lets the pipeline sort sentences by length first, as the file
+     * tagger does, and pad less.
      */
-    public static Result sentences(TagPipeline pipeline, List<List<String>> sentences, int batchSize, int warmupBatches) {
-        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
-        for (int w = 0; w < warmupBatches; w++) {
-            int from = (w * batchSize) % Math.max(1, sentences.size());
-            pipeline.tagWordsBatch(sentences.subList(from, Math.min(sentences.size(), from + batchSize)));
+    public static Result sentences(TagPipeline pipeline, List<List<String>> sentences, int batchSize, int chunk, int warmupCalls) {
+        if (batchSize < 1 || chunk < 1) throw new IllegalArgumentException("batch and chunk must be >= 1, were " + batchSize + ", " + chunk);
+        for (int w = 0; w < warmupCalls; w++) {
+            int from = (w * chunk) % Math.max(1, sentences.size());
+            pipeline.tagWordsBatch(sentences.subList(from, Math.min(sentences.size(), from + chunk)), batchSize);
         }
-        int batches = (sentences.size() + batchSize - 1) / batchSize;
-        double[] millis = new double[batches];
+        int calls = (sentences.size() + chunk - 1) / chunk;
+        double[] millis = new double[calls];
         long tokens = 0;
         long computed = 0;
         long started = System.nanoTime();
-        for (int b = 0; b < batches; b++) {
-            List<List<String>> batch = sentences.subList(b * batchSize, Math.min(sentences.size(), (b + 1) * batchSize));
+        for (int c = 0; c < calls; c++) {
+            List<List<String>> part = sentences.subList(c * chunk, Math.min(sentences.size(), (c + 1) * chunk));
             long t = System.nanoTime();
-            List<Tagged> tagged = pipeline.tagWordsBatch(batch);
+            List<Tagged> tagged = pipeline.tagWordsBatch(part, batchSize);
             for (Tagged one : tagged) one.predict(Aggregation.FIRST); // the answer a caller asks for is part of the cost
-            millis[b] = (System.nanoTime() - t) / 1e6;
-            int longest = 0;
-            for (Tagged one : tagged) {
-                tokens += one.tokens().size();
-                longest = Math.max(longest, one.tokens().size());
+            millis[c] = (System.nanoTime() - t) / 1e6;
+            int[] lengths = new int[tagged.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = tagged.get(i).tokens().size();
+                tokens += lengths[i];
             }
-            computed += (long) longest * tagged.size(); // sentences shorter than a window: one padded row each
+            computed += paddedTokens(lengths, batchSize);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Result(batchSize, sentences.size(), tokens, computed, batches, seconds, median(millis));
+        return new Result(batchSize, sentences.size(), tokens, computed, calls, seconds, median(millis));
+    }
+
+    /**
+     * Tokens computed when rows of these lengths are sorted and run {@code batchSize} at a time, each padded to
+     * the longest of its batch, as the pipeline does with sentences shorter than a window.
+     */
+    static long paddedTokens(int[] lengths, int batchSize) {
+        int[] sorted = lengths.clone();
+        Arrays.sort(sorted);
+        long total = 0;
+        for (int from = 0; from < sorted.length; from += batchSize) {
+            int to = Math.min(sorted.length, from + batchSize);
+            total += (long) sorted[to - 1] * (to - from);
+        }
+        return total;
     }
 
     /**

@@ -144,7 +144,7 @@ public final class TagPipeline implements AutoCloseable {
     public List<Tagged> tagBatch(List<String> texts) {
         List<Input> inputs = new ArrayList<>(texts.size());
         for (String text : texts) inputs.add(new Input(text, tokenizer.encode(text)));
-        return run(inputs);
+        return run(inputs, batchSize);
     }
 
     /**
@@ -157,6 +157,11 @@ public final class TagPipeline implements AutoCloseable {
 
     /** Tags several sentences of pre-split words together. */
     public List<Tagged> tagWordsBatch(List<List<String>> sentences) {
+        return tagWordsBatch(sentences, batchSize);
+    }
+
+    /** As {@link #tagWordsBatch(List)} with another number of windows per forward pass: for the benchmark. */
+    List<Tagged> tagWordsBatch(List<List<String>> sentences, int windowsPerPass) {
         List<Input> inputs = new ArrayList<>(sentences.size());
         for (List<String> words : sentences) {
             int[] wordStarts = new int[words.size()];
@@ -168,7 +173,7 @@ public final class TagPipeline implements AutoCloseable {
             }
             inputs.add(new Input(text.toString(), shift(tokenizer.encodeWords(words), wordStarts)));
         }
-        return run(inputs);
+        return run(inputs, windowsPerPass);
     }
 
     /** The model's labels, in id order. */
@@ -225,7 +230,7 @@ public final class TagPipeline implements AutoCloseable {
                 e.truncated());
     }
 
-    private List<Tagged> run(List<Input> inputs) {
+    private List<Tagged> run(List<Input> inputs, int windowsPerPass) {
         // 1. cut each encoding into windows: leading specials + a slice of the text's tokens + trailing specials
         int n = inputs.size();
         Windows[] plans = new Windows[n];
@@ -256,8 +261,8 @@ public final class TagPipeline implements AutoCloseable {
         order.sort(Comparator.comparingInt(p -> p.ids().length));
         float[][][] logits = new float[n][][];
         for (int i = 0; i < n; i++) logits[i] = new float[plans[i].count()][];
-        for (int from = 0; from < order.size(); from += batchSize) {
-            List<Piece> batch = order.subList(from, Math.min(order.size(), from + batchSize));
+        for (int from = 0; from < order.size(); from += windowsPerPass) {
+            List<Piece> batch = order.subList(from, Math.min(order.size(), from + windowsPerPass));
             float[][] out = forward(batch);
             for (int b = 0; b < batch.size(); b++) logits[batch.get(b).input()][batch.get(b).window()] = out[b];
         }

@@ -49,12 +49,33 @@ class BenchInferCommandTest {
         JsonObject one = results.get(0).getAsJsonObject();
         JsonObject four = results.get(1).getAsJsonObject();
         assertEquals(9, one.get("sentences").getAsInt());
-        assertEquals(9, one.get("batches").getAsInt());
-        assertEquals(3, four.get("batches").getAsInt());
+        assertEquals(9, one.get("calls").getAsInt());
+        assertEquals(3, four.get("calls").getAsInt());
         assertEquals(one.get("tokens").getAsLong(), four.get("tokens").getAsLong(), "the same sentences, the same tokens");
         assertEquals(one.get("tokens").getAsLong(), one.get("computed_tokens").getAsLong(), "batch 1 pads nothing");
         assertTrue(four.get("computed_tokens").getAsLong() >= four.get("tokens").getAsLong());
         assertTrue(one.get("tokens_per_second").getAsDouble() > 0);
+    }
+
+    @Test
+    void aChunkIsSortedByLengthAndPadsNoMoreThanBatchesInFileOrder() {
+        String data = TestData.panx().toString();
+        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
+                "--max-sentences", "9", "--warmup", "0", "--json");
+        CorpusCommandTest.Run c = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
+                "--chunk", "9", "--max-sentences", "9", "--warmup", "0", "--json");
+        assertEquals(Xner.EXIT_OK, c.exit(), c.err());
+        JsonObject inOrder = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+        JsonObject chunked = JsonParser.parseString(c.out()).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+        assertEquals(4, inOrder.get("chunk").getAsInt());
+        assertEquals(9, chunked.get("chunk").getAsInt());
+        assertEquals(1, chunked.get("calls").getAsInt());
+        assertEquals(inOrder.get("tokens").getAsLong(), chunked.get("tokens").getAsLong());
+        assertTrue(chunked.get("computed_tokens").getAsLong() <= inOrder.get("computed_tokens").getAsLong(),
+                chunked + " vs " + inOrder);
+        CorpusCommandTest.Run bad = CorpusCommandTest.run("bench", "infer", "--model", model, "--length", "8", "--chunk", "4");
+        assertEquals(Xner.EXIT_BAD_INPUT, bad.exit());
+        assertTrue(bad.err().contains("--chunk applies to sentences, not to --length"), bad.err());
     }
 
     @Test

@@ -111,6 +111,34 @@ class TagCommandTest {
         assertEquals(3, JsonParser.parseString(lines.get(2)).getAsJsonObject().getAsJsonArray("entities").size());
     }
 
+    @Test
+    void aChunkOfRecordsSortedByLengthComesOutInInputOrderWithTheSameEntities() throws IOException {
+        Path in = dir.resolve("chunked.txt");
+        Files.writeString(in, String.join("\n", SENTENCE, "Google", "Jeff Dean ist in Zürich", "", "Microsoft in Brooklyn und Google") + "\n");
+        Path byLine = dir.resolve("chunk-1.jsonl");
+        Path chunked = dir.resolve("chunk-5.jsonl");
+        CorpusCommandTest.Run one = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", byLine.toString(),
+                "--chunk", "1", "--batch-size", "1");
+        CorpusCommandTest.Run five = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", chunked.toString(),
+                "--chunk", "5", "--batch-size", "2");
+        assertEquals(Xner.EXIT_OK, one.exit(), one.err());
+        assertEquals(Xner.EXIT_OK, five.exit(), five.err());
+        List<String> expected = Files.readAllLines(byLine);
+        assertEquals(5, expected.size());
+        assertEquals("Google", JsonParser.parseString(expected.get(1)).getAsJsonObject().get("text").getAsString());
+        List<String> actual = Files.readAllLines(chunked);
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            JsonObject a = JsonParser.parseString(expected.get(i)).getAsJsonObject();
+            JsonObject b = JsonParser.parseString(actual.get(i)).getAsJsonObject();
+            assertEquals(a.get("text"), b.get("text"), "line " + (i + 1));
+            assertEquals(brief(a.getAsJsonArray("entities")), brief(b.getAsJsonArray("entities")), "line " + (i + 1));
+        }
+        CorpusCommandTest.Run zero = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--chunk", "0");
+        assertEquals(Xner.EXIT_BAD_INPUT, zero.exit());
+        assertTrue(zero.err().contains("--chunk must be >= 1, was 0"), zero.err());
+    }
+
     static String brief(JsonArray entities) {
         JsonArray out = new JsonArray();
         for (var e : entities) {
