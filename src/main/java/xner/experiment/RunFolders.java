@@ -12,12 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import xner.XnerInputException;
+import xner.model.ModelDirectory;
 
 /**
  * The experiment's output folder as a record of progress: {@code runs/<id>/spec.json} (what the sub-run is),
@@ -103,10 +102,10 @@ final class RunFolders {
     /** Removes what a finished sub-run no longer needs: its checkpoints always, its model unless kept. */
     void tidy(String id, boolean keepModel) throws IOException {
         Path model = modelDir(id);
-        deleteTree(model.resolve("checkpoints"));
-        deleteTree(model.resolve("checkpoints.tmp"));
-        deleteTree(model.resolve("checkpoints.old"));
-        if (!keepModel) deleteTree(model);
+        ModelDirectory.deleteRecursively(model.resolve("checkpoints"));
+        ModelDirectory.deleteRecursively(model.resolve("checkpoints.tmp"));
+        ModelDirectory.deleteRecursively(model.resolve("checkpoints.old"));
+        if (!keepModel) ModelDirectory.deleteRecursively(model);
     }
 
     private static void checkSame(Path file, JsonElement stored, JsonObject wanted) {
@@ -137,14 +136,5 @@ final class RunFolders {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -106,8 +106,8 @@ public final class ModelDirectory {
         }
     }
 
-    /** Deletes a file or folder tree if it exists. */
-    static void deleteRecursively(Path path) throws IOException {
+    /** Deletes a file or folder tree if it exists: a model folder, a checkpoint, a half-written copy. */
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) return;
         try (Stream<Path> walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -6,18 +6,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import xner.XnerInputException;
 import xner.data.NumpyGenerator;
+import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
 
 /**
@@ -160,15 +159,15 @@ public final class FineTuner {
             Path tokenizerDir, TrainerState state) throws IOException {
         Files.createDirectories(checkpoint.getParent());
         Path staging = checkpoint.resolveSibling(CHECKPOINTS + ".tmp");
-        deleteTree(staging);
+        ModelDirectory.deleteRecursively(staging);
         model.save(staging, tokenizerDir);
         moments.save(staging.resolve(OPTIMIZER));
         Files.writeString(staging.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state));
         Path old = checkpoint.resolveSibling(CHECKPOINTS + ".old");
-        deleteTree(old);
+        ModelDirectory.deleteRecursively(old);
         if (Files.exists(checkpoint)) Files.move(checkpoint, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(staging, checkpoint, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        ModelDirectory.deleteRecursively(old);
     }
 
     /**
@@ -177,7 +176,7 @@ public final class FineTuner {
      */
     private static void saveModelFiles(TokenClassifier model, Path output, Path tokenizerDir) throws IOException {
         Path staging = output.resolve(".model.tmp");
-        deleteTree(staging);
+        ModelDirectory.deleteRecursively(staging);
         model.save(staging, tokenizerDir);
         try (Stream<Path> files = Files.list(staging)) {
             for (Path file : files.toList()) {
@@ -185,7 +184,7 @@ public final class FineTuner {
                         StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        deleteTree(staging);
+        ModelDirectory.deleteRecursively(staging);
     }
 
     private static void writeLog(Path file, List<EpochLog> logs) throws IOException {
@@ -193,15 +192,6 @@ public final class FineTuner {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         root.add("epochs", gson.toJsonTree(logs));
         Files.writeString(file, gson.toJson(root));
-    }
-
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /** What a checkpoint records besides weights and moments. */
