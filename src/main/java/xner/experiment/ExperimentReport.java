@@ -136,9 +136,9 @@ public final class ExperimentReport {
         ReportDocument doc = new ReportDocument("Cross-lingual transfer on the Swiss PAN-X corpus");
         var p = r.provenance();
         doc.paragraph("Chapter 4 of *NLP with Transformers* on the JVM: body `" + r.body() + "` fine-tuned with the "
-                + "chapter's recipe; the chapter's numbers (xlm-roberta-base) stand beside ours. Code commit `"
+                + "chapter's recipe; the chapter's numbers (xlm-roberta-base) stand beside ours. This report: code commit `"
                 + p.gitCommit() + "`, started " + p.startedAt() + ", " + p.platform().get("os.arch") + ", Java "
-                + p.platform().get("java") + ".");
+                + p.platform().get("java") + "; each sub-run's commit and command are in the sub-runs table and results.json.");
         doc.paragraph("Command: `" + p.command() + "`");
         if (r.settings().quick()) {
             doc.paragraph("**Quick run** (`--quick`): " + quickSizes(r.settings()) + ".");
@@ -167,12 +167,14 @@ public final class ExperimentReport {
                     res.map(x -> SwissPanxExperiment.clock(x.wallSeconds())).orElse(NONE),
                     res.map(x -> SwissPanxExperiment.clock(x.trainingSeconds())).orElse(NONE),
                     res.map(x -> x.resumedFromEpoch() > 0 ? "after epoch " + x.resumedFromEpoch() : "no").orElse(NONE),
-                    res.map(SubRunResult::finishedAt).orElse("not finished")));
+                    res.map(SubRunResult::finishedAt).orElse("not finished"),
+                    res.map(x -> x.finishedBy() == null ? "not recorded" : "`" + x.finishedBy().gitCommit() + "`").orElse(NONE)));
         }
         doc.table(List.of("sub-run", "trained on", "sentences", "epochs", "steps", "wall time", "training time",
-                "resumed", "finished"), runs);
+                "resumed", "finished", "commit"), runs);
         doc.paragraph("Wall time: the attempt that finished the sub-run (training, validation each epoch, test, "
-                + "analysis); training time: the training steps of all its epochs, over every attempt.");
+                + "analysis); training time: the training steps of all its epochs, over every attempt. Commit: the code "
+                + "that finished it (not recorded by results written before the commit was).");
 
         doc.heading(2, "Final table: test F1");
         doc.paragraph("Rows: the languages fine-tuned on (de: German only, scored zero-shot on the others; each: every "

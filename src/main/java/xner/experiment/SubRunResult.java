@@ -20,13 +20,15 @@ import xner.train.EpochLog;
  * @param trainingSeconds   wall time of the training steps of all its epochs, over every attempt
  * @param evaluationSeconds wall time of the test scoring (and analysis) after training
  * @param resumedFromEpoch  epochs a killed earlier attempt had finished (0 when it ran in one go)
+ * @param finishedBy        the code commit and command line of the attempt that finished it (null in results
+ *                          written before it was recorded)
  * @param analysis          the German sub-run's error analysis on German validation, else null
  * @param spec              what made it: data sizes and fingerprints, epochs, recipe, body
  */
 public record SubRunResult(String id, String group, List<String> trainLangs, int trainSentences,
                            int validationSentences, int steps, List<EpochLog> epochs, Map<String, LanguageScore> test,
                            double wallSeconds, double trainingSeconds, double evaluationSeconds, int resumedFromEpoch,
-                           String finishedAt, Analysis analysis, JsonObject spec) {
+                           String finishedAt, FinishedBy finishedBy, Analysis analysis, JsonObject spec) {
     public SubRunResult {
         trainLangs = List.copyOf(trainLangs);
         epochs = List.copyOf(epochs);
@@ -38,6 +40,9 @@ public record SubRunResult(String id, String group, List<String> trainLangs, int
         LanguageScore s = test.get(lang);
         return s == null ? null : s.f1();
     }
+
+    /** The code and the command line that finished a sub-run: sub-runs of one report may come from several invocations. */
+    public record FinishedBy(String gitCommit, String command) {}
 
     /**
      * Entity-level scores on one language's test split.
@@ -85,6 +90,7 @@ public record SubRunResult(String id, String group, List<String> trainLangs, int
         m.put("evaluation_seconds", evaluationSeconds);
         m.put("resumed_from_epoch", resumedFromEpoch);
         m.put("finished_at", finishedAt);
+        if (finishedBy != null) m.put("finished_by", Map.of("git_commit", finishedBy.gitCommit(), "command", finishedBy.command()));
         if (analysis != null) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("split", analysis.split());

@@ -125,7 +125,8 @@ public final class SwissPanxExperiment {
                     folders.tidy(run.id(), keepModel.test(run.id()));
                     continue;
                 }
-                SubRunResult result = execute(run, planned.get(run.id()), tokenizer, folders);
+                SubRunResult result = execute(run, planned.get(run.id()), tokenizer, folders,
+                        new SubRunResult.FinishedBy(provenance.gitCommit(), provenance.command()));
                 folders.finish(result, keepModel.test(run.id()));
                 results.put(run.id(), result);
                 progress.printf("xner: [%s] done in %s: test F1 %s%n", run.id(), clock(result.wallSeconds()),
@@ -178,7 +179,8 @@ public final class SwissPanxExperiment {
         return settings.training().withEpochs(run.epochs());
     }
 
-    private SubRunResult execute(SubRun run, Planned p, Tokenizer tokenizer, RunFolders folders) throws IOException {
+    private SubRunResult execute(SubRun run, Planned p, Tokenizer tokenizer, RunFolders folders, SubRunResult.FinishedBy finishedBy)
+            throws IOException {
         long started = System.nanoTime();
         folders.start(run.id(), p.spec);
         int resumedFrom = folders.epochsDone(run.id());
@@ -217,7 +219,7 @@ public final class SwissPanxExperiment {
         double trainingSeconds = trained.epochs().stream().mapToDouble(EpochLog::seconds).sum();
         return new SubRunResult(run.id(), run.group().label(), run.trainLangs(), p.train.size(), p.validation.size(),
                 p.steps, trained.epochs(), scores, (ended - started) / 1e9, trainingSeconds, (ended - evaluating) / 1e9,
-                resumedFrom, Instant.now().toString(), analysis, p.spec);
+                resumedFrom, Instant.now().toString(), finishedBy, analysis, p.spec);
     }
 
     private TokenClassifier newModel() {

@@ -34,7 +34,8 @@ class ExperimentReportTest {
         List<EpochLog> epochs = List.of(new EpochLog(1, 10, 0.9, 0.5, 0.6, 0.6, 0.6, 12),
                 new EpochLog(2, 20, 0.4, 0.35, 0.7, 0.7, 0.7, 11));
         return new SubRunResult(run.id(), run.group().label(), run.trainLangs(), 240, 100, 20, epochs, test, 3725,
-                23, 4, 0, "2024-01-01T00:00:00Z", analysis, new JsonObject());
+                23, 4, 0, "2024-01-01T00:00:00Z", new SubRunResult.FinishedBy("abc1234", "experiment swiss-panx --only " + run.group().label()),
+                analysis, new JsonObject());
     }
 
     static ExperimentResults results(Map<String, SubRunResult> done) {
@@ -91,6 +92,7 @@ class ExperimentReportTest {
         assertTrue(md.contains("about 750 samples"), md);
         assertTrue(md.contains("![French learning curve with the zero-shot line](plots/learning-curve.png)"), md);
         assertTrue(md.contains("| de | de | 240 | 2 | 20 | 1:02:05 |"), md);  // sub-runs with their wall time
+        assertTrue(md.contains("| 2024-01-01T00:00:00Z | `abc1234` |"), md); // and the commit that finished them
         assertTrue(md.contains("* it test: taken from dev"), md);
         assertTrue(md.contains("learning rate 0.00005, weight decay 0.01"), md);
         String html = Files.readString(dir.resolve("report.html"));
@@ -113,6 +115,9 @@ class ExperimentReportTest {
         assertEquals(1000, json.getAsJsonObject("corpus").getAsJsonObject("sizes").getAsJsonObject("de").get("train").getAsInt());
         assertEquals(0, json.getAsJsonObject("corpus").get("seed").getAsInt());
         assertTrue(json.getAsJsonObject("provenance").has("gitCommit"));
+        JsonObject finishedBy = json.getAsJsonObject("runs").getAsJsonObject("curve-500").getAsJsonObject("finished_by");
+        assertEquals("abc1234", finishedBy.get("git_commit").getAsString());
+        assertEquals("experiment swiss-panx --only curve", finishedBy.get("command").getAsString());
         assertEquals(0.8677, json.getAsJsonObject("chapter").getAsJsonObject("test_f1").getAsJsonObject("de").get("de").getAsDouble());
         assertEquals(11, json.getAsJsonArray("plan").size()); // de, 5 curve, de-fr, 3 each, all
         assertTrue(json.getAsJsonArray("notes").get(0).getAsString().contains("taken from dev"));
@@ -129,6 +134,19 @@ class ExperimentReportTest {
         assertTrue(md.contains("needs the German sub-run"), md);
         assertFalse(Files.exists(dir.resolve("plots/confusion-de-validation.png")));
         assertTrue(Files.exists(dir.resolve("plots/learning-curve.png")), "the curve alone is drawn");
+    }
+
+    @Test
+    void aResultWrittenBeforeCommitsWereRecordedSaysSo() throws IOException {
+        SubRunResult r = result(planned("each-fr"), Map.of("fr", 0.84), null);
+        SubRunResult old = new SubRunResult(r.id(), r.group(), r.trainLangs(), r.trainSentences(), r.validationSentences(),
+                r.steps(), r.epochs(), r.test(), r.wallSeconds(), r.trainingSeconds(), r.evaluationSeconds(), 0, r.finishedAt(),
+                null, null, r.spec());
+        ExperimentReport.write(dir, results(Map.of("each-fr", old)));
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| 2024-01-01T00:00:00Z | not recorded |"), md);
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
+        assertFalse(json.getAsJsonObject("runs").getAsJsonObject("each-fr").has("finished_by"));
     }
 
     @Test

@@ -124,6 +124,8 @@ class SwissPanxExperimentTest {
         assertTrue(again.log().lines().anyMatch(l -> l.matches("\\s+each-it\\s+it\\s+48\\s+1\\s+6\\s+finished, skipped")),
                 again.log());
         assertEquals(first.result("each-it").orElseThrow().finishedAt(), again.results().result("each-it").orElseThrow().finishedAt());
+        assertEquals("experiment swiss-panx (test)", again.results().result("each-it").orElseThrow().finishedBy().command(),
+                "a sub-run read back keeps the command that finished it");
 
         // a later run of another part reports the earlier parts beside it
         ExperimentResults withDe = run(out, tiny(1), EnumSet.of(SubRun.Group.DE), id -> false, SwissPanxExperiment.Listener.NONE).results();
