@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.train.ExitGate;
 
 /**
  * The {@code xner} command: multilingual named-entity recognition, one subcommand per step of the work.
@@ -43,6 +44,7 @@ public final class Xner implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ExitGate.installShutdownHook(System.err); // Ctrl-C stops training between two steps, not inside libtorch
         System.exit(commandLine().execute(args));
     }
 

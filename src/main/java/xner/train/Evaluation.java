@@ -36,23 +36,28 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
         int[][] predicted = new int[n][];
         double lossSum = 0;
         long labelled = 0;
-        for (int start = 0; start < n; start += batchSize) {
-            List<Example> chunk = new ArrayList<>();
-            for (int k = start; k < Math.min(n, start + batchSize); k++) chunk.add(examples.get(order[k]));
-            Batch batch = Batch.collate(chunk, padId);
-            try (NDManager call = model.parameters().manager().newSubManager()) {
-                Shape shape = new Shape(batch.size(), batch.length());
-                NDArray ids = call.create(batch.ids(), shape);
-                NDArray labels = call.create(batch.labels(), shape);
-                NDArray logits = model.logits(call, ids, call.create(batch.mask(), shape), false);
-                long count = java.util.Arrays.stream(batch.labels()).filter(l -> l >= 0).count();
-                lossSum += TokenClassifier.loss(logits, labels).getFloat() * count;
-                labelled += count;
-                long[] argmax = logits.argMax(-1).toLongArray();
-                for (int row = 0; row < batch.size(); row++) {
-                    int[] p = new int[chunk.get(row).length()];
-                    for (int t = 0; t < p.length; t++) p[t] = (int) argmax[row * batch.length() + t];
-                    predicted[order[start + row]] = p;
+        int batches = (n + batchSize - 1) / batchSize;
+        try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int done = start / batchSize;
+                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + batches);
+                List<Example> chunk = new ArrayList<>();
+                for (int k = start; k < Math.min(n, start + batchSize); k++) chunk.add(examples.get(order[k]));
+                Batch batch = Batch.collate(chunk, padId);
+                try (NDManager call = model.parameters().manager().newSubManager()) {
+                    Shape shape = new Shape(batch.size(), batch.length());
+                    NDArray ids = call.create(batch.ids(), shape);
+                    NDArray labels = call.create(batch.labels(), shape);
+                    NDArray logits = model.logits(call, ids, call.create(batch.mask(), shape), false);
+                    long count = java.util.Arrays.stream(batch.labels()).filter(l -> l >= 0).count();
+                    lossSum += TokenClassifier.loss(logits, labels).getFloat() * count;
+                    labelled += count;
+                    long[] argmax = logits.argMax(-1).toLongArray();
+                    for (int row = 0; row < batch.size(); row++) {
+                        int[] p = new int[chunk.get(row).length()];
+                        for (int t = 0; t < p.length; t++) p[t] = (int) argmax[row * batch.length() + t];
+                        predicted[order[start + row]] = p;
+                    }
                 }
             }
         }

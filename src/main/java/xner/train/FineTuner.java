@@ -91,7 +91,8 @@ public final class FineTuner {
         if (state != null && state.epochsDone >= config.epochs()) {
             progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
         }
-        try (TokenClassifier model = state != null ? TokenClassifier.load(checkpoint) : modelInit.get()) {
+        try (ExitGate.Scope gate = ExitGate.PROCESS.enter();
+                TokenClassifier model = state != null ? TokenClassifier.load(checkpoint) : modelInit.get()) {
             List<String> trained = new ArrayList<>(model.parameters().names());
             OptimizerState moments = state != null
                     ? OptimizerState.read(checkpoint.resolve(OPTIMIZER), model.parameters(), trained)
@@ -128,6 +129,12 @@ public final class FineTuner {
                     for (int k = start; k < Math.min(order.length, start + config.batchSize()); k++) {
                         chunk.add(train.get(order[k]));
                     }
+                    int epochsDone = epoch - 1;
+                    int stepsDone = step;
+                    ExitGate.PROCESS.between(() -> "at step " + stepsDone + " (epoch " + (epochsDone + 1) + "); " + (epochsDone == 0
+                            ? "no epoch had finished, so there is no checkpoint"
+                            : "the checkpoint of epoch " + epochsDone + " in " + checkpoint + " stays: --resume (or the "
+                                    + "experiment run again) goes on from it"));
                     step++;
                     double rate = schedule.rate(step - 1);
                     double loss = trainingStep.run(Batch.collate(chunk, padId), rate, step);
