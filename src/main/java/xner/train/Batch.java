@@ -1,6 +1,8 @@
 package xner.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import xner.tokenize.LabelAligner;
 
@@ -47,6 +49,38 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
             }
         }
         return new Batch(examples, length, ids, mask, labels);
+    }
+
+    /** What a pass over batches in length order does with each: the batch and its rows' positions in the input. */
+    public interface RowsConsumer {
+        void accept(Batch batch, int[] positions);
+    }
+
+    /**
+     * Passes over {@code examples} without gradients: batches of {@code batchSize} sorted by length (padding
+     * changes no logit of a real token, the attention mask hides it, so sorting only saves work). Between two
+     * batches the process may stop cleanly ({@link ExitGate}).
+     */
+    public static void inLengthOrder(List<Example> examples, int batchSize, int padId, RowsConsumer action) {
+        int n = examples.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
+        int batches = (n + batchSize - 1) / batchSize;
+        try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int done = start / batchSize;
+                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + batches);
+                int end = Math.min(n, start + batchSize);
+                List<Example> chunk = new ArrayList<>(end - start);
+                int[] positions = new int[end - start];
+                for (int k = start; k < end; k++) {
+                    positions[k - start] = order[k];
+                    chunk.add(examples.get(order[k]));
+                }
+                action.accept(collate(chunk, padId), positions);
+            }
+        }
     }
 
     public int size() {

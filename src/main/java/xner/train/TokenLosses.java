@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import xner.evaluate.SequenceLosses;
 import xner.model.TokenClassifier;
@@ -26,40 +24,28 @@ public final class TokenLosses {
      */
     public static List<SequenceLosses> compute(TokenClassifier model, List<Example> examples, Tokenizer tokenizer,
             int batchSize) {
-        int n = examples.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
-        SequenceLosses[] out = new SequenceLosses[n];
-        int batches = (n + batchSize - 1) / batchSize;
-        try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int done = start / batchSize;
-                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + batches);
-                List<Example> chunk = new ArrayList<>();
-                for (int k = start; k < Math.min(n, start + batchSize); k++) chunk.add(examples.get(order[k]));
-                Batch batch = Batch.collate(chunk, tokenizer.padId());
-                try (NDManager call = model.parameters().manager().newSubManager()) {
-                    Shape shape = new Shape(batch.size(), batch.length());
-                    NDArray logits = model.logits(call, call.create(batch.ids(), shape), call.create(batch.mask(), shape), false);
-                    float[] losses = TokenClassifier.tokenLosses(logits, call.create(batch.labels(), shape)).toFloatArray();
-                    long[] argmax = logits.argMax(-1).toLongArray();
-                    for (int row = 0; row < batch.size(); row++) {
-                        Example e = chunk.get(row);
-                        int length = e.length();
-                        List<String> tokens = new ArrayList<>(length);
-                        int[] predicted = new int[length];
-                        float[] rowLosses = new float[length];
-                        for (int t = 0; t < length; t++) {
-                            tokens.add(tokenizer.idToToken(e.ids()[t]));
-                            predicted[t] = (int) argmax[row * batch.length() + t];
-                            rowLosses[t] = losses[row * batch.length() + t];
-                        }
-                        out[order[start + row]] = new SequenceLosses(tokens, e.labels(), predicted, rowLosses);
+        SequenceLosses[] out = new SequenceLosses[examples.size()];
+        Batch.inLengthOrder(examples, batchSize, tokenizer.padId(), (batch, positions) -> {
+            try (NDManager call = model.parameters().manager().newSubManager()) {
+                Shape shape = new Shape(batch.size(), batch.length());
+                NDArray logits = model.logits(call, call.create(batch.ids(), shape), call.create(batch.mask(), shape), false);
+                float[] losses = TokenClassifier.tokenLosses(logits, call.create(batch.labels(), shape)).toFloatArray();
+                long[] argmax = logits.argMax(-1).toLongArray();
+                for (int row = 0; row < batch.size(); row++) {
+                    Example e = batch.examples().get(row);
+                    int length = e.length();
+                    List<String> tokens = new ArrayList<>(length);
+                    int[] predicted = new int[length];
+                    float[] rowLosses = new float[length];
+                    for (int t = 0; t < length; t++) {
+                        tokens.add(tokenizer.idToToken(e.ids()[t]));
+                        predicted[t] = (int) argmax[row * batch.length() + t];
+                        rowLosses[t] = losses[row * batch.length() + t];
                     }
+                    out[positions[row]] = new SequenceLosses(tokens, e.labels(), predicted, rowLosses);
                 }
             }
-        }
+        });
         return List.of(out);
     }
 }
