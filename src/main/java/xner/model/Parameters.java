@@ -141,6 +141,22 @@ public final class Parameters implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets every recorded gradient to zero, NaN and infinities included (zeroGradients keeps those): after a
+     * step whose gradient was not finite, before it is computed again. Rare, so the small arrays the masked
+     * fill leaves in the parameters' manager do not matter.
+     */
+    public void resetGradients() {
+        for (NDArray a : arrays.values()) {
+            if (!a.hasGradient()) continue;
+            try (NDArray gradient = a.getGradient(); NDArray nan = gradient.isNaN(); NDArray infinite = gradient.isInfinite()) {
+                gradient.set(nan, 0f);
+                gradient.set(infinite, 0f);
+                gradient.subi(gradient);
+            }
+        }
+    }
+
     /** Writes every parameter to a safetensors file, in name order. */
     public void save(Path file) throws IOException {
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();

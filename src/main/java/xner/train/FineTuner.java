@@ -107,7 +107,7 @@ public final class FineTuner {
             int[] lengths = train.stream().mapToInt(Example::length).toArray();
             Path steps = output.resolve(STEPS); // one line per optimiser step, for loss curves and post-mortems
             if (state == null || !Files.exists(steps)) {
-                Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\n");
+                Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\tattempts\n");
             } else { // drop the steps of the epoch that was cut short: they are done again
                 int done = state.globalStep;
                 List<String> kept = Files.readAllLines(steps).stream()
@@ -139,8 +139,14 @@ public final class FineTuner {
                     double rate = schedule.rate(step - 1);
                     double loss = trainingStep.run(Batch.collate(chunk, padId), rate, step);
                     lossSum += loss;
-                    Files.writeString(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e%n", epoch, step, loss,
-                            trainingStep.lastGradientNorm(), rate), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    if (trainingStep.lastAttempts() > 1) {
+                        List<String> failed = trainingStep.failedAttempts();
+                        progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
+                                loss, trainingStep.lastGradientNorm());
+                    }
+                    Files.writeString(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, loss,
+                            trainingStep.lastGradientNorm(), rate, trainingStep.lastAttempts()),
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     batches++;
                     bar.update(batches, lossSum / batches);
                 }

@@ -24,6 +24,11 @@ public final class TrainingStep {
     private final String wordEmbeddings;
     private final List<String> dense; // parameters updated as a whole
     private double lastGradientNorm = Double.NaN;
+    private int lastAttempts;
+    private final List<String> failedAttempts = new ArrayList<>();
+
+    /** A step is computed at most this often when its gradient is not finite. */
+    static final int MAX_ATTEMPTS = 2;
 
     TrainingStep(TokenClassifier model, TrainingConfig config, OptimizerState moments) {
         this.model = model;
@@ -47,41 +52,64 @@ public final class TrainingStep {
     /**
      * Trains on one batch; returns its loss.
      *
+     * <p>A step whose loss or gradient norm is not finite updates nothing and is computed once more from the
+     * same weights: the NaN gradients we have met (twice in some 7,000 steps, each time with a finite loss)
+     * did not come back when the same command ran again, so a second attempt tells a passing fault from a
+     * real divergence. When the second attempt fails too, training stops and names the batch's sentences.
+     * {@link #lastAttempts()} says how many attempts the step took.
+     *
      * @param learningRate the schedule's rate for this step
      * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
      */
     public double run(Batch batch, double learningRate, long stepNumber) {
         Parameters parameters = model.parameters();
-        try (NDManager step = parameters.manager().newSubManager()) {
-            EmbeddingRows rows = config.sparseEmbeddings()
-                    ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
-            float loss = forwardBackward(step, batch, rows);
+        for (int attempt = 1; ; attempt++) {
+            try (NDManager step = parameters.manager().newSubManager()) {
+                EmbeddingRows rows = config.sparseEmbeddings()
+                        ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
+                float loss = forwardBackward(step, batch, rows);
 
-            List<NDArray> gradients = new ArrayList<>();
-            for (String name : dense) gradients.add(parameters.gradient(step, name));
-            NDArray rowGradient = rows == null ? null : rows.gradient(step);
-            double norm = clipByGlobalNorm(gradients, rowGradient);
-            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                // an update now would spread NaN into every weight: stop and say which batch did it
-                throw new IllegalStateException("step " + stepNumber + ": loss " + loss + ", gradient norm " + norm
-                        + " on a batch of " + batch.size() + "x" + batch.length() + " from "
-                        + batch.examples().stream().map(e -> e.sentence().source().toString()).toList());
-            }
-            lastGradientNorm = norm;
+                List<NDArray> gradients = new ArrayList<>();
+                for (String name : dense) gradients.add(parameters.gradient(step, name));
+                NDArray rowGradient = rows == null ? null : rows.gradient(step);
+                double norm = clipByGlobalNorm(gradients, rowGradient);
+                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                    String what = "step " + stepNumber + ": loss " + loss + ", gradient norm " + norm + " on a batch of "
+                            + batch.size() + "x" + batch.length() + " from "
+                            + batch.examples().stream().map(e -> e.sentence().source().toString()).toList();
+                    // an update now would spread NaN into every weight
+                    if (attempt == MAX_ATTEMPTS) throw new IllegalStateException(what + " (attempt " + attempt + ")");
+                    parameters.resetGradients();
+                    failedAttempts.add(what);
+                    continue;
+                }
+                lastGradientNorm = norm;
+                lastAttempts = attempt;
 
-            for (int i = 0; i < dense.size(); i++) {
-                String name = dense.get(i);
-                adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
-                        learningRate, config.weightDecayOf(name), stepNumber);
+                for (int i = 0; i < dense.size(); i++) {
+                    String name = dense.get(i);
+                    adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
+                            learningRate, config.weightDecayOf(name), stepNumber);
+                }
+                if (rows != null) {
+                    adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
+                            moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
+                            config.weightDecayOf(wordEmbeddings), stepNumber);
+                }
+                parameters.zeroGradients();
+                return loss;
             }
-            if (rows != null) {
-                adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
-                        moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
-                        config.weightDecayOf(wordEmbeddings), stepNumber);
-            }
-            parameters.zeroGradients();
-            return loss;
         }
+    }
+
+    /** Attempts the last step took: 1, or 2 when its first gradient was not finite. */
+    public int lastAttempts() {
+        return lastAttempts;
+    }
+
+    /** What went wrong in each failed attempt so far, oldest first, for the log. */
+    public List<String> failedAttempts() {
+        return List.copyOf(failedAttempts);
     }
 
     /** Forward and backward in training mode; gradients are recorded only here, never during the update. */

@@ -1,0 +1,80 @@
+package xner.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.TestData;
+import xner.TinyModels;
+import xner.data.Dataset;
+import xner.data.LabelSet;
+import xner.data.PanxReader;
+import xner.model.BertConfig;
+import xner.model.TokenClassifier;
+import xner.tokenize.LabelAligner;
+import xner.tokenize.WordPieceTokenizer;
+
+/** A step whose gradient is not finite: computed once more from the same weights, or stopped when it stays so. */
+class TrainingStepTest {
+    @TempDir static Path dir;
+    static Batch batch;
+    static BertConfig config;
+
+    @BeforeAll
+    static void tinySetUp() throws IOException {
+        Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), TestData.panx().resolve("de/train")).take(8);
+        int vocab = TinyModels.wordTokenizer(dir, german);
+        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(dir.resolve("vocab.txt"))) {
+            batch = Batch.collate(Example.encode(german, tokenizer, new LabelAligner(LabelSet.PANX)), tokenizer.padId());
+        }
+        config = TinyModels.bert(vocab).withLabels(LabelSet.PANX.names());
+    }
+
+    private static final String POISONED = "bert.encoder.layer.0.output.dense.weight";
+
+    @Test
+    void aPassingNaNGradientIsComputedAgainAndTheStepUpdatesFiniteWeights() {
+        try (TokenClassifier model = TokenClassifier.initialise(config, 42)) {
+            TrainingStep step = TrainingStep.fresh(model, TrainingConfig.chapter());
+            step.run(batch, 5e-5, 1);
+            assertEquals(1, step.lastAttempts());
+            // a fault of the kind met in long runs: the accumulated gradient of one weight turns NaN
+            try (NDArray gradient = model.parameters().get(POISONED).getGradient()) {
+                gradient.addi(Float.NaN);
+            }
+            double loss = step.run(batch, 5e-5, 2);
+
+            assertTrue(Double.isFinite(loss));
+            assertEquals(2, step.lastAttempts());
+            assertTrue(Double.isFinite(step.lastGradientNorm()));
+            assertEquals(1, step.failedAttempts().size());
+            assertTrue(step.failedAttempts().get(0).startsWith("step 2: loss "), step.failedAttempts().get(0));
+            assertTrue(step.failedAttempts().get(0).contains("gradient norm NaN"), step.failedAttempts().get(0));
+            for (String name : model.parameters().names()) {
+                assertFalse(model.parameters().get(name).isNaN().any().getBoolean(), name + " stayed finite");
+            }
+            step.run(batch, 5e-5, 3);
+            assertEquals(1, step.lastAttempts(), "the next step is computed once");
+        }
+    }
+
+    @Test
+    void aGradientThatStaysNaNStopsTrainingAndNamesTheBatch() {
+        try (TokenClassifier model = TokenClassifier.initialise(config, 42)) {
+            model.parameters().get(POISONED).addi(Float.NaN); // a diverged weight: every attempt fails
+            TrainingStep step = TrainingStep.fresh(model, TrainingConfig.chapter());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> step.run(batch, 5e-5, 1));
+            assertTrue(e.getMessage().startsWith("step 1: loss NaN"), e.getMessage());
+            assertTrue(e.getMessage().contains("de/train:"), "the batch's sentences, by file and line: " + e.getMessage());
+            assertTrue(e.getMessage().endsWith("(attempt 2)"), e.getMessage());
+        }
+    }
+}
