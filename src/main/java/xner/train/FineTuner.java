@@ -129,12 +129,9 @@ public final class FineTuner {
                     for (int k = start; k < Math.min(order.length, start + config.batchSize()); k++) {
                         chunk.add(train.get(order[k]));
                     }
-                    int epochsDone = epoch - 1;
-                    int stepsDone = step;
-                    ExitGate.PROCESS.between(() -> "at step " + stepsDone + " (epoch " + (epochsDone + 1) + "); " + (epochsDone == 0
-                            ? "no epoch had finished, so there is no checkpoint"
-                            : "the checkpoint of epoch " + epochsDone + " in " + checkpoint + " stays: --resume (or the "
-                                    + "experiment run again) goes on from it"));
+                    int atEpoch = epoch;
+                    int atStep = step;
+                    ExitGate.PROCESS.between(() -> stoppedAt(atStep, atEpoch, checkpoint));
                     step++;
                     double rate = schedule.rate(step - 1);
                     double loss = trainingStep.run(Batch.collate(chunk, padId), rate, step);
@@ -165,6 +162,14 @@ public final class FineTuner {
             writeLog(output.resolve(LOG), logs);
             return new Result(logs, evaluation);
         }
+    }
+
+    /** Where a stopped run stopped, and what of it can be resumed. */
+    private static String stoppedAt(int stepsDone, int epoch, Path checkpoint) {
+        String resume = epoch == 1 ? "no epoch had finished, so there is no checkpoint"
+                : "the checkpoint of epoch " + (epoch - 1) + " in " + checkpoint + " stays: --resume (or the experiment run "
+                        + "again) goes on from it";
+        return "at step " + stepsDone + " (epoch " + epoch + "); " + resume;
     }
 
     /** Writes model, optimizer moments and trainer state into a temporary folder renamed over the last one. */
