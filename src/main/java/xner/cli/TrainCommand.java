@@ -17,12 +17,15 @@ import picocli.CommandLine.Spec;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
+import xner.data.CorpusFiles;
 import xner.data.LabelSet;
+import xner.data.Sentence;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
+import xner.train.Evaluation;
 import xner.train.Example;
 import xner.train.FineTuner;
 import xner.train.RunRecord;
@@ -42,11 +45,12 @@ import xner.train.TrainingConfig;
 public final class TrainCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin CorpusFileOptions files;
 
-    @Option(names = "--train-langs", split = ",", required = true, paramLabel = "LANGS",
-            description = "Languages to train on together, e.g. de or de,fr (training sets concatenated, shuffled "
-                    + "with the seed).")
-    List<String> trainLangs;
+    @Option(names = "--train-langs", split = ",", paramLabel = "LANGS",
+            description = "PAN-X languages to train on together, e.g. de or de,fr (training sets concatenated, shuffled "
+                    + "with the seed); with --train, PAN-X and the files together.")
+    List<String> trainLangs = new ArrayList<>();
 
     @Option(names = "--validation-langs", split = ",", paramLabel = "LANGS",
             description = "Languages whose validation splits are evaluated each epoch (default: the training languages).")
@@ -86,16 +90,44 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        List<String> valLangs = validationLangs == null ? trainLangs : validationLangs;
+        if (trainLangs.isEmpty() && files.train.isEmpty()) {
+            throw new XnerInputException("nothing to train on: give --train-langs (PAN-X) or --train FILE");
+        }
+        List<String> valLangs = validationLangs != null ? validationLangs
+                : files.validation.isEmpty() || files.train.isEmpty() ? trainLangs : List.of();
         List<String> langs = new ArrayList<>(trainLangs);
         for (String l : valLangs) if (!langs.contains(l)) langs.add(l);
-        Map<String, DatasetDict> corpus = data.load(langs, err);
+        Map<String, DatasetDict> corpus = langs.isEmpty() ? Map.of() : data.load(langs, err);
 
-        Dataset train = Dataset.concatenate(trainLangs.stream().map(l -> corpus.get(l).get("train")).toList());
-        if (trainLangs.size() > 1) train = train.shuffle(seed);
+        CorpusFiles trainFiles = files.train.isEmpty() ? null : files.read(files.train);
+        CorpusFiles validationFiles = files.validation.isEmpty() ? null : files.read(files.validation);
+        CorpusFiles testFiles = files.test.isEmpty() ? null : files.read(files.test);
+        for (CorpusFiles f : java.util.Arrays.asList(trainFiles, validationFiles, testFiles)) {
+            if (f != null) f.schemes().forEach(line -> err.println("xner: " + line));
+        }
+        List<Sentence> trainSentences = new ArrayList<>();
+        for (String l : trainLangs) corpus.get(l).get("train").forEach(trainSentences::add);
+        if (trainFiles != null) trainSentences.addAll(trainFiles.sentences());
+        LabelSet labels = files.modelLabels();
+        if (labels == null) labels = trainFiles == null ? LabelSet.PANX : LabelSet.fromData(trainSentences);
+        if (labels.entityTypes().isEmpty()) throw new XnerInputException("the training data has no entity: nothing to learn");
+        err.println("xner: labels " + String.join(", ", labels.names()));
+
+        List<Dataset> trainParts = new ArrayList<>();
+        for (String l : trainLangs) trainParts.add(relabel(corpus.get(l).get("train"), labels));
+        if (trainFiles != null) trainParts.add(trainFiles.dataset(labels, "the training data's"));
+        Dataset train = Dataset.concatenate(trainParts);
+        if (trainParts.size() > 1) train = train.shuffle(seed);
         if (maxTrainSamples != null) train = train.take(Math.min(maxTrainSamples, train.size()));
-        Dataset validation = Dataset.concatenate(valLangs.stream().map(l -> corpus.get(l).get("validation")).toList());
+        List<Dataset> validationParts = new ArrayList<>();
+        for (String l : valLangs) validationParts.add(relabel(corpus.get(l).get("validation"), labels));
+        if (validationFiles != null) validationParts.add(validationFiles.dataset(labels, "the training data's"));
+        if (validationParts.isEmpty()) {
+            throw new XnerInputException("no validation data: give --validation FILE (training evaluates after every epoch)");
+        }
+        Dataset validation = Dataset.concatenate(validationParts);
         if (maxValidationSamples != null) validation = validation.take(Math.min(maxValidationSamples, validation.size()));
+        Dataset test = testFiles == null ? null : testFiles.dataset(labels, "the training data's");
 
         TrainingConfig config = TrainingConfig.chapter().withEpochs(epochs).withBatchSize(batchSize)
                 .withLearningRate(learningRate).withWarmupSteps(warmupSteps).withSeed(seed)
@@ -105,37 +137,77 @@ public final class TrainCommand implements Callable<Integer> {
         // what the model is made of: the data files its sentences came from, and the body's config and weights
         List<Path> inputs = new ArrayList<>(java.util.stream.Stream.concat(train.stream(), validation.stream())
                 .map(s -> s.source().file()).distinct().toList());
+        if (test != null) test.stream().map(s -> s.source().file()).distinct().forEach(inputs::add);
         inputs.add(bodyDir.resolve("config.json"));
         inputs.add(bodyDir.resolve("model.safetensors"));
-        RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), inputs, seed,
-                Map.of("train_langs", trainLangs, "validation_langs", valLangs, "corpus", data.corpus,
-                        "corpus_seed", data.corpusSeed, "train_sentences", train.size(),
-                        "validation_sentences", validation.size(), "model", bodyDir.toString(), "training", config.asMap()))
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("train_langs", trainLangs);
+        record.put("validation_langs", valLangs);
+        record.put("train_files", files.train.stream().map(Path::toString).toList());
+        record.put("validation_files", files.validation.stream().map(Path::toString).toList());
+        record.put("test_files", files.test.stream().map(Path::toString).toList());
+        record.put("encoding", files.config().encoding().name());
+        record.put("labels", labels.names());
+        record.put("corpus", data.corpus);
+        record.put("corpus_seed", data.corpusSeed);
+        record.put("train_sentences", train.size());
+        record.put("validation_sentences", validation.size());
+        record.put("model", bodyDir.toString());
+        record.put("training", config.asMap());
+        RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), inputs, seed, record)
                 .write(output.resolve("xner-run.json"));
 
+        LabelSet modelLabels = labels;
         try (Tokenizer tokenizer = Tokenizers.load(bodyDir)) {
-            LabelAligner aligner = new LabelAligner(LabelSet.PANX);
+            LabelAligner aligner = new LabelAligner(labels);
             List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
             List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
             err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", train.size(),
-                    String.join("+", trainLangs), validation.size(), String.join("+", valLangs),
+                    describe(trainLangs, files.train), validation.size(), describe(valLangs, files.validation),
                     config.totalSteps(train.size()));
             err.flush();
             FineTuner.Result result = new FineTuner(config, new PrintStream(System.err, true))
-                    .train(() -> newModel(bodyDir, err), bodyDir, trainExamples, validationExamples, tokenizer.padId(),
-                            output, resume);
+                    .train(() -> newModel(bodyDir, modelLabels, err), bodyDir, trainExamples, validationExamples,
+                            tokenizer.padId(), output, resume);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("validation F1 %.4f (precision %.4f, recall %.4f) after %d epochs; model in %s%n",
                     result.validation().scores().f1(), result.validation().scores().precision(),
                     result.validation().scores().recall(), result.epochs().size(), output);
             out.print(result.validation().scores().report(4));
+            if (test != null) {
+                try (TokenClassifier model = TokenClassifier.load(output)) {
+                    Evaluation ev = Evaluation.run(model, Example.encode(test, tokenizer, aligner), config.evalBatchSize(),
+                            tokenizer.padId());
+                    Map<String, Object> results = new java.util.LinkedHashMap<>();
+                    results.put("test", EvaluateCommand.json(ev.scores(), ev.loss(), test.size(), null));
+                    results.put("validation", EvaluateCommand.json(result.validation().scores(), result.validation().loss(),
+                            validation.size(), null));
+                    results.put("test_files", files.test.stream().map(Path::toString).toList());
+                    Files.writeString(output.resolve("test_results.json"),
+                            new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(results));
+                    out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
+                            ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
+                    out.print(ev.scores().report(4));
+                }
+            }
             out.flush();
         }
         return Xner.EXIT_OK;
     }
 
-    private TokenClassifier newModel(Path bodyDir, PrintWriter err) {
-        TokenClassifier model = TokenClassifier.fromPretrained(bodyDir, LabelSet.PANX, seed);
+    /** A PAN-X split with the model's label set (PAN-X's tags must be in it). */
+    private static Dataset relabel(Dataset panx, LabelSet labels) {
+        return panx.labels().equals(labels) ? panx : Dataset.of(panx.stream().toList(), labels);
+    }
+
+    private static String describe(List<String> langs, List<Path> paths) {
+        List<String> parts = new ArrayList<>(langs.stream().map(l -> "PAN-X " + l).toList());
+        paths.forEach(p -> parts.add(p.getFileName().toString()));
+        return String.join(" + ", parts);
+    }
+
+    private TokenClassifier newModel(Path bodyDir, LabelSet labels, PrintWriter err) {
+        TokenClassifier model = TokenClassifier.fromPretrained(bodyDir, labels, seed);
         err.println("xner: " + model.loadReport().describe());
         err.flush();
         if (model.loadReport().newlyInitialised().isEmpty()) {

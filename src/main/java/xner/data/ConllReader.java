@@ -1,23 +1,34 @@
 package xner.data;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A reader of CoNLL-2003-style column files: one word per line, columns separated by spaces or tabs, the
- * word in the first column and its tag in the last (columns between, such as part of speech, are ignored);
- * a blank line between sentences; {@code -DOCSTART-} lines mark documents and are skipped (they also end a
- * sentence).
+ * A reader of CoNLL-style column files: one word per line, columns separated by spaces or tabs, the word in
+ * the first column (or {@code tokenColumn}) and its tag in the last (or {@code tagColumn}); other columns,
+ * such as part of speech or GermEval's nested tag, are ignored; a blank line between sentences;
+ * {@code -DOCSTART-} lines mark documents and are skipped (they also end a sentence).
  *
- * <p>Tags are converted from IOB1 to IOB2 as they are read: an {@code I-X} that does not continue an
- * {@code X} entity (it opens the sentence, or follows {@code O} or another type) becomes {@code B-X}. On
- * IOB2 input this changes nothing. The converted tag must be in the label set. Refused, with file and
- * line: a line with one column (no tag), a tag outside the label set, a file without sentences.
+ * <p>Separators: when the file's first word line holds a tab, columns are tab-separated (a column may then
+ * hold spaces, trimmed at its ends, and a later line with spaces but no tab is refused as mixed separators);
+ * otherwise any run of spaces and tabs separates columns. Comments: a line that starts with {@code #} before
+ * a sentence's first word is a comment (GermEval's {@code # source} lines, CoNLL-U's {@code # text = ...})
+ * unless its tag column holds a tag ({@code O} or {@code P-TYPE}): then it is the word {@code #}.
+ *
+ * <p>{@link #read(Path)} reads UTF-8 with the tag in the last column, converts IOB1 to IOB2 (an {@code I-X}
+ * that does not continue an {@code X} entity becomes {@code B-X}; IOB2 is left as it is) and checks each tag
+ * against the label set. {@link #readRaw} reads tags as written, for {@link CorpusFiles} to convert and map.
+ * Refused, with file and line: a line without a tag column, an empty word, mixed separators, a file without
+ * sentences.
  */
 public final class ConllReader implements CorpusReader {
-    private static final Pattern COLUMNS = Pattern.compile("[ \\t]+");
+    private static final Pattern SPACES = Pattern.compile("[ \\t]+");
+    private static final Pattern TAB = Pattern.compile("\\t");
+    private static final Pattern TAG_LIKE = Pattern.compile("O|[A-Z]-\\S+");
     private static final String DOCSTART = "-DOCSTART-";
 
     private final LabelSet labels;
@@ -33,47 +44,84 @@ public final class ConllReader implements CorpusReader {
 
     @Override
     public List<Sentence> read(Path file) {
-        TextFile text = TextFile.read(file);
         List<Sentence> sentences = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        int start = 0;
-        for (String line; (line = text.nextLine()) != null; ) {
-            String trimmed = line.strip();
-            String[] columns = trimmed.isEmpty() ? new String[0] : COLUMNS.split(trimmed);
-            if (columns.length == 0 || columns[0].equals(DOCSTART)) {
-                if (!tokens.isEmpty()) {
-                    sentences.add(new Sentence(tokens, tags, new Source(file, start)));
-                    tokens.clear();
-                    tags.clear();
+        for (RawSentence raw : readRaw(file, StandardCharsets.UTF_8, 1, 0)) {
+            List<String> tags = TagScheme.IOB1.toIob2(raw);
+            List<String> checked = new ArrayList<>(tags.size());
+            for (int i = 0; i < tags.size(); i++) {
+                String tag = tags.get(i);
+                String written = raw.tags().get(i);
+                int id = labels.indexOf(tag);
+                if (id < 0) {
+                    throw new xner.XnerInputException(raw.sources().get(i).at(tag.equals(written)
+                            ? PanxReader.unknownTag(tag, labels)
+                            : "unknown tag \"" + tag + "\", the IOB2 form of \"" + written + "\" (the label set is "
+                                    + String.join(", ", labels.names()) + ")"));
                 }
-                continue;
+                checked.add(labels.name(id));
             }
-            if (columns.length < 2) {
-                throw text.error("expected \"token ... tag\" columns, found " + TextFile.quote(line) + " (no tag)");
-            }
-            String raw = columns[columns.length - 1];
-            String tag = toIob2(raw, tags.isEmpty() ? "O" : tags.get(tags.size() - 1));
-            int id = labels.indexOf(tag);
-            if (id < 0) {
-                throw text.error(tag.equals(raw) ? PanxReader.unknownTag(tag, labels)
-                        : "unknown tag \"" + tag + "\", the IOB2 form of \"" + raw + "\" (the label set is "
-                                + String.join(", ", labels.names()) + ")");
-            }
-            if (tokens.isEmpty()) start = text.lineNumber();
-            tokens.add(columns[0]);
-            tags.add(labels.name(id));
+            sentences.add(new Sentence(raw.tokens(), checked, raw.source()));
         }
-        if (!tokens.isEmpty()) sentences.add(new Sentence(tokens, tags, new Source(file, start)));
-        if (sentences.isEmpty()) throw PanxReader.noSentences(text);
         return sentences;
     }
 
-    /** The IOB2 form of {@code tag} after {@code previous} (already IOB2): I-X opens an entity unless X continues. */
-    static String toIob2(String tag, String previous) {
-        if (!tag.startsWith("I-")) return tag;
-        String type = tag.substring(2);
-        boolean continues = (previous.startsWith("B-") || previous.startsWith("I-")) && previous.substring(2).equals(type);
-        return continues ? tag : "B-" + type;
+    /**
+     * The sentences of {@code file} with tags as written (not converted, not checked against a label set).
+     *
+     * @param tokenColumn the word's column, 1-based
+     * @param tagColumn   the tag's column, 1-based, or 0 for the last column of each line
+     */
+    public static List<RawSentence> readRaw(Path file, Charset charset, int tokenColumn, int tagColumn) {
+        TextFile text = TextFile.read(file, charset);
+        List<RawSentence> sentences = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
+        Boolean tabs = null; // decided by the first word line
+        int tabLine = 0;
+        for (String line; (line = text.nextLine()) != null; ) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith(DOCSTART)) {
+                if (!tokens.isEmpty()) {
+                    sentences.add(new RawSentence(tokens, tags, sources));
+                    tokens.clear();
+                    tags.clear();
+                    sources.clear();
+                }
+                continue;
+            }
+            if (tabs == null) {
+                tabs = line.indexOf('\t') >= 0;
+                tabLine = text.lineNumber();
+            } else if (tabs && line.indexOf('\t') < 0 && trimmed.indexOf(' ') >= 0) {
+                throw text.error("mixed separators: " + TextFile.quote(line) + " separates its columns with spaces, "
+                        + "line " + tabLine + " with tabs");
+            }
+            String[] columns = tabs ? TAB.split(trimmed, -1) : SPACES.split(trimmed);
+            for (int c = 0; c < columns.length; c++) columns[c] = columns[c].strip();
+            int tagAt = tagColumn == 0 ? columns.length : tagColumn;
+            if (tokens.isEmpty() && trimmed.startsWith("#")
+                    && (columns.length < 2 || tagAt > columns.length || !TAG_LIKE.matcher(columns[tagAt - 1]).matches())) {
+                continue; // a comment line before a sentence
+            }
+            if (columns.length < 2 || tagAt > columns.length || tokenColumn > columns.length) {
+                String wanted = tagColumn == 0 ? "\"token ... tag\" columns" : "a tag in column " + tagColumn;
+                throw text.error("expected " + wanted + ", found " + TextFile.quote(line) + " ("
+                        + (columns.length < 2 ? "no tag" : columns.length + " columns") + ")");
+            }
+            String token = columns[tokenColumn - 1];
+            String tag = columns[tagAt - 1];
+            if (token.isEmpty()) throw text.error("no word in column " + tokenColumn + " of " + TextFile.quote(line));
+            if (tag.isEmpty()) throw text.error("empty tag in column " + tagAt + " of " + TextFile.quote(line));
+            if (tabs && token.chars().anyMatch(Character::isWhitespace)) {
+                throw text.error("the word \"" + token + "\" holds a space (columns are tab-separated in this file)");
+            }
+            tokens.add(token);
+            tags.add(tag);
+            sources.add(text.source());
+        }
+        if (!tokens.isEmpty()) sentences.add(new RawSentence(tokens, tags, sources));
+        if (sentences.isEmpty()) throw PanxReader.noSentences(text);
+        return sentences;
     }
 }

@@ -11,6 +11,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.List;
  * <p>Tolerated: blank lines (they hold no record). Refused, with file and line: text that is not strict JSON
  * or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
  * string or is empty, a tag id out of range or a tag name outside the label set, different numbers of
- * tokens and tags, a file without records.
+ * tokens and tags, a record without tokens, a file without records. {@link #readRaw} reads tag names as
+ * written (ids named by a given label list), for {@link CorpusFiles} to convert and map.
  */
 public final class JsonlReader implements CorpusReader {
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
@@ -41,17 +44,37 @@ public final class JsonlReader implements CorpusReader {
 
     @Override
     public List<Sentence> read(Path file) {
-        TextFile text = TextFile.read(file);
         List<Sentence> sentences = new ArrayList<>();
+        for (RawSentence raw : readRaw(file, StandardCharsets.UTF_8, labels)) {
+            List<String> tags = new ArrayList<>(raw.size());
+            for (int i = 0; i < raw.size(); i++) {
+                int id = labels.indexOf(raw.tags().get(i));
+                if (id < 0) throw new xner.XnerInputException(raw.source().at("ner_tags[" + i + "]: "
+                        + PanxReader.unknownTag(raw.tags().get(i), labels)));
+                tags.add(labels.name(id));
+            }
+            sentences.add(new Sentence(raw.tokens(), tags, raw.source()));
+        }
+        return sentences;
+    }
+
+    /**
+     * The records of {@code file} with tag names as written. Integer tag ids are named by {@code idNames} (the
+     * dataset's {@code ClassLabel} names in id order); without it an id is refused, saying to give the names.
+     */
+    public static List<RawSentence> readRaw(Path file, Charset charset, LabelSet idNames) {
+        TextFile text = TextFile.read(file, charset);
+        List<RawSentence> sentences = new ArrayList<>();
         for (String line; (line = text.nextLine()) != null; ) {
             if (line.isBlank()) continue;
             JsonObject record = parseObject(text, line);
             List<String> tokens = tokens(text, record);
-            List<String> tags = tags(text, record);
+            List<String> tags = tags(text, record, idNames);
             if (tokens.size() != tags.size()) {
                 throw text.error(tokens.size() + " tokens but " + tags.size() + " ner_tags");
             }
-            sentences.add(new Sentence(tokens, tags, text.source()));
+            if (tokens.isEmpty()) throw text.error("a record without tokens");
+            sentences.add(new RawSentence(tokens, tags, java.util.Collections.nCopies(tokens.size(), text.source())));
         }
         if (sentences.isEmpty()) throw PanxReader.noSentences(text);
         return sentences;
@@ -103,17 +126,20 @@ public final class JsonlReader implements CorpusReader {
         return tokens;
     }
 
-    private List<String> tags(TextFile text, JsonObject record) {
+    private static List<String> tags(TextFile text, JsonObject record, LabelSet labels) {
         JsonArray array = array(text, record, "ner_tags");
         List<String> tags = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             JsonElement tag = array.get(i);
             if (tag instanceof JsonPrimitive p && p.isString()) {
-                int id = labels.indexOf(p.getAsString());
-                if (id < 0) throw text.error("ner_tags[" + i + "]: " + PanxReader.unknownTag(p.getAsString(), labels));
-                tags.add(labels.name(id));
+                if (p.getAsString().isEmpty()) throw text.error("ner_tags[" + i + "] is empty");
+                tags.add(p.getAsString());
             } else if (tag instanceof JsonPrimitive p && p.isNumber() && isInt(p)) {
                 int id = p.getAsInt();
+                if (labels == null) {
+                    throw text.error("ner_tags[" + i + "] is the tag id " + id + ": give the label names in id order "
+                            + "with --labels (the dataset's ClassLabel names), or write tag names");
+                }
                 if (id < 0 || id >= labels.size()) {
                     throw text.error("ner_tags[" + i + "]: tag id " + id + " out of range 0.." + (labels.size() - 1)
                             + " (" + String.join(", ", labels.names()) + ")");

@@ -1,5 +1,7 @@
 package xner.data;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +41,28 @@ public final class PanxReader implements CorpusReader {
     @Override
     public List<Sentence> read(Path file) {
         List<Sentence> sentences = new ArrayList<>();
-        parse(file, true, (tokens, tags, source) -> sentences.add(new Sentence(tokens, tags, source)));
+        parse(file, StandardCharsets.UTF_8, true, (tokens, tags, source) -> sentences.add(new Sentence(tokens, tags, source)));
         return sentences;
     }
 
     /** The sentences of a file without tags ({@code lang:token} per line), such as {@code test.untagged}. */
     public List<UntaggedSentence> readUntagged(Path file) {
         List<UntaggedSentence> sentences = new ArrayList<>();
-        parse(file, false, (tokens, tags, source) -> sentences.add(new UntaggedSentence(tokens, source)));
+        parse(file, StandardCharsets.UTF_8, false, (tokens, tags, source) -> sentences.add(new UntaggedSentence(tokens, source)));
+        return sentences;
+    }
+
+    /**
+     * The sentences of a PAN-X-layout file with tags as written (not checked against a label set), for
+     * {@link CorpusFiles}: a user's own file in {@code lang:token<TAB>tag} lines.
+     */
+    public static List<RawSentence> readRaw(Path file, Charset charset) {
+        List<RawSentence> sentences = new ArrayList<>();
+        new PanxReader(null).parse(file, charset, true, (tokens, tags, source) -> {
+            List<Source> sources = new ArrayList<>(tokens.size());
+            for (int k = 0; k < tokens.size(); k++) sources.add(new Source(file, source.line() + k)); // one word a line
+            sentences.add(new RawSentence(tokens, tags, sources));
+        });
         return sentences;
     }
 
@@ -54,8 +70,8 @@ public final class PanxReader implements CorpusReader {
         void accept(List<String> tokens, List<String> tags, Source source);
     }
 
-    private void parse(Path file, boolean tagged, Sink sink) {
-        TextFile text = TextFile.read(file);
+    private void parse(Path file, Charset charset, boolean tagged, Sink sink) {
+        TextFile text = TextFile.read(file, charset);
         String expected = tagged ? "\"lang:token<TAB>tag\"" : "\"lang:token\"";
         String language = null;
         List<String> tokens = new ArrayList<>();
@@ -97,7 +113,7 @@ public final class PanxReader implements CorpusReader {
             if (colon + 1 == end) throw text.error("empty token in " + TextFile.quote(line));
             if (tokens.isEmpty()) start = text.lineNumber();
             tokens.add(line.substring(colon + 1, end));
-            if (tagged) tags.add(tag(text, line.substring(tab + 1)));
+            if (tagged) tags.add(labels == null ? line.substring(tab + 1) : tag(text, line.substring(tab + 1)));
         }
         if (!tokens.isEmpty()) {
             sink.accept(tokens, tags, new Source(file, start));

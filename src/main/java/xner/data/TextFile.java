@@ -3,6 +3,7 @@ package xner.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -13,10 +14,12 @@ import java.nio.file.Path;
 import xner.XnerInputException;
 
 /**
- * A UTF-8 text file read whole and handed out line by line with 1-based line numbers, the way every reader
- * of this package sees its input. Tolerated, by design: a byte-order mark at the start of the file is
- * dropped, and a line may end with CRLF as well as LF (the CR is dropped). Refused with file and line: bytes
- * that are not UTF-8. Refused with the file: a missing file, a folder.
+ * A text file read whole and handed out line by line with 1-based line numbers, the way every reader of
+ * this package sees its input. UTF-8 unless another charset is given (a user's CoNLL files are often
+ * latin-1). Tolerated, by design: a byte-order mark at the start of the file is dropped, and a line may end
+ * with CRLF as well as LF (the CR is dropped). Refused with file, line and byte offset: bytes that are not
+ * valid in the charset (the message says which {@code --encoding} to try). Refused with the file: a missing
+ * file, a folder.
  *
  * <p>Whole-file reading keeps line numbers exact for decoding errors (a buffered reader decodes ahead of the
  * line it returns); PAN-X files are a few MB.
@@ -33,6 +36,10 @@ final class TextFile {
     }
 
     static TextFile read(Path file) {
+        return read(file, StandardCharsets.UTF_8);
+    }
+
+    static TextFile read(Path file, Charset charset) {
         if (Files.isDirectory(file)) throw new XnerInputException(file + ": is a folder, expected a file");
         byte[] bytes;
         try {
@@ -42,7 +49,7 @@ final class TextFile {
         } catch (IOException e) {
             throw new XnerInputException(file + ": cannot read: " + e, e);
         }
-        return new TextFile(file, decode(file, bytes));
+        return new TextFile(file, decode(file, bytes, charset));
     }
 
     /** The next line without its line ending, or null at end of file. */
@@ -82,19 +89,23 @@ final class TextFile {
         return "\"" + shown.replace("\t", "<TAB>") + "\"";
     }
 
-    private static String decode(Path file, byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private static String decode(Path file, byte[] bytes, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+        CharBuffer out = CharBuffer.allocate((int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()) + 1);
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) result = decoder.flush(out);
         if (result.isError()) {
             int lineNumber = 1;
             for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') lineNumber++;
-            throw new XnerInputException(new Source(file, lineNumber).at(
-                    "not UTF-8 text (byte 0x" + String.format("%02x", bytes[in.position()] & 0xff) + ")"));
+            int offset = in.position();
+            String hint = charset.equals(StandardCharsets.UTF_8)
+                    ? "; if the file is latin-1 (ISO-8859-1), give --encoding latin-1 (or the charset it was written in)"
+                    : "; give --encoding with the charset the file was written in";
+            throw new XnerInputException(new Source(file, lineNumber).at("not " + charset.name() + " text (byte 0x"
+                    + String.format("%02x", bytes[offset] & 0xff) + " at byte offset " + offset + ")" + hint));
         }
         out.flip();
         String text = out.toString();

@@ -45,6 +45,33 @@ public record WordTags(List<List<String>> gold, List<List<String>> predicted) {
         return new WordTags(gold, predicted);
     }
 
+    /**
+     * These tags with the words that the tokenizer's truncation cut off added back: each keeps its gold tag
+     * and is predicted {@code O} (the model never saw it), so a gold entity there counts as missed instead of
+     * vanishing from the score. {@code goldWords} holds every word's gold tag, one list per sentence.
+     */
+    public WordTags withTruncatedWords(List<List<String>> goldWords) {
+        if (goldWords.size() != gold.size()) {
+            throw new IllegalArgumentException(goldWords.size() + " sentences but " + gold.size() + " rows");
+        }
+        List<List<String>> g = new ArrayList<>(gold);
+        List<List<String>> p = new ArrayList<>(predicted);
+        for (int i = 0; i < gold.size(); i++) {
+            int scored = gold.get(i).size();
+            List<String> all = goldWords.get(i);
+            if (scored >= all.size()) continue;
+            List<String> gi = new ArrayList<>(gold.get(i));
+            List<String> pi = new ArrayList<>(predicted.get(i));
+            for (int k = scored; k < all.size(); k++) {
+                gi.add(all.get(k));
+                pi.add("O");
+            }
+            g.set(i, gi);
+            p.set(i, pi);
+        }
+        return new WordTags(g, p);
+    }
+
     public EntityScores score() {
         return EntityScorer.score(gold, predicted);
     }

@@ -25,7 +25,8 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
 
     /**
      * Runs {@code model} over {@code examples} in batches of similar length (padding changes no logit of a
-     * real token: the attention mask hides it).
+     * real token: the attention mask hides it). Words cut off by the tokenizer's maximum length are scored as
+     * predicted {@code O} ({@link WordTags#withTruncatedWords}); examples must label first sub-tokens only.
      */
     public static Evaluation run(TokenClassifier model, List<Example> examples, int batchSize, int padId) {
         int[][] predicted = new int[examples.size()][];
@@ -48,7 +49,8 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
             }
         });
         int[][] gold = examples.stream().map(Example::labels).toArray(int[][]::new);
-        WordTags words = WordTags.align(predicted, gold, model.labels());
+        WordTags words = WordTags.align(predicted, gold, model.labels())
+                .withTruncatedWords(examples.stream().map(e -> e.sentence().tags()).toList());
         return new Evaluation(labelled[0] == 0 ? 0 : lossSum[0] / labelled[0], List.of(predicted), words, words.score());
     }
 }

@@ -1,0 +1,137 @@
+package xner.cli;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+import xner.XnerInputException;
+import xner.data.CorpusFileConfig;
+import xner.data.CorpusFiles;
+import xner.data.CorpusFormat;
+import xner.data.LabelMapping;
+import xner.data.LabelSet;
+import xner.data.TagScheme;
+
+/**
+ * A user's own corpus as named splits of files ({@code --train}, {@code --validation}, {@code --test}), in the
+ * manner of {@code load_dataset("conll", data_files={...})} and {@code run_ner.py --train_file}, with how to
+ * read them; shared by {@code train}, {@code evaluate} and {@code analyze}.
+ */
+final class CorpusFileOptions {
+    @Option(names = "--train", split = ",", paramLabel = "FILE",
+            description = "Training files or folders (CoNLL columns, JSON Lines or PAN-X; with --train-langs, PAN-X is added).")
+    List<Path> train = new ArrayList<>();
+
+    @Option(names = "--validation", split = ",", paramLabel = "FILE", description = "Validation files or folders.")
+    List<Path> validation = new ArrayList<>();
+
+    @Option(names = "--test", split = ",", paramLabel = "FILE", description = "Test files or folders.")
+    List<Path> test = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "conll|jsonl|panx",
+            description = "The files' format (default: from the extension and the first line).")
+    String format;
+
+    @Option(names = "--encoding", defaultValue = "UTF-8", paramLabel = "CHARSET",
+            description = "The files' charset, e.g. latin-1 (default: ${DEFAULT-VALUE}).")
+    String encoding;
+
+    @Option(names = "--token-column", defaultValue = "1", paramLabel = "N",
+            description = "CoNLL: the word's column, 1-based (default: ${DEFAULT-VALUE}; 2 for GermEval's TSV).")
+    int tokenColumn;
+
+    @Option(names = "--tag-column", defaultValue = "0", paramLabel = "N",
+            description = "CoNLL: the tag's column, 1-based (default: the last column of each line).")
+    int tagColumn;
+
+    @Option(names = "--scheme", paramLabel = "IOB1|IOB2|IOBES|BILOU",
+            description = "The files' tag scheme (default: detected per file); tags are converted to IOB2.")
+    String scheme;
+
+    @Option(names = "--labels", split = ",", paramLabel = "LABELS",
+            description = "The label names in id order (O,B-PER,I-PER,...): names JSON Lines' integer tag ids and, "
+                    + "when training, fixes the model's label set (default: from the training data).")
+    List<String> labels;
+
+    @Option(names = "--map-labels", paramLabel = "FROM=TO,...|FILE",
+            description = "Rename or drop types or tags, e.g. PERderiv=O,PERpart=O or PERSON=PER (or a file of such lines).")
+    String mapLabels;
+
+    @Option(names = "--keep-types", split = ",", paramLabel = "TYPES",
+            description = "Keep only these entity types, e.g. PER,ORG,LOC (the others become O).")
+    List<String> keepTypes;
+
+    boolean any() {
+        return !train.isEmpty() || !validation.isEmpty() || !test.isEmpty();
+    }
+
+    CorpusFileConfig config() {
+        CorpusFileConfig c = CorpusFileConfig.defaults().withEncoding(charset());
+        if (format != null) c = c.withFormat(CorpusFormat.parse(format));
+        if (scheme != null) c = c.withScheme(TagScheme.parse(scheme));
+        if (tokenColumn < 1) throw new XnerInputException("--token-column: columns count from 1, got " + tokenColumn);
+        if (tagColumn < 0) throw new XnerInputException("--tag-column: columns count from 1, got " + tagColumn);
+        if (tagColumn == tokenColumn) throw new XnerInputException("--tag-column and --token-column are both " + tagColumn);
+        return c.withColumns(tokenColumn, tagColumn);
+    }
+
+    LabelMapping mapping() {
+        return LabelMapping.parse(mapLabels, keepTypes);
+    }
+
+    /** The label names of {@code --labels} as given (checked: no duplicates), or null. */
+    LabelSet givenLabels() {
+        if (labels == null || labels.isEmpty()) return null;
+        Set<String> seen = new LinkedHashSet<>();
+        for (String l : labels) {
+            String name = l.strip();
+            if (name.isEmpty()) throw new XnerInputException("--labels: an empty label name in " + String.join(",", labels));
+            if (!seen.add(name)) throw new XnerInputException("--labels: \"" + name + "\" is given twice");
+        }
+        return new LabelSet(List.copyOf(seen));
+    }
+
+    /**
+     * The model's label set from {@code --labels}: the names as given when they are IOB2 with O (after the
+     * mapping), else the IOB2 set of their types in order of first appearance; null without {@code --labels}.
+     */
+    LabelSet modelLabels() {
+        LabelSet given = givenLabels();
+        if (given == null) return null;
+        LabelMapping mapping = mapping();
+        List<String> mapped = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (String name : given.names()) {
+            if (!name.equals("O") && !(name.length() > 2 && name.charAt(1) == '-')) {
+                throw new XnerInputException("--labels: \"" + name + "\" is not O or a tag such as B-PER");
+            }
+            String iob2 = name.equals("O") ? "O" : "BI".indexOf(name.charAt(0)) >= 0 ? name : "B-" + name.substring(2);
+            String m = mapping.mapOne(iob2);
+            if (!mapped.contains(m)) mapped.add(m);
+            if (!m.equals("O") && !types.contains(m.substring(2))) types.add(m.substring(2));
+        }
+        if (types.isEmpty()) throw new XnerInputException("--labels: no entity type among " + String.join(",", given.names()));
+        LabelSet iob2 = LabelSet.iob2(types);
+        return mapped.size() == iob2.size() && mapped.containsAll(iob2.names()) ? new LabelSet(mapped) : iob2;
+    }
+
+    CorpusFiles read(List<Path> paths) {
+        return CorpusFiles.read(paths, config(), givenLabels(), mapping());
+    }
+
+    /** The charset of {@code --encoding}; Python's spellings {@code latin-1} / {@code latin_1} are Java's ISO-8859-1. */
+    private Charset charset() {
+        String name = encoding.strip();
+        if (name.matches("(?i)latin[-_]?1")) return java.nio.charset.StandardCharsets.ISO_8859_1;
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw new XnerInputException("--encoding: unknown charset \"" + encoding + "\" (e.g. UTF-8, latin-1, windows-1252)");
+        }
+    }
+}

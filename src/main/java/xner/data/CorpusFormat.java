@@ -1,0 +1,64 @@
+package xner.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import xner.XnerInputException;
+
+/** The formats of a user's tagged files, and how one is told from the file's name and first lines. */
+public enum CorpusFormat {
+    /** CoNLL columns: word first (or {@code --token-column}), tag last (or {@code --tag-column}). */
+    CONLL,
+    /** JSON Lines: {@code {"tokens": [...], "ner_tags": [...]}} per line. */
+    JSONL,
+    /** PAN-X as XTREME packages it: {@code lang:token<TAB>tag}. */
+    PANX;
+
+    private static final Pattern PANX_LINE = Pattern.compile("[a-z]{2,3}:[^\\t]+\\t\\S+");
+
+    /** The format named {@code name}: conll, jsonl (or json), panx; case ignored. */
+    public static CorpusFormat parse(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "conll", "tsv", "iob" -> CONLL;
+            case "jsonl", "json" -> JSONL;
+            case "panx" -> PANX;
+            default -> throw new XnerInputException("--format: expected conll, jsonl or panx, got \"" + name + "\"");
+        };
+    }
+
+    /**
+     * The format of {@code file}: {@code .jsonl} / {@code .json} are JSON Lines; otherwise the first line
+     * that is not blank decides: {@code {} starts JSON Lines, {@code lang:token<TAB>tag} is PAN-X, anything
+     * else is CoNLL columns. A file holding NUL bytes (binary: parquet, gzip, a model) is refused.
+     */
+    public static CorpusFormat detect(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JSONL;
+        byte[] head = new byte[8192];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new XnerInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < n; i++) {
+            if (head[i] == 0) {
+                throw new XnerInputException(file + ": not a text file (byte 0x00 at offset " + i + "); expected CoNLL "
+                        + "columns, JSON Lines or PAN-X (--format conll|jsonl|panx)");
+            }
+        }
+        // latin-1 maps every byte to one char: good enough to look at the first line's shape in any charset
+        for (String line : new String(head, 0, n, StandardCharsets.ISO_8859_1).split("\r?\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("\uFEFF") && t.length() == 1) continue;
+            if (t.startsWith("{") || t.startsWith("\u00ef\u00bb\u00bf{")) return JSONL; // the second: a UTF-8 BOM seen as latin-1
+            if (PANX_LINE.matcher(line).matches()) return PANX;
+            return CONLL;
+        }
+        return CONLL; // an empty file: the reader says it has no sentences
+    }
+}
