@@ -71,6 +71,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Training seed: head initialisation, order, dropout.")
     long seed;
 
+    @Option(names = "--max-length", defaultValue = "0", paramLabel = "N",
+            description = "Truncate sentences to N sub-tokens, as run_ner.py's --max_seq_length (default: the tokenizer's, "
+                    + "512 for BERT). A batch of 24 sentences of 512 tokens needs more than 24 GB to train; words cut "
+                    + "off get no label in training and are scored as predicted O.")
+    int maxLength;
+
     @Option(names = "--max-train-samples", paramLabel = "N", description = "Keep the first N training sentences.")
     Integer maxTrainSamples;
 
@@ -154,11 +160,12 @@ public final class TrainCommand implements Callable<Integer> {
         record.put("validation_sentences", validation.size());
         record.put("model", bodyDir.toString());
         record.put("training", config.asMap());
+        record.put("max_length", maxLength > 0 ? maxLength : "the tokenizer's");
         RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), inputs, seed, record)
                 .write(output.resolve("xner-run.json"));
 
         LabelSet modelLabels = labels;
-        try (Tokenizer tokenizer = Tokenizers.load(bodyDir)) {
+        try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
             LabelAligner aligner = new LabelAligner(labels);
             List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
             List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
