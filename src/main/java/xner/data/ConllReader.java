@@ -93,11 +93,12 @@ public final class ConllReader implements CorpusReader {
             if (tabs == null) {
                 tabs = line.indexOf('\t') >= 0;
                 tabLine = text.lineNumber();
-            } else if (tabs && line.indexOf('\t') < 0 && trimmed.indexOf(' ') >= 0) {
+            } else if (tabs && line.indexOf('\t') < 0 && trimmed.indexOf(' ') >= 0 && !(tokens.isEmpty() && trimmed.startsWith("#"))) {
                 throw text.error("mixed separators: " + TextFile.quote(line) + " separates its columns with spaces, "
                         + "line " + tabLine + " with tabs");
             }
-            String[] columns = tabs ? TAB.split(trimmed, -1) : SPACES.split(trimmed);
+            // tabs: a leading empty column stays (a line "<TAB>B-PER" has no word, it is not the word B-PER)
+            String[] columns = tabs ? TAB.split(line.stripTrailing(), -1) : SPACES.split(trimmed);
             for (int c = 0; c < columns.length; c++) columns[c] = columns[c].strip();
             int tagAt = tagColumn == 0 ? columns.length : tagColumn;
             if (tokens.isEmpty() && trimmed.startsWith("#")

@@ -41,7 +41,7 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
         List<List<Source>> sources = new ArrayList<>();
         List<String> schemes = new ArrayList<>();
         for (Path file : expand(paths)) {
-            CorpusFormat format = config.format().orElseGet(() -> CorpusFormat.detect(file));
+            CorpusFormat format = config.format().orElseGet(() -> CorpusFormat.detect(file, config.encoding()));
             List<RawSentence> raw = switch (format) {
                 case CONLL -> ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn());
                 case JSONL -> JsonlReader.readRaw(file, config.encoding(), idNames);
@@ -80,7 +80,7 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
     }
 
     /** Files as given; a folder's regular files that are not hidden, in name order. Nothing found is an error. */
-    static List<Path> expand(List<Path> paths) {
+    public static List<Path> expand(List<Path> paths) {
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {

@@ -36,6 +36,11 @@ public enum CorpusFormat {
      * else is CoNLL columns. A file holding NUL bytes (binary: parquet, gzip, a model) is refused.
      */
     public static CorpusFormat detect(Path file) {
+        return detect(file, StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #detect(Path)}, for a file in {@code charset} (NUL bytes are text in UTF-16 and UTF-32). */
+    public static CorpusFormat detect(Path file, java.nio.charset.Charset charset) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jsonl") || name.endsWith(".json")) return JSONL;
         byte[] head = new byte[8192];
@@ -45,18 +50,22 @@ public enum CorpusFormat {
         } catch (IOException e) {
             throw new XnerInputException(file + ": cannot read: " + e.getMessage(), e);
         }
-        for (int i = 0; i < n; i++) {
+        boolean asciiCompatible = "A\n".getBytes(charset).length == 2;
+        for (int i = 0; i < n && asciiCompatible; i++) {
             if (head[i] == 0) {
                 throw new XnerInputException(file + ": not a text file (byte 0x00 at offset " + i + "); expected CoNLL "
                         + "columns, JSON Lines or PAN-X (--format conll|jsonl|panx)");
             }
         }
-        // latin-1 maps every byte to one char: good enough to look at the first line's shape in any charset
-        for (String line : new String(head, 0, n, StandardCharsets.ISO_8859_1).split("\r?\n")) {
+        // an ASCII-compatible file is looked at as latin-1 (every byte one char; a cut multi-byte char cannot fail)
+        String start = new String(head, 0, n, asciiCompatible ? StandardCharsets.ISO_8859_1 : charset);
+        for (String line : start.split("\r?\n")) {
             String t = line.strip();
-            if (t.isEmpty() || t.startsWith("\uFEFF") && t.length() == 1) continue;
-            if (t.startsWith("{") || t.startsWith("\u00ef\u00bb\u00bf{")) return JSONL; // the second: a UTF-8 BOM seen as latin-1
-            if (PANX_LINE.matcher(line).matches()) return PANX;
+            if (t.startsWith("\uFEFF")) t = t.substring(1);
+            if (t.startsWith("\u00ef\u00bb\u00bf")) t = t.substring(3); // a UTF-8 byte-order mark seen as latin-1
+            if (t.isEmpty()) continue;
+            if (t.startsWith("{")) return JSONL;
+            if (PANX_LINE.matcher(t).matches()) return PANX;
             return CONLL;
         }
         return CONLL; // an empty file: the reader says it has no sentences

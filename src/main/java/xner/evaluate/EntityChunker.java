@@ -43,6 +43,33 @@ public final class EntityChunker {
         return chunks;
     }
 
+    /**
+     * The entities of several IOB2 sentences as seqeval's {@code mode="strict", scheme=IOB2} finds them: an
+     * entity is a {@code B-X} followed by any {@code I-X}; an {@code I-} tag that does not continue an entity
+     * of its type belongs to no entity (the default mode would open one there). Positions as {@link #chunks}.
+     */
+    public static List<Chunk> strictChunks(List<List<String>> sentences) {
+        List<Chunk> chunks = new ArrayList<>();
+        int offset = 0;
+        for (List<String> sentence : sentences) {
+            String type = null;
+            int begin = 0;
+            for (int i = 0; i <= sentence.size(); i++) {
+                String tag = i < sentence.size() ? sentence.get(i) : "O";
+                boolean continues = type != null && tag.startsWith("I-") && typeOf(tag).equals(type);
+                if (continues) continue;
+                if (type != null) chunks.add(new Chunk(type, offset + begin, offset + i - 1));
+                type = null;
+                if (tag.startsWith("B-")) {
+                    type = typeOf(tag);
+                    begin = i;
+                }
+            }
+            offset += sentence.size() + 1; // the O seqeval puts after each sentence
+        }
+        return chunks;
+    }
+
     /** As seqeval: the text after the first '-', or "_" when there is none (so "O" has type "_"). */
     private static String typeOf(String label) {
         String rest = label.length() > 1 ? label.substring(1) : "";

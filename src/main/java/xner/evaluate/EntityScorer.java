@@ -26,9 +26,18 @@ public final class EntityScorer {
      * @param predicted predicted tags, the same number of sentences and tags per sentence
      */
     public static EntityScores score(List<List<String>> gold, List<List<String>> predicted) {
+        return score(gold, predicted, false);
+    }
+
+    /**
+     * @param strict score as seqeval's {@code mode="strict", scheme=IOB2} ({@link EntityChunker#strictChunks})
+     *               instead of its default mode
+     */
+    public static EntityScores score(List<List<String>> gold, List<List<String>> predicted, boolean strict) {
         checkSameShape(gold, predicted);
-        Set<EntityChunker.Chunk> goldChunks = new HashSet<>(EntityChunker.chunks(gold));
-        Set<EntityChunker.Chunk> predictedChunks = new HashSet<>(EntityChunker.chunks(predicted));
+        Set<EntityChunker.Chunk> goldChunks = new HashSet<>(strict ? EntityChunker.strictChunks(gold) : EntityChunker.chunks(gold));
+        Set<EntityChunker.Chunk> predictedChunks = new HashSet<>(strict ? EntityChunker.strictChunks(predicted)
+                : EntityChunker.chunks(predicted));
 
         Set<String> types = new TreeSet<>();
         Map<String, int[]> counts = new HashMap<>(); // type → {true positives, predicted, gold}

@@ -75,4 +75,9 @@ public record WordTags(List<List<String>> gold, List<List<String>> predicted) {
     public EntityScores score() {
         return EntityScorer.score(gold, predicted);
     }
+
+    /** seqeval's scores in its strict mode (IOB2) when {@code strict}, else in its default mode. */
+    public EntityScores score(boolean strict) {
+        return EntityScorer.score(gold, predicted, strict);
+    }
 }

@@ -171,6 +171,12 @@ public final class Parameters implements AutoCloseable {
         manager.close();
     }
 
+    /** Replaces parameter {@code name} by {@code values} of {@code shape} (a classifier head resized to other labels). */
+    public void replace(String name, float[] values, Shape shape) {
+        if (!arrays.containsKey(name)) throw new IllegalArgumentException("no parameter " + name);
+        put(name, manager.create(values, shape));
+    }
+
     private void put(String name, NDArray array) {
         NDArray old = arrays.put(name, array);
         if (old != null) old.close();

@@ -43,9 +43,62 @@ public final class TokenClassifier implements AutoCloseable {
      * from N(0, initializer_range) with {@code seed}, bias 0. The chapter's {@code model_init}.
      */
     public static TokenClassifier fromPretrained(Path bodyDir, LabelSet labels, long seed) {
-        BertConfig config = ModelDirectory.readConfig(bodyDir).withLabels(labels.names())
-                .withArchitectures(List.of(architecture(ModelDirectory.readConfig(bodyDir))));
+        BertConfig body = ModelDirectory.readConfig(bodyDir);
+        if (!body.id2label().isEmpty() && hasHead(bodyDir)) {
+            return adapt(bodyDir, body, labels, seed);
+        }
+        BertConfig config = body.withLabels(labels.names()).withArchitectures(List.of(architecture(body)));
         return load(bodyDir, config, seed);
+    }
+
+    private static boolean hasHead(Path dir) {
+        try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+            return weights.contains(WEIGHT);
+        }
+    }
+
+    /**
+     * A fine-tuned token classifier as the start of another fine-tuning (domain adaptation: PAN-X first, then
+     * a user's data). With the same labels in the same order, the head is kept as it is. Otherwise the head is
+     * resized, as transformers' {@code ignore_mismatched_sizes=True}: the rows of labels both sets share are
+     * copied from the old head by name, the others drawn afresh (N(0, initializer_range), bias 0).
+     */
+    private static TokenClassifier adapt(Path dir, BertConfig old, LabelSet labels, long seed) {
+        TokenClassifier model = load(dir, old, seed);
+        List<String> before = old.id2label();
+        if (before.equals(labels.names())) return model;
+        try {
+            int hidden = old.hiddenSize();
+            float[] oldWeight = model.parameters.get(WEIGHT).toFloatArray();
+            float[] oldBias = model.parameters.get(BIAS).toFloatArray();
+            float[] weight = new float[labels.size() * hidden];
+            float[] bias = new float[labels.size()];
+            Random random = new Random(seed);
+            List<String> kept = new ArrayList<>();
+            List<String> fresh = new ArrayList<>();
+            for (int row = 0; row < labels.size(); row++) {
+                int from = before.indexOf(labels.name(row));
+                if (from >= 0) {
+                    System.arraycopy(oldWeight, from * hidden, weight, row * hidden, hidden);
+                    bias[row] = oldBias[from];
+                    kept.add(labels.name(row));
+                } else {
+                    for (int k = 0; k < hidden; k++) weight[row * hidden + k] = (float) (random.nextGaussian() * old.initializerRange());
+                    fresh.add(labels.name(row));
+                }
+            }
+            model.parameters.replace(WEIGHT, weight, new ai.djl.ndarray.types.Shape(labels.size(), hidden));
+            model.parameters.replace(BIAS, bias, new ai.djl.ndarray.types.Shape(labels.size()));
+            BertConfig config = old.withLabels(labels.names());
+            String shapes = "found shape [" + before.size() + ", " + hidden + "] in the checkpoint and [" + labels.size() + ", "
+                    + hidden + "] in the model; rows kept for " + kept + ", new for " + fresh;
+            LoadReport report = model.loadReport.withMismatched(List.of(WEIGHT + ": " + shapes,
+                    BIAS + ": found shape [" + before.size() + "] in the checkpoint and [" + labels.size() + "] in the model"));
+            return new TokenClassifier(config, model.parameters, report);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** A fine-tuned model folder: its {@code config.json} names the labels ({@code id2label}). */
