@@ -29,6 +29,16 @@ public final class TestData {
         return dir.toAbsolutePath();
     }
 
+    /** CoNLL-2002 Dutch ({@code ned.train}, {@code ned.testa}, {@code ned.testb}) under {@code $XNER_DATA}, or the test is skipped. */
+    public static Path conll2002Dutch() {
+        String data = System.getenv("XNER_DATA");
+        assumeTrue(data != null && !data.isBlank(),
+                "skipped: XNER_DATA is not set (point it at the data folder, e.g. XNER_DATA=../shared/data)");
+        Path dir = Path.of(data).resolve("conll2002-nl");
+        assumeTrue(Files.isRegularFile(dir.resolve("ned.train")), "skipped: no conll2002-nl/ned.train under XNER_DATA=" + data);
+        return dir.toAbsolutePath();
+    }
+
     /** The reference numbers folder ({@code $XNER_DATA/../reference}), or the test is skipped. */
     public static Path reference() {
         String data = System.getenv("XNER_DATA");

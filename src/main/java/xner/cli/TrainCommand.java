@@ -100,6 +100,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainLangs.isEmpty() && files.train.isEmpty()) {
             throw new XnerInputException("nothing to train on: give --train-langs (PAN-X) or --train FILE");
         }
+        files.config(); // bad options fail before any file is read
+        LabelSet labels = files.modelLabels();
         List<String> valLangs = validationLangs != null ? validationLangs
                 : files.validation.isEmpty() || files.train.isEmpty() ? trainLangs : List.of();
         List<String> langs = new ArrayList<>(trainLangs);
@@ -115,7 +117,6 @@ public final class TrainCommand implements Callable<Integer> {
         List<Sentence> trainSentences = new ArrayList<>();
         for (String l : trainLangs) corpus.get(l).get("train").forEach(trainSentences::add);
         if (trainFiles != null) trainSentences.addAll(trainFiles.sentences());
-        LabelSet labels = files.modelLabels();
         if (labels == null) labels = trainFiles == null ? LabelSet.PANX : LabelSet.fromData(trainSentences);
         if (labels.entityTypes().isEmpty()) throw new XnerInputException("the training data has no entity: nothing to learn");
         err.println("xner: labels " + String.join(", ", labels.names()));
