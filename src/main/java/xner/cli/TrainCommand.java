@@ -28,6 +28,7 @@ import xner.tokenize.Tokenizers;
 import xner.train.Evaluation;
 import xner.train.Example;
 import xner.train.FineTuner;
+import xner.train.FineTuning;
 import xner.train.RunRecord;
 import xner.train.TrainingConfig;
 
@@ -141,13 +142,6 @@ public final class TrainCommand implements Callable<Integer> {
                 .withLearningRate(learningRate).withWarmupSteps(warmupSteps).withSeed(seed)
                 .withGroupByLength(!noGroupByLength).withSparseEmbeddings(!denseEmbeddings);
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
-        Files.createDirectories(output);
-        // what the model is made of: the data files its sentences came from, and the body's config and weights
-        List<Path> inputs = new ArrayList<>(java.util.stream.Stream.concat(train.stream(), validation.stream())
-                .map(s -> s.source().file()).distinct().toList());
-        if (test != null) test.stream().map(s -> s.source().file()).distinct().forEach(inputs::add);
-        inputs.add(bodyDir.resolve("config.json"));
-        inputs.add(bodyDir.resolve("model.safetensors"));
         Map<String, Object> record = new java.util.LinkedHashMap<>();
         record.put("train_langs", trainLangs);
         record.put("validation_langs", valLangs);
@@ -155,29 +149,23 @@ public final class TrainCommand implements Callable<Integer> {
         record.put("validation_files", files.validation.stream().map(Path::toString).toList());
         record.put("test_files", files.test.stream().map(Path::toString).toList());
         record.put("encoding", files.config().encoding().name());
-        record.put("labels", labels.names());
         record.put("corpus", data.corpus);
         record.put("corpus_seed", data.corpusSeed);
-        record.put("train_sentences", train.size());
-        record.put("validation_sentences", validation.size());
-        record.put("model", bodyDir.toString());
-        record.put("training", config.asMap());
         record.put("max_length", maxLength > 0 ? maxLength : "the tokenizer's");
-        RunRecord.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()), inputs, seed, record)
-                .write(output.resolve("xner-run.json"));
+        FineTuning fineTuning = new FineTuning(train, validation, labels, bodyDir, config, record);
 
-        LabelSet modelLabels = labels;
         try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
             LabelAligner aligner = new LabelAligner(labels);
-            List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
-            List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
             err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", train.size(),
                     describe(trainLangs, files.train), validation.size(), describe(valLangs, files.validation),
                     config.totalSteps(train.size()));
             err.flush();
-            FineTuner.Result result = new FineTuner(config, new PrintStream(System.err, true))
-                    .train(() -> newModel(bodyDir, modelLabels, err), bodyDir, trainExamples, validationExamples,
-                            tokenizer.padId(), output, resume);
+            FineTuner.Result result = fineTuning.run(tokenizer, output, resume,
+                    String.join(" ", spec.commandLine().getParseResult().originalArgs()), new PrintStream(System.err, true),
+                    note -> {
+                        err.println(note);
+                        err.flush();
+                    }, log -> { });
             PrintWriter out = spec.commandLine().getOut();
             out.printf("validation F1 %.4f (precision %.4f, recall %.4f) after %d epochs; model in %s%n",
                     result.validation().scores().f1(), result.validation().scores().precision(),
@@ -213,13 +201,5 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> parts = new ArrayList<>(langs.stream().map(l -> "PAN-X " + l).toList());
         paths.forEach(p -> parts.add(p.getFileName().toString()));
         return String.join(" + ", parts);
-    }
-
-    private TokenClassifier newModel(Path bodyDir, LabelSet labels, PrintWriter err) {
-        TokenClassifier model = TokenClassifier.fromPretrained(bodyDir, labels, seed);
-        String report = model.loadReport().describe();
-        err.println("xner: " + (report.isEmpty() ? "the classifier head of " + bodyDir + " is kept (same labels)" : report));
-        err.flush();
-        return model;
     }
 }

@@ -31,6 +31,7 @@ import xner.train.EpochLog;
 import xner.train.Evaluation;
 import xner.train.Example;
 import xner.train.FineTuner;
+import xner.train.FineTuning;
 import xner.train.RunRecord;
 import xner.train.TokenLosses;
 import xner.train.TrainingConfig;
@@ -190,12 +191,13 @@ public final class SwissPanxExperiment {
         progress.flush();
 
         LabelAligner aligner = new LabelAligner(LabelSet.PANX);
-        List<Example> train = Example.encode(p.train, tokenizer, aligner);
-        List<Example> validation = Example.encode(p.validation, tokenizer, aligner);
         Path modelDir = folders.modelDir(run.id());
         TrainingConfig recipe = recipe(run);
-        FineTuner.Result trained = new FineTuner(recipe, progress, log -> listener.epochEnded(run, log))
-                .train(this::newModel, body, train, validation, tokenizer.padId(), modelDir, resumedFrom > 0);
+        FineTuning fineTuning = new FineTuning(p.train, p.validation, LabelSet.PANX, body, recipe,
+                Map.of("experiment", "swiss-panx", "sub_run", run.id(), "train_langs", run.trainLangs(),
+                        "corpus", "swiss", "corpus_seed", corpusSeed));
+        FineTuner.Result trained = fineTuning.run(tokenizer, modelDir, resumedFrom > 0, finishedBy.command(), progress,
+                progress::println, log -> listener.epochEnded(run, log));
 
         long evaluating = System.nanoTime();
         Map<String, SubRunResult.LanguageScore> scores = new LinkedHashMap<>();
@@ -209,6 +211,7 @@ public final class SwissPanxExperiment {
             }
             if (run.group() == SubRun.Group.DE) {
                 // the chapter's error analysis of the German model, on German validation
+                List<Example> validation = Example.encode(p.validation, tokenizer, aligner);
                 ErrorAnalysis errors = new ErrorAnalysis(TokenLosses.compute(model, validation, tokenizer,
                         recipe.evalBatchSize()), LabelSet.PANX);
                 analysis = new SubRunResult.Analysis("de validation", errors.confusion(),
@@ -220,15 +223,6 @@ public final class SwissPanxExperiment {
         return new SubRunResult(run.id(), run.group().label(), run.trainLangs(), p.train.size(), p.validation.size(),
                 p.steps, trained.epochs(), scores, (ended - started) / 1e9, trainingSeconds, (ended - evaluating) / 1e9,
                 resumedFrom, Instant.now().toString(), finishedBy, analysis, p.spec);
-    }
-
-    private TokenClassifier newModel() {
-        TokenClassifier model = TokenClassifier.fromPretrained(body, LabelSet.PANX, settings.training().seed());
-        if (model.loadReport().newlyInitialised().isEmpty()) {
-            model.close();
-            throw new XnerInputException(body + ": already has a classifier head; give a pretrained body");
-        }
-        return model;
     }
 
     private Map<String, Object> hyperparameters() {

@@ -137,11 +137,27 @@ public record BertConfig(
                 layerNormEps, padTokenId, initializerRange, names, id2label, extra);
     }
 
-    /** A copy with a token-classification head over these labels, in id order. */
+    /**
+     * A copy with a token-classification head over these labels, in id order, tagged in {@link #TAG_SCHEME}
+     * (recorded as {@code "xner_tag_scheme": "IOB2"}: xner converts every corpus to IOB2 as it reads it).
+     */
     public BertConfig withLabels(List<String> labels) {
+        Map<String, JsonElement> withScheme = new java.util.TreeMap<>(extra);
+        withScheme.put(TAG_SCHEME_KEY, new com.google.gson.JsonPrimitive(TAG_SCHEME));
         return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, padTokenId, initializerRange, architectures, labels, extra);
+                layerNormEps, padTokenId, initializerRange, architectures, labels, withScheme);
+    }
+
+    /** The {@code config.json} key that names the tag scheme of {@code id2label}. */
+    public static final String TAG_SCHEME_KEY = "xner_tag_scheme";
+    /** The one scheme models are trained, scored and decoded in. */
+    public static final String TAG_SCHEME = "IOB2";
+
+    /** The tag scheme {@code config.json} records, or IOB2 for a model made elsewhere (transformers writes none). */
+    public String tagScheme() {
+        JsonElement e = extra.get(TAG_SCHEME_KEY);
+        return e == null || !e.isJsonPrimitive() ? TAG_SCHEME : e.getAsString();
     }
 
     /** Number of labels of the classification head ({@code num_labels}); 0 when the config names none. */

@@ -108,6 +108,10 @@ public final class TokenClassifier implements AutoCloseable {
             throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG)
                     + ": no id2label: this is not a token-classification model (fine-tune one with xner train)");
         }
+        if (!config.tagScheme().equals(BertConfig.TAG_SCHEME)) {
+            throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG) + ": " + BertConfig.TAG_SCHEME_KEY + " is \""
+                    + config.tagScheme() + "\"; xner decodes IOB2 tags only");
+        }
         return load(dir, config, 0);
     }
 

@@ -58,6 +58,7 @@ class OwnDataCommandTest {
         List<String> id2label = new ArrayList<>();
         for (int i = 0; i < CONLL_LABELS.size(); i++) id2label.add(config.getAsJsonObject("id2label").get(String.valueOf(i)).getAsString());
         assertEquals(CONLL_LABELS, id2label);
+        assertEquals("IOB2", config.get("xner_tag_scheme").getAsString());
         JsonObject record = json(out.resolve("xner-run.json"));
         assertTrue(record.getAsJsonObject("inputs").keySet().stream().anyMatch(f -> f.endsWith("train.conll")), record.toString());
         JsonObject results = json(out.resolve("test_results.json"));

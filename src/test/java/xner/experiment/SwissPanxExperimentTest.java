@@ -180,6 +180,8 @@ class SwissPanxExperimentTest {
         assertTrue(Files.isRegularFile(out.resolve("runs/each-en/model/config.json")));
         assertFalse(Files.exists(out.resolve("runs/each-en/model/checkpoints")));
         assertFalse(Files.exists(out.resolve("runs/each-fr/model")));
+        String record = Files.readString(out.resolve("runs/each-en/model/xner-run.json"));
+        assertTrue(record.contains("\"sub_run\": \"each-en\""), "a kept model carries its run record: " + record);
     }
 
     @Test
