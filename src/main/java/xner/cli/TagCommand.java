@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -53,6 +54,11 @@ public final class TagCommand implements Callable<Integer> {
 
     @Option(names = "--input", paramLabel = "FILE", description = "Tag this file (- for standard input) instead of TEXT.")
     Path input;
+
+    @Option(names = "--max-skipped", defaultValue = "0", paramLabel = "N",
+            description = "Records --input may skip as malformed before the exit status says so (default: ${DEFAULT-VALUE}; "
+                    + "more skipped: the output is still written, and the exit status is 3).")
+    long maxSkipped;
 
     @Option(names = "--output", paramLabel = "FILE", defaultValue = "-",
             description = "Where --input's results go (default: standard output).")
@@ -111,6 +117,7 @@ public final class TagCommand implements Callable<Integer> {
         }
         if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
+        checkOutputIsNotInput(stdin, stdout);
         try (TagPipeline pipeline = TagPipeline.load(model, options)) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
         }
@@ -138,16 +145,39 @@ public final class TagCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         FileTagger tagger = new FileTagger(pipeline, strategy, chunk, err);
         Path name = stdin ? Path.of("<stdin>") : input;
+        // the output is written under a temporary name beside it and renamed when complete: a run that fails,
+        // is stopped or is killed leaves no file under the final name that looks finished
+        Path partial = stdout ? null : output.resolveSibling("." + output.getFileName() + ".partial");
         FileTagger.Summary summary;
         try (InputStream stream = stdin ? System.in : Files.newInputStream(input);
-                Writer writer = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                Writer writer = stdout ? null : Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             summary = tagger.tag(stream, name, stdin ? -1 : Files.size(input), in, writer == null ? spec.commandLine().getOut() : writer, out);
         } catch (NoSuchFileException e) {
+            if (partial != null) Files.deleteIfExists(partial);
             throw new XnerInputException(e.getFile() + ": no such file or folder");
+        } catch (IOException | RuntimeException e) {
+            if (partial != null) Files.deleteIfExists(partial);
+            throw e;
         }
+        if (partial != null) Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
         err.flush();
+        if (summary.skipped() > maxSkipped) {
+            err.println("xner: " + summary.skipped() + " records skipped (more than --max-skipped " + maxSkipped
+                    + "): exit status " + Xner.EXIT_SKIPPED);
+            err.flush();
+            return Xner.EXIT_SKIPPED;
+        }
         return Xner.EXIT_OK;
+    }
+
+    /** Refuses an output that is the input (or a link to it): writing it would destroy the input first. */
+    private void checkOutputIsNotInput(boolean stdin, boolean stdout) throws IOException {
+        if (stdin || stdout || !Files.exists(output)) return;
+        if (Files.isSameFile(input, output)) {
+            throw new XnerInputException("--output " + output + " is the input file " + input
+                    + ": tagging would overwrite it; give another output path");
+        }
     }
 
     /** Two aligned rows, Tokens and Tags, as the chapter's DataFrame prints them. */

@@ -29,7 +29,6 @@ import xner.train.Evaluation;
 import xner.train.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
-import xner.train.RunRecord;
 import xner.train.TrainingConfig;
 
 /**
@@ -95,11 +94,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the last checkpoint in --output.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start afresh in an --output that already holds a run (its step log, "
+            + "checkpoint and model are replaced).")
+    boolean overwrite;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         if (trainLangs.isEmpty() && files.train.isEmpty()) {
             throw new XnerInputException("nothing to train on: give --train-langs (PAN-X) or --train FILE");
+        }
+        if (resume && overwrite) throw new XnerInputException("--resume and --overwrite: choose one");
+        if (!resume && !overwrite) {
+            for (String f : List.of("checkpoints", "checkpoints.old", FineTuner.STEPS, "model.safetensors")) {
+                if (Files.exists(output.resolve(f))) {
+                    throw new XnerInputException(output + ": already holds a run (" + f + "): --resume continues it, "
+                            + "--overwrite starts afresh and replaces it");
+                }
+            }
         }
         files.config(); // bad options fail before any file is read
         LabelSet labels = files.modelLabels();

@@ -30,6 +30,8 @@ public final class Xner implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    /** {@code tag --input} finished, but skipped more malformed records than {@code --max-skipped} allows. */
+    public static final int EXIT_SKIPPED = 3;
 
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -112,7 +112,19 @@ public final class TokenClassifier implements AutoCloseable {
             throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG) + ": " + BertConfig.TAG_SCHEME_KEY + " is \""
                     + config.tagScheme() + "\"; xner decodes IOB2 tags only");
         }
-        return load(dir, config, 0);
+        TokenClassifier model = load(dir, config, 0);
+        if (!model.loadReport.newlyInitialised().isEmpty()) { // a fine-tuned model must be whole: never fill it with noise
+            List<String> missing = model.loadReport.newlyInitialised();
+            model.close();
+            List<String> present;
+            try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+                present = weights.names().stream().sorted().limit(5).toList();
+            }
+            throw new XnerInputException(dir.resolve(ModelDirectory.WEIGHTS) + ": " + missing.size() + " tensors of the model are missing: "
+                    + missing.subList(0, Math.min(5, missing.size())) + (missing.size() > 5 ? " ..." : "") + " (the file has "
+                    + present + (present.size() == 5 ? " ..." : "") + "); is it a truncated or foreign checkpoint?");
+        }
+        return model;
     }
 
     /** A model with fresh random weights everywhere (tests, tiny models). */

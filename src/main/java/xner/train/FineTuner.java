@@ -84,6 +84,13 @@ public final class FineTuner {
         if (train.isEmpty()) throw new XnerInputException("no training examples");
         Files.createDirectories(output);
         Path checkpoint = output.resolve(CHECKPOINTS);
+        Path previous = checkpoint.resolveSibling(CHECKPOINTS + ".old");
+        if (resume && !Files.exists(checkpoint) && Files.isRegularFile(previous.resolve(STATE))) {
+            // a death between the two renames of writeCheckpoint leaves the last good checkpoint only here
+            Files.move(previous, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+            progress.println("xner: " + checkpoint + " was missing (a checkpoint write was cut short): resuming from "
+                    + previous.getFileName() + ", now " + checkpoint.getFileName());
+        }
         TrainerState state = resume ? TrainerState.read(checkpoint) : null;
         if (resume && state == null) {
             progress.println("xner: no checkpoint in " + checkpoint + ": starting from the pretrained body");

@@ -98,6 +98,15 @@ class OwnDataCommandTest {
         assertTrue(fewer.err().contains("newly initialised because the shapes did not match"), fewer.err());
         assertTrue(fewer.err().contains("found shape [9, 16] in the checkpoint and [5, 16] in the model"), fewer.err());
         assertEquals(5, json(adapted.resolve("config.json")).getAsJsonObject("id2label").size());
+
+        // a folder that holds a run is not trained over without a word
+        String steps = Files.readString(out.resolve("train_steps.tsv"));
+        CorpusCommandTest.Run over = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+                validation.toString(), "--encoding", "latin-1", "--model", body.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, over.exit(), over.err());
+        assertTrue(over.err().contains("already holds a run (checkpoints): --resume continues it, --overwrite starts afresh"),
+                over.err());
+        assertEquals(steps, Files.readString(out.resolve("train_steps.tsv")), "the step log is untouched");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package xner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -98,7 +99,7 @@ class TagCommandTest {
         Files.write(in, bytes.toByteArray());
         Path out = dir.resolve("texts.jsonl");
         CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
-        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":2: not UTF-8 text; skipped"), r.err());
         assertTrue(r.err().contains("4 lines read, 3 records tagged, 1 skipped (malformed)"), r.err());
         List<String> lines = Files.readAllLines(out);
@@ -163,7 +164,7 @@ class TagCommandTest {
         Path out = dir.resolve("records.out.jsonl");
         CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
                 "--batch-size", "1");
-        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":2: not JSON: "), r.err());
         assertTrue(r.err().contains(in + ":4: expected a JSON object with a \"text\" string, found an array; skipped"), r.err());
         assertTrue(r.err().contains(in + ":5: field \"text\": expected a string, found a number; skipped"), r.err());
@@ -188,7 +189,7 @@ class TagCommandTest {
                 "Müller B-PER", "Microsoft B-ORG") + "\n");
         Path out = dir.resolve("gold.out.conll");
         CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
-        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":10: 1 column where the sentence's first line (" + in + ":9) has 2; the sentence is skipped"),
                 r.err());
         assertTrue(r.err().contains("13 lines read, 2 records tagged, 1 skipped (malformed)"), r.err());
@@ -233,5 +234,31 @@ class TagCommandTest {
         assertEquals("xner: " + dir.resolve("nope.txt") + ": no such file", missing.err().strip());
         CorpusCommandTest.Run strategy = CorpusCommandTest.run("tag", "--model", model, "--aggregation", "mean", "x");
         assertEquals(Xner.EXIT_BAD_INPUT, strategy.exit());
+    }
+
+    @Test
+    void anOutputThatIsTheInputIsRefusedAndTheInputKept() throws IOException {
+        Path in = Files.writeString(dir.resolve("same.txt"), SENTENCE + "\n");
+        Path link = dir.resolve("link.jsonl");
+        Files.createSymbolicLink(link, in);
+        for (Path out : List.of(in, link)) {
+            CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output",
+                    out.toString(), "--format", "jsonl");
+            assertEquals(Xner.EXIT_BAD_INPUT, r.exit(), r.err());
+            assertTrue(r.err().contains("is the input file " + in + ": tagging would overwrite it"), r.err());
+            assertEquals(SENTENCE + "\n", Files.readString(in), "the input is untouched");
+        }
+    }
+
+    @Test
+    void skippedRecordsWithinMaxSkippedExitZeroAndTheOutputAppearsOnlyWhenComplete() throws IOException {
+        Path in = dir.resolve("one-bad.jsonl");
+        Files.writeString(in, "{\"text\": \"" + SENTENCE + "\"}\n[1]\n");
+        Path out = dir.resolve("one-bad.out.jsonl");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output",
+                out.toString(), "--max-skipped", "1");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertEquals(1, Files.readAllLines(out).size());
+        assertFalse(Files.exists(dir.resolve(".one-bad.out.jsonl.partial")), "the temporary file is renamed");
     }
 }

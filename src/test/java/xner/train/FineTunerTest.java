@@ -106,4 +106,38 @@ class FineTunerTest {
             assertEquals(r.validation().scores().f1(), again.scores().f1(), 1e-12);
         }
     }
+
+    @Test
+    void resumeFindsTheCheckpointThatADeathBetweenTheTwoRenamesLeftAsOld() throws IOException {
+        Path out = dir.resolve("cut");
+        class Killed extends RuntimeException { }
+        assertThrows(Killed.class, () -> run(out, log -> { throw new Killed(); }, false));
+        Files.move(out.resolve("checkpoints"), out.resolve("checkpoints.old")); // as if killed between the renames
+        FineTuner.Result resumed = run(out, log -> { }, true);
+        assertEquals(2, resumed.epochs().size(), "epoch 1 came from checkpoints.old, only epoch 2 was trained");
+        assertTrue(Files.isRegularFile(out.resolve("checkpoints/trainer_state.json")));
+    }
+
+    @Test
+    void aFineTunedModelWithAMissingTensorIsRefusedNamingIt() throws IOException {
+        Path out = dir.resolve("truncated");
+        run(out, log -> { }, false);
+        Path weights = out.resolve("model.safetensors");
+        // rewrite the file without the head's bias, with the writer the model uses
+        rewriteWithout(weights, "classifier.bias");
+        xner.XnerInputException e = assertThrows(xner.XnerInputException.class, () -> TokenClassifier.load(out));
+        assertTrue(e.getMessage().startsWith(weights + ": 1 tensors of the model are missing: [classifier.bias]"), e.getMessage());
+    }
+
+    private static void rewriteWithout(Path weights, String dropped) throws IOException {
+        List<xner.model.SafetensorsWriter.Tensor> tensors = new java.util.ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(weights)) {
+            for (String name : new java.util.TreeSet<>(r.names())) {
+                if (name.equals(dropped)) continue;
+                float[] values = r.read(name);
+                tensors.add(new xner.model.SafetensorsWriter.Tensor(name, r.shape(name), () -> values));
+            }
+        }
+        xner.model.SafetensorsWriter.write(weights, tensors, java.util.Map.of("format", "pt"));
+    }
 }
