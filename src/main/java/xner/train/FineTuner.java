@@ -3,7 +3,6 @@ package xner.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.reflect.TypeToken;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -235,7 +234,20 @@ public final class FineTuner {
         static TrainerState read(Path dir) throws IOException {
             Path file = dir.resolve(STATE);
             if (!Files.isRegularFile(file)) return null;
-            TrainerState s = new Gson().fromJson(Files.readString(file), new TypeToken<TrainerState>() { }.getType());
+            TrainerState s;
+            try {
+                JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+                for (String field : List.of("epochsDone", "globalStep")) { // name the field, not Gson's NumberFormatException
+                    com.google.gson.JsonElement v = o.get(field);
+                    if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+                        throw new XnerInputException(file + ": not a trainer state (field " + field + " is "
+                                + (v == null ? "missing" : v) + ", expected a whole number)");
+                    }
+                }
+                s = new Gson().fromJson(o, TrainerState.class);
+            } catch (com.google.gson.JsonParseException | IllegalStateException | NumberFormatException e) {
+                throw new XnerInputException(file + ": not a trainer state (" + e.getClass().getSimpleName() + ")", e);
+            }
             if (s == null || s.epochs == null) throw new XnerInputException(file + ": not a trainer state");
             return s;
         }

@@ -140,4 +140,13 @@ class FineTunerTest {
         }
         xner.model.SafetensorsWriter.write(weights, tensors, java.util.Map.of("format", "pt"));
     }
+
+    @Test
+    void aMistypedTrainerStateNamesItsFileAndField() throws IOException {
+        Path out = dir.resolve("mistyped");
+        Path state = Files.createDirectories(out.resolve("checkpoints")).resolve("trainer_state.json");
+        Files.writeString(state, "{\"epochsDone\": 1, \"globalStep\": \"six\", \"epochs\": []}");
+        xner.XnerInputException e = assertThrows(xner.XnerInputException.class, () -> run(out, log -> { }, true));
+        assertEquals(state + ": not a trainer state (field globalStep is \"six\", expected a whole number)", e.getMessage());
+    }
 }
