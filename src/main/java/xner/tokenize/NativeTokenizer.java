@@ -66,15 +66,16 @@ abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceToke
     @Override
     public Encoding encode(String text) {
         Objects.requireNonNull(text, "text");
-        ai.djl.huggingface.tokenizers.Encoding e = hf.encode(text);
-        int[] utf16 = utf16Indices(text);
+        String clean = withoutLoneSurrogates(text);
+        ai.djl.huggingface.tokenizers.Encoding e = hf.encode(clean);
+        int[] utf16 = utf16Indices(clean);
         return convert(e, w -> utf16);
     }
 
     @Override
     public Encoding encodeWords(List<String> words) {
         String[] array = words.toArray(String[]::new);
-        for (int i = 0; i < array.length; i++) Objects.requireNonNull(array[i], "words[" + i + "]");
+        for (int i = 0; i < array.length; i++) array[i] = withoutLoneSurrogates(Objects.requireNonNull(array[i], "words[" + i + "]"));
         if (array.length == 0) return encode(""); // the native side rejects an empty pre-tokenized input
         ai.djl.huggingface.tokenizers.Encoding e = hf.encode(array); // String[]: is_split_into_words
         int[][] utf16 = new int[array.length][];
@@ -122,6 +123,25 @@ abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceToke
 
     private static int toUtf16(int[] table, int codePoint) {
         return table == null ? codePoint : table[codePoint];
+    }
+
+    /**
+     * {@code s} with each unpaired surrogate (legal in a Java string and in JSON's {@code "\ud800"}, not a
+     * character) replaced by U+FFFD. The native side would receive it as three bytes of modified UTF-8 and
+     * count offsets the table below cannot map; one char for one char keeps every offset valid for {@code s}.
+     */
+    static String withoutLoneSurrogates(String s) {
+        char[] chars = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (Character.isSurrogate(c) && !paired) {
+                if (chars == null) chars = s.toCharArray();
+                chars[i] = '\uFFFD';
+            }
+        }
+        return chars == null ? s : new String(chars);
     }
 
     /**

@@ -237,6 +237,24 @@ class WordPieceTokenizerTest {
     }
 
     @Test
+    void aLoneSurrogateYieldsNoTokenAndLaterOffsetsStillIndexTheText(@TempDir Path dir) throws IOException {
+        try (var t = WordPieceTokenizer.fromVocab(tinyVocab(dir))) {
+            for (String lone : List.of("\ud800", "\udc00")) {
+                // threw ArrayIndexOutOfBoundsException converting offsets; now U+FFFD, which BERT's text cleaning removes
+                String text = "a " + lone + " hello \ud83d\ude00 hello";
+                Encoding e = t.encode(text);
+                assertEquals(List.of("[CLS]", "a", "hello", "\ud83d\ude00", "hello", "[SEP]"), e.tokens());
+                assertEquals("\ud83d\ude00", text.substring(e.charStarts().get(3), e.charEnds().get(3)));
+                assertEquals("hello", text.substring(e.charStarts().get(4), e.charEnds().get(4)));
+                Encoding words = t.encodeWords(List.of("a", lone, "hello", "\ud83d\ude00", "hello"));
+                assertEquals(e.tokens(), words.tokens());
+                assertEquals(List.of(-1, 0, 2, 3, 4, -1), words.wordIds());
+            }
+            assertEquals("x\ud83d\ude00\ufffd", NativeTokenizer.withoutLoneSurrogates("x\ud83d\ude00\ud83d"));
+        }
+    }
+
+    @Test
     void encodingFromSeveralThreadsGivesTheSameResults() {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 400; i++) texts.add("Satz " + i + " über Zürich 🇨🇭 und 東京, Nr. " + (i * 7919));
