@@ -29,7 +29,8 @@ import xner.tokenize.Tokenizers;
  * <p>Texts longer than the model's window ({@code model_max_length}, 512 tokens for BERT) are cut into
  * overlapping windows that share {@code stride} tokens, and each token keeps the scores of the window where
  * it has the most context ({@link Windows}); entities are built once over the whole text. A batch of texts is
- * run as windows sorted by length, {@code batchSize} at a time, each padded to its longest.
+ * run as windows sorted by length, each pass padded to its longest and holding at most {@code batchSize}
+ * windows and {@code maxTokens} padded tokens, so that a pass's memory is bounded whatever the input.
  *
  * <p>Safe for concurrent calls: each call opens its own scope under the model's memory manager, the tokenizer
  * is thread-safe, and nothing else changes after loading.
@@ -38,6 +39,11 @@ public final class TagPipeline implements AutoCloseable {
     /** The overlap of consecutive windows when none is given, transformers' customary value (capped at half a window). */
     public static final int DEFAULT_STRIDE = 128;
     public static final int DEFAULT_BATCH_SIZE = 32;
+    /**
+     * Padded tokens per forward pass when none is given: eight full 512-token windows, or 32 sentences of up to
+     * 128 tokens. A pass holds one layer's intermediates at a time, ~70 MB per 512-token window (README, memory).
+     */
+    public static final int DEFAULT_MAX_TOKENS = 4096;
 
     /**
      * How the pipeline cuts and batches its input.
@@ -45,27 +51,38 @@ public final class TagPipeline implements AutoCloseable {
      * @param maxLength tokens per window, special tokens included; 0 for the model's own (the tokenizer's
      *                  {@code model_max_length}, at most the model's positions)
      * @param stride    tokens shared by consecutive windows; -1 for {@value #DEFAULT_STRIDE}, capped at half a window
-     * @param batchSize windows per forward pass
+     * @param batchSize windows per forward pass, at most
+     * @param maxTokens padded tokens (windows × the longest of them) per forward pass, at most; a window longer
+     *                  than this still goes, alone. This, not {@code batchSize}, bounds a pass's memory.
      */
-    public record Options(int maxLength, int stride, int batchSize) {
-        public static final Options DEFAULTS = new Options(0, -1, DEFAULT_BATCH_SIZE);
+    public record Options(int maxLength, int stride, int batchSize, int maxTokens) {
+        public static final Options DEFAULTS = new Options(0, -1, DEFAULT_BATCH_SIZE, DEFAULT_MAX_TOKENS);
+
+        public Options(int maxLength, int stride, int batchSize) {
+            this(maxLength, stride, batchSize, DEFAULT_MAX_TOKENS);
+        }
 
         public Options {
             if (maxLength < 0) throw new XnerInputException("max length must be positive (or 0 for the model's), was " + maxLength);
             if (stride < -1) throw new XnerInputException("stride must be >= 0 (or -1 for the default), was " + stride);
             if (batchSize < 1) throw new XnerInputException("batch size must be >= 1, was " + batchSize);
+            if (maxTokens < 1) throw new XnerInputException("max tokens per pass must be >= 1, was " + maxTokens);
         }
 
         public Options withMaxLength(int tokens) {
-            return new Options(tokens, stride, batchSize);
+            return new Options(tokens, stride, batchSize, maxTokens);
         }
 
         public Options withStride(int tokens) {
-            return new Options(maxLength, tokens, batchSize);
+            return new Options(maxLength, tokens, batchSize, maxTokens);
         }
 
         public Options withBatchSize(int windows) {
-            return new Options(maxLength, stride, windows);
+            return new Options(maxLength, stride, windows, maxTokens);
+        }
+
+        public Options withMaxTokens(int tokens) {
+            return new Options(maxLength, stride, batchSize, tokens);
         }
     }
 
@@ -76,8 +93,10 @@ public final class TagPipeline implements AutoCloseable {
     private final int maxLength;
     private final int stride;
     private final int batchSize;
+    private final int maxTokens;
 
-    private TagPipeline(Path modelDir, Tokenizer tokenizer, TokenClassifier classifier, int maxLength, int stride, int batchSize) {
+    private TagPipeline(Path modelDir, Tokenizer tokenizer, TokenClassifier classifier, int maxLength, int stride, int batchSize,
+            int maxTokens) {
         this.modelDir = modelDir;
         this.tokenizer = tokenizer;
         this.classifier = classifier;
@@ -85,6 +104,7 @@ public final class TagPipeline implements AutoCloseable {
         this.maxLength = maxLength;
         this.stride = stride;
         this.batchSize = batchSize;
+        this.maxTokens = maxTokens;
     }
 
     /** The pipeline of a fine-tuned model folder (config with {@code id2label}, weights, tokenizer files). */
@@ -128,7 +148,7 @@ public final class TagPipeline implements AutoCloseable {
                 throw new XnerInputException("stride " + stride + " must be smaller than the " + room
                         + " tokens of text a " + maxLength + "-token window holds");
             }
-            return new TagPipeline(tokenizerDir, tokenizer, classifier, maxLength, stride, options.batchSize());
+            return new TagPipeline(tokenizerDir, tokenizer, classifier, maxLength, stride, options.batchSize(), options.maxTokens());
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -193,6 +213,11 @@ public final class TagPipeline implements AutoCloseable {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Padded tokens per forward pass, at most. */
+    public int maxTokens() {
+        return maxTokens;
     }
 
     public Path modelDir() {
@@ -261,8 +286,10 @@ public final class TagPipeline implements AutoCloseable {
         order.sort(Comparator.comparingInt(p -> p.ids().length));
         float[][][] logits = new float[n][][];
         for (int i = 0; i < n; i++) logits[i] = new float[plans[i].count()][];
-        for (int from = 0; from < order.size(); from += windowsPerPass) {
-            List<Piece> batch = order.subList(from, Math.min(order.size(), from + windowsPerPass));
+        int[] lengths = order.stream().mapToInt(p -> p.ids().length).toArray();
+        int from = 0;
+        for (int size : passSizes(lengths, windowsPerPass, maxTokens)) {
+            List<Piece> batch = order.subList(from, from += size);
             float[][] out = forward(batch);
             for (int b = 0; b < batch.size(); b++) logits[batch.get(b).input()][batch.get(b).window()] = out[b];
         }
@@ -296,6 +323,21 @@ public final class TagPipeline implements AutoCloseable {
             tagged.add(new Tagged(inputs.get(i).text(), tokens, labels));
         }
         return tagged;
+    }
+
+    /**
+     * How many windows each forward pass takes, in order, from windows sorted by length (ascending): as many as
+     * fit {@code maxWindows} and {@code maxTokens} padded tokens, the last one added being the longest; a window
+     * longer than {@code maxTokens} goes alone.
+     */
+    static List<Integer> passSizes(int[] sortedLengths, int maxWindows, int maxTokens) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int from = 0, to; from < sortedLengths.length; from = to) {
+            to = from + 1;
+            while (to < sortedLengths.length && to - from < maxWindows && (long) (to - from + 1) * sortedLengths[to] <= maxTokens) to++;
+            sizes.add(to - from);
+        }
+        return sizes;
     }
 
     /** Logits of a batch of windows, each flattened (position, label), padding dropped. */

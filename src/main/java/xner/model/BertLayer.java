@@ -65,10 +65,17 @@ final class BertLayer {
         NDArray query = heads(linear(hidden, "attention.self.query"), batch, seq);     // (batch, heads, seq, d)
         NDArray key = heads(linear(hidden, "attention.self.key"), batch, seq);
         NDArray value = heads(linear(hidden, "attention.self.value"), batch, seq);
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2))                      // (batch, heads, seq, seq)
-                .div((float) Math.sqrt(config.headSize()))
-                .add(attentionBias);
-        NDArray probabilities = Functional.dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));                     // (batch, heads, seq, seq)
+        float scale = (float) Math.sqrt(config.headSize());
+        NDArray probabilities;
+        if (training) {
+            probabilities = Functional.dropout(scores.div(scale).add(attentionBias).softmax(-1),
+                    config.attentionProbsDropoutProb(), true);
+        } else {
+            // the largest arrays of the pass: scale and mask in place and free the scores once softmax has read them
+            probabilities = scores.divi(scale).addi(attentionBias).softmax(-1);
+            scores.close();
+        }
         NDArray context = probabilities.matMul(value);                                 // (batch, heads, seq, d)
         return context.transpose(0, 2, 1, 3).reshape(batch, seq, config.hiddenSize());
     }

@@ -159,11 +159,28 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
 
         NDArray hidden = embeddings.forward(ids, wordVectors, positionIds(step, ids), types, training);
         if (states != null) states.add(hidden);
+        // Inference keeps one layer alive at a time; training needs every intermediate for the backward pass.
+        boolean freeAsItGoes = !training && states == null;
         for (BertLayer layer : layers) {
-            hidden = layer.forward(hidden, bias, training);
+            hidden = freeAsItGoes ? inItsOwnScope(step, layer, hidden, bias) : layer.forward(hidden, bias, training);
             if (states != null) states.add(hidden);
         }
         return hidden;
+    }
+
+    /**
+     * One layer of inference whose intermediates die when it ends. Without this every array of the pass lives
+     * until the caller's scope closes: a layer makes ~70 MB for one 512-token window (attention scores are
+     * (heads, seq, seq) floats, four times over), twelve layers about 1 GB (issue 12, item 5). The layer's input
+     * is freed too: the next layer needs only the output, which joins {@code step}.
+     */
+    private static NDArray inItsOwnScope(NDManager step, BertLayer layer, NDArray input, NDArray bias) {
+        try (NDManager scope = step.newSubManager()) {
+            input.attach(scope); // results join their first operand's manager: the layer's input → this scope
+            NDArray output = layer.forward(input, bias, false);
+            output.attach(step);
+            return output;
+        }
     }
 
     private static String layerPrefix(BertConfig config, int i) {

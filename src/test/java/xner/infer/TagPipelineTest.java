@@ -176,6 +176,29 @@ class TagPipelineTest {
     }
 
     @Test
+    void passesAreBoundedByPaddedTokensAsWellAsByWindows() {
+        // eight short sentences fill a pass by count; 512-token windows by tokens: 4096 / 512 = 8, then alone
+        assertEquals(List.of(4, 4), TagPipeline.passSizes(new int[] {10, 10, 12, 12, 14, 20, 30, 40}, 4, 4096));
+        int[] windows = new int[20];
+        java.util.Arrays.fill(windows, 512);
+        assertEquals(List.of(8, 8, 4), TagPipeline.passSizes(windows, 32, 4096));
+        assertEquals(List.of(3, 1), TagPipeline.passSizes(new int[] {5, 100, 200, 700}, 32, 600)); // 700 > 600: alone
+        assertEquals(List.of(), TagPipeline.passSizes(new int[0], 32, 4096));
+        assertThrows(XnerInputException.class, () -> TagPipeline.Options.DEFAULTS.withMaxTokens(0));
+    }
+
+    @Test
+    void aTokenBudgetOfOneWindowGivesTheSameAnswers() {
+        List<String> texts = List.of("Jeff Dean ist in Zürich", longText(3), "Microsoft", longText(1));
+        try (TagPipeline batched = TagPipeline.load(random);
+             TagPipeline oneAtATime = TagPipeline.load(random, TagPipeline.Options.DEFAULTS.withMaxTokens(1))) {
+            List<Tagged> a = batched.tagBatch(texts);
+            List<Tagged> b = oneAtATime.tagBatch(texts);
+            for (int i = 0; i < texts.size(); i++) assertEquals(a.get(i).tokenTags(), b.get(i).tokenTags(), texts.get(i));
+        }
+    }
+
+    @Test
     void aBatchGivesWhatEachTextGivesAlone() {
         List<String> texts = List.of("Jeff Dean ist in Zürich", "", "My name is Sylvain", longText(2), "Microsoft");
         try (TagPipeline model = TagPipeline.load(random, TagPipeline.Options.DEFAULTS.withBatchSize(2))) {

@@ -133,6 +133,27 @@ class TinyModelTest {
     }
 
     @Test
+    void inferenceFreesEachLayersArraysAsItGoes() {
+        // a pass kept every intermediate until its scope closed: ~1 GB RSS per 512-token window in mBERT
+        BertConfig twelveLayers = TinyModels.bert().withSizes(TinyModels.VOCAB, 8, 12, 2, 16);
+        try (MaskedLanguageModel model = MaskedLanguageModel.initialise(twelveLayers, true, 4)) {
+            int inference;
+            int allStates;
+            try (NDManager call = model.parameters().manager().newSubManager()) {
+                model.encoder().forward(call, call.create(new long[][] {{2, 5, 6, 3}}), null, null, false);
+                inference = call.getManagedArrays().size();
+            }
+            try (NDManager call = model.parameters().manager().newSubManager()) {
+                model.encoder().hiddenStates(call, call.create(new long[][] {{2, 5, 6, 3}}), null, null, false);
+                allStates = call.getManagedArrays().size();
+            }
+            // what is left: the inputs, the mask's bias, the embeddings' arrays and the last layer's output
+            assertTrue(inference < 20, inference + " arrays left by a 12-layer pass");
+            assertTrue(allStates > 12 * 10, "the path that keeps every state keeps " + allStates);
+        }
+    }
+
+    @Test
     void dropoutActsOnlyWhenTraining() {
         try (MaskedLanguageModel model = MaskedLanguageModel.initialise(TinyModels.bert(), false, 5);
              NDManager call = model.parameters().manager().newSubManager()) {
