@@ -14,6 +14,7 @@ import xner.model.TokenClassifier;
 import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
+import xner.train.Batch;
 
 /**
  * The token-classification pipeline, as transformers' {@code pipeline("ner")}: text (or pre-split words) →
@@ -43,7 +44,7 @@ public final class TagPipeline implements AutoCloseable {
      * Padded tokens per forward pass when none is given: eight full 512-token windows, or 32 sentences of up to
      * 128 tokens. A pass holds one layer's intermediates at a time, ~70 MB per 512-token window (README, memory).
      */
-    public static final int DEFAULT_MAX_TOKENS = 4096;
+    public static final int DEFAULT_MAX_TOKENS = Batch.MAX_TOKENS_PER_PASS;
 
     /**
      * How the pipeline cuts and batches its input.
@@ -288,7 +289,7 @@ public final class TagPipeline implements AutoCloseable {
         for (int i = 0; i < n; i++) logits[i] = new float[plans[i].count()][];
         int[] lengths = order.stream().mapToInt(p -> p.ids().length).toArray();
         int from = 0;
-        for (int size : passSizes(lengths, windowsPerPass, maxTokens)) {
+        for (int size : Batch.passSizes(lengths, windowsPerPass, maxTokens)) {
             List<Piece> batch = order.subList(from, from += size);
             float[][] out = forward(batch);
             for (int b = 0; b < batch.size(); b++) logits[batch.get(b).input()][batch.get(b).window()] = out[b];
@@ -323,21 +324,6 @@ public final class TagPipeline implements AutoCloseable {
             tagged.add(new Tagged(inputs.get(i).text(), tokens, labels));
         }
         return tagged;
-    }
-
-    /**
-     * How many windows each forward pass takes, in order, from windows sorted by length (ascending): as many as
-     * fit {@code maxWindows} and {@code maxTokens} padded tokens, the last one added being the longest; a window
-     * longer than {@code maxTokens} goes alone.
-     */
-    static List<Integer> passSizes(int[] sortedLengths, int maxWindows, int maxTokens) {
-        List<Integer> sizes = new ArrayList<>();
-        for (int from = 0, to; from < sortedLengths.length; from = to) {
-            to = from + 1;
-            while (to < sortedLengths.length && to - from < maxWindows && (long) (to - from + 1) * sortedLengths[to] <= maxTokens) to++;
-            sizes.add(to - from);
-        }
-        return sizes;
     }
 
     /** Logits of a batch of windows, each flattened (position, label), padding dropped. */

@@ -57,21 +57,31 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
     }
 
     /**
-     * Passes over {@code examples} without gradients: batches of {@code batchSize} sorted by length (padding
-     * changes no logit of a real token, the attention mask hides it, so sorting only saves work). Between two
-     * batches the process may stop cleanly ({@link ExitGate}).
+     * Padded tokens per pass without gradients, at most: what bounds a pass's memory (one layer's arrays live at
+     * a time, ~70 MB per 512 tokens in BERT-base), not the count of rows.
+     */
+    public static final int MAX_TOKENS_PER_PASS = 4096;
+
+    /**
+     * Passes over {@code examples} without gradients: batches sorted by length of at most {@code batchSize}
+     * rows and {@value #MAX_TOKENS_PER_PASS} padded tokens ({@link #passSizes}; padding changes no logit of a
+     * real token, the attention mask hides it, so sorting only saves work). Between two batches the process
+     * may stop cleanly ({@link ExitGate}).
      */
     public static void inLengthOrder(List<Example> examples, int batchSize, int padId, RowsConsumer action) {
         int n = examples.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
-        int batches = (n + batchSize - 1) / batchSize;
+        int[] lengths = new int[n];
+        for (int k = 0; k < n; k++) lengths[k] = examples.get(order[k]).length();
+        List<Integer> sizes = passSizes(lengths, batchSize, MAX_TOKENS_PER_PASS);
         try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int done = start / batchSize;
-                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + batches);
-                int end = Math.min(n, start + batchSize);
+            int start = 0;
+            for (int b = 0; b < sizes.size(); b++) {
+                int done = b;
+                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + sizes.size());
+                int end = start + sizes.get(b);
                 List<Example> chunk = new ArrayList<>(end - start);
                 int[] positions = new int[end - start];
                 for (int k = start; k < end; k++) {
@@ -79,8 +89,24 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
                     chunk.add(examples.get(order[k]));
                 }
                 action.accept(collate(chunk, padId), positions);
+                start = end;
             }
         }
+    }
+
+    /**
+     * How many sequences each pass takes, in order, from sequences sorted by length (ascending): as many as fit
+     * {@code maxRows} and {@code maxTokens} padded tokens (rows × the last, longest one); a sequence longer than
+     * {@code maxTokens} goes alone. Shared by evaluation and the tagging pipeline.
+     */
+    public static List<Integer> passSizes(int[] sortedLengths, int maxRows, int maxTokens) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int from = 0, to; from < sortedLengths.length; from = to) {
+            to = from + 1;
+            while (to < sortedLengths.length && to - from < maxRows && (long) (to - from + 1) * sortedLengths[to] <= maxTokens) to++;
+            sizes.add(to - from);
+        }
+        return sizes;
     }
 
     public int size() {

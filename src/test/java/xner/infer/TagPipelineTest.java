@@ -176,14 +176,7 @@ class TagPipelineTest {
     }
 
     @Test
-    void passesAreBoundedByPaddedTokensAsWellAsByWindows() {
-        // eight short sentences fill a pass by count; 512-token windows by tokens: 4096 / 512 = 8, then alone
-        assertEquals(List.of(4, 4), TagPipeline.passSizes(new int[] {10, 10, 12, 12, 14, 20, 30, 40}, 4, 4096));
-        int[] windows = new int[20];
-        java.util.Arrays.fill(windows, 512);
-        assertEquals(List.of(8, 8, 4), TagPipeline.passSizes(windows, 32, 4096));
-        assertEquals(List.of(3, 1), TagPipeline.passSizes(new int[] {5, 100, 200, 700}, 32, 600)); // 700 > 600: alone
-        assertEquals(List.of(), TagPipeline.passSizes(new int[0], 32, 4096));
+    void aTokenBudgetIsValidated() {
         assertThrows(XnerInputException.class, () -> TagPipeline.Options.DEFAULTS.withMaxTokens(0));
     }
 
