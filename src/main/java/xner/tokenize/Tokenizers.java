@@ -31,8 +31,56 @@ public final class Tokenizers {
         return load(dir, 0);
     }
 
-    /** The tokenizer of {@code dir} (or of one tokenizer file), truncating to {@code maxLength} tokens. */
+    /**
+     * Rows a model's embedding may have beyond its tokenizer's vocabulary: tables padded to a multiple of 64 or
+     * 128 for speed ({@code pad_to_multiple_of}) have such unused rows; more means another model's tokenizer.
+     */
+    static final int UNUSED_EMBEDDING_ROWS = 128;
+
+    /**
+     * The tokenizer of {@code dir} (or of one tokenizer file), truncating to {@code maxLength} tokens. When the
+     * folder is a model's ({@code config.json} with {@code vocab_size}), the vocabulary must fit its embedding.
+     */
     public static Tokenizer load(Path dir, int maxLength) {
+        Tokenizer tokenizer = loadFiles(dir, maxLength);
+        try {
+            checkFitsTheModel(tokenizer, Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir);
+            return tokenizer;
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A vocabulary longer than the embedding makes ids past its last row ("index out of range" when tagging); a
+     * much shorter one is another model's, mapping words to the wrong rows or to [UNK] without a word.
+     */
+    private static void checkFitsTheModel(Tokenizer tokenizer, Path dir) {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) return;
+        JsonElement rows = optionalJson(configFile).get("vocab_size");
+        if (rows == null || !rows.isJsonPrimitive() || !rows.getAsJsonPrimitive().isNumber()) return; // the model's loader names it
+        long embedding = rows.getAsLong();
+        int vocabulary = tokenizer.vocabSize();
+        if (vocabulary > embedding || vocabulary + UNUSED_EMBEDDING_ROWS < embedding) {
+            throw new XnerInputException(dir + ": the tokenizer (" + tokenizerFiles(dir) + ") has " + vocabulary
+                    + " tokens but " + configFile.getFileName() + "'s vocab_size, the rows of the word embedding, is " + embedding
+                    + (vocabulary > embedding ? ": ids from " + embedding + " on would be out of range"
+                            : ": words would map to rows of another vocabulary")
+                    + "; the tokenizer files must be the model's own");
+        }
+    }
+
+    private static String tokenizerFiles(Path dir) {
+        StringBuilder found = new StringBuilder();
+        for (String name : new String[] {"tokenizer.json", "vocab.txt", SentencePieceTokenizer.MODEL_FILE}) {
+            if (Files.isRegularFile(dir.resolve(name))) found.append(found.isEmpty() ? "" : ", ").append(name);
+        }
+        return found.toString();
+    }
+
+    private static Tokenizer loadFiles(Path dir, int maxLength) {
         Path file = null;
         if (Files.isRegularFile(dir)) {
             file = dir;

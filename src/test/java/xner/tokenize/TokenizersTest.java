@@ -33,6 +33,23 @@ class TokenizersTest {
     }
 
     @Test
+    void aVocabularyThatDoesNotFitTheModelsEmbeddingIsRefusedNamingBothSizes() throws IOException {
+        WordPieceTokenizerTest.tinyVocab(dir); // 15 tokens
+        for (int rows : new int[] {15, 15 + 128}) { // exact, or an embedding padded to a multiple (unused rows)
+            Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + rows + "}");
+            try (Tokenizer t = Tokenizers.load(dir)) {
+                assertEquals(15, t.vocabSize());
+            }
+        }
+        for (int rows : new int[] {14, 15 + 129, 119547}) {
+            Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + rows + "}");
+            String message = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage();
+            assertTrue(message.startsWith(dir.toString()) && message.contains("vocab.txt") && message.contains("15 tokens")
+                    && message.contains("vocab_size") && message.contains(String.valueOf(rows)), message);
+        }
+    }
+
+    @Test
     void hugeModelMaxLengthMeansTheDefault() throws IOException {
         WordPieceTokenizerTest.tinyVocab(dir);
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 1000000000000000019884624838656}");
