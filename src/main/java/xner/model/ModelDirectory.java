@@ -58,7 +58,9 @@ public final class ModelDirectory {
             config.write(tmp.resolve(CONFIG));
             parameters.save(tmp.resolve(WEIGHTS));
             copyTokenizerFiles(tokenizerFrom, tmp);
+            Durable.sync(tmp);
             replace(tmp, dir);
+            Durable.syncParent(dir);
         } finally {
             deleteRecursively(tmp);
         }

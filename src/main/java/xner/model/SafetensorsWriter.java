@@ -86,6 +86,7 @@ public final class SafetensorsWriter {
                     writeFully(out, chunk);
                 }
             }
+            out.force(true);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import xner.XnerInputException;
 import xner.data.NumpyGenerator;
+import xner.model.Durable;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
 
@@ -103,6 +104,10 @@ public final class FineTuner {
             OptimizerState moments = state != null
                     ? OptimizerState.read(checkpoint.resolve(OPTIMIZER), model.parameters(), trained)
                     : OptimizerState.zeros(model.parameters(), trained);
+            long checkpointBytes = checkpointBytes(model, trained);
+            // the last checkpoint stays while the next is written, and the final model comes beside it
+            Durable.requireSpace(output, checkpointBytes + 4 * model.parameters().size(),
+                    "training (a checkpoint of the weights and two optimizer moments per weight, then the model)");
             TrainingStep trainingStep = new TrainingStep(model, config, moments);
             List<EpochLog> logs = new ArrayList<>(state != null ? state.epochs : List.of());
             int step = state != null ? state.globalStep : 0;
@@ -147,9 +152,8 @@ public final class FineTuner {
                         progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
                                 loss, trainingStep.lastGradientNorm());
                     }
-                    Files.writeString(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, loss,
-                            trainingStep.lastGradientNorm(), rate, trainingStep.lastAttempts()),
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    appendStep(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, loss,
+                            trainingStep.lastGradientNorm(), rate, trainingStep.lastAttempts()));
                     batches++;
                     bar.update(batches, lossSum / batches);
                 }
@@ -160,7 +164,7 @@ public final class FineTuner {
                 logs.add(log);
                 progress.println(EpochLog.HEADER);
                 for (EpochLog l : logs) progress.println(l.row());
-                writeCheckpoint(checkpoint, model, moments, tokenizerDir, new TrainerState(epoch, step, logs));
+                writeCheckpoint(checkpoint, model, moments, tokenizerDir, new TrainerState(epoch, step, logs), checkpointBytes);
                 listener.epochEnded(log);
             }
             if (evaluation == null) evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
@@ -178,19 +182,50 @@ public final class FineTuner {
         return "at step " + stepsDone + " (epoch " + epoch + "); " + resume;
     }
 
-    /** Writes model, optimizer moments and trainer state into a temporary folder renamed over the last one. */
+    /** Bytes of a checkpoint: the weights, and two float moments for each trained weight. */
+    private static long checkpointBytes(TokenClassifier model, List<String> trained) {
+        long moments = trained.stream().mapToLong(name -> model.parameters().get(name).getShape().size()).sum();
+        return Float.BYTES * (model.parameters().size() + 2 * moments);
+    }
+
+    private static void appendStep(Path steps, String line) throws IOException {
+        try {
+            Files.writeString(steps, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            if (Durable.isNoSpace(e)) throw new XnerInputException(steps + ": no space left on device", e);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes model, optimizer moments and trainer state into a temporary folder, flushed to the disk, then
+     * renamed over the last one. A write that fails (a full disk) is removed, and the last checkpoint stays.
+     */
     private static void writeCheckpoint(Path checkpoint, TokenClassifier model, OptimizerState moments,
-            Path tokenizerDir, TrainerState state) throws IOException {
+            Path tokenizerDir, TrainerState state, long bytes) throws IOException {
         Files.createDirectories(checkpoint.getParent());
         Path staging = checkpoint.resolveSibling(CHECKPOINTS + ".tmp");
         ModelDirectory.deleteRecursively(staging);
-        model.save(staging, tokenizerDir);
-        moments.save(staging.resolve(OPTIMIZER));
-        Files.writeString(staging.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state));
+        String what = "the checkpoint of epoch " + state.epochsDone;
+        Durable.requireSpace(staging, bytes, what);
+        try {
+            model.save(staging, tokenizerDir);
+            moments.save(staging.resolve(OPTIMIZER));
+            Files.writeString(staging.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state));
+            Durable.sync(staging);
+        } catch (IOException e) {
+            ModelDirectory.deleteRecursively(staging);
+            if (!Durable.isNoSpace(e)) throw e;
+            String kept = Files.exists(checkpoint) ? "the checkpoint before it in " + checkpoint + " stays (--resume goes on from it)"
+                    : "there is no earlier checkpoint";
+            throw new XnerInputException(staging + ": no space left on device while writing " + what
+                    + "; the partial write was removed and " + kept, e);
+        }
         Path old = checkpoint.resolveSibling(CHECKPOINTS + ".old");
         ModelDirectory.deleteRecursively(old);
         if (Files.exists(checkpoint)) Files.move(checkpoint, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(staging, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncParent(checkpoint);
         ModelDirectory.deleteRecursively(old);
     }
 
@@ -201,7 +236,14 @@ public final class FineTuner {
     private static void saveModelFiles(TokenClassifier model, Path output, Path tokenizerDir) throws IOException {
         Path staging = output.resolve(".model.tmp");
         ModelDirectory.deleteRecursively(staging);
-        model.save(staging, tokenizerDir);
+        try {
+            model.save(staging, tokenizerDir);
+        } catch (IOException e) {
+            ModelDirectory.deleteRecursively(staging);
+            if (!Durable.isNoSpace(e)) throw e;
+            throw new XnerInputException(staging + ": no space left on device while writing the trained model; the partial "
+                    + "write was removed and the last checkpoint in " + output.resolve(CHECKPOINTS) + " stays", e);
+        }
         try (Stream<Path> files = Files.list(staging)) {
             for (Path file : files.toList()) {
                 Files.move(file, output.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,

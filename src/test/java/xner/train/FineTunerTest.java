@@ -2,6 +2,7 @@ package xner.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.TestData;
 import xner.TinyModels;
+import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
@@ -104,6 +106,35 @@ class FineTunerTest {
             Evaluation again = Evaluation.run(loaded, validation, 5, padId);
             assertEquals(r.validation().loss(), again.loss(), 1e-5);
             assertEquals(r.validation().scores().f1(), again.scores().f1(), 1e-12);
+        }
+    }
+
+    @Test
+    void aFullDiskIsRefusedBeforeTrainingAndAHalfWrittenCheckpointIsRemoved() throws Exception {
+        Path disk = Files.createDirectory(dir.resolve("small-disk"));
+        TinyDisk.mount(disk, "128k"); // the tiny model needs ~0.5 MB (checkpoint and model): too big from the start
+        try {
+            XnerInputException refused = assertThrows(XnerInputException.class, () -> run(disk.resolve("out"), log -> { }, false));
+            assertTrue(refused.getMessage().startsWith(disk.resolve("out") + ": ") && refused.getMessage().contains("GB free"),
+                    refused.getMessage());
+            assertFalse(Files.exists(disk.resolve("out/checkpoints.tmp")));
+        } finally {
+            TinyDisk.unmount(disk);
+        }
+        TinyDisk.mount(disk, "64m");
+        try {
+            // room at the start; after the first checkpoint the disk fills up to a few pages above the estimate
+            Path out = disk.resolve("out");
+            XnerInputException full = assertThrows(XnerInputException.class,
+                    () -> run(out, log -> TinyDisk.fillLeavingLessThan(disk, out.resolve("checkpoints")), false));
+            assertTrue(full.getMessage().contains("no space left on device while writing the checkpoint of epoch 2")
+                    && full.getMessage().contains(out.resolve("checkpoints.tmp").toString())
+                    && full.getMessage().contains("the checkpoint before it in " + out.resolve("checkpoints") + " stays"),
+                    full.getMessage());
+            assertFalse(Files.exists(out.resolve("checkpoints.tmp")), "the partial write is removed");
+            assertTrue(Files.isRegularFile(out.resolve("checkpoints/trainer_state.json")), "epoch 1's checkpoint stays");
+        } finally {
+            TinyDisk.unmount(disk);
         }
     }
 
