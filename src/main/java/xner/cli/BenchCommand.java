@@ -31,7 +31,7 @@ import xner.train.TrainingConfig;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed on this machine (run on a quiet machine, beside the plain-PyTorch reference): "
                 + "training steps (bench train) or tagging (bench infer).",
-        subcommands = {BenchCommand.Train.class, BenchInferCommand.class})
+        subcommands = {BenchCommand.Train.class, BenchInferCommand.class, BenchServeCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -151,7 +151,7 @@ class OwnDataCommandTest {
     }
 
     /** The first {@code n} sentences of a latin-1 CoNLL file, bytes as they are. */
-    private static Path firstSentences(Path from, int n, Path to) throws IOException {
+    static Path firstSentences(Path from, int n, Path to) throws IOException {
         List<String> lines = Files.readAllLines(from, StandardCharsets.ISO_8859_1);
         List<String> kept = new ArrayList<>();
         int sentences = 0;

@@ -1,0 +1,199 @@
+package xner.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+
+/**
+ * {@code xner bench serve}: a soak of a running {@code xner serve}, bounded in requests and in time: texts
+ * from a file sent round-robin by N clients at once, one bad request in every {@code --bad-every} (malformed
+ * JSON, a number for {@code inputs}, a lone surrogate, a text over the service's limit, in turn). It reports
+ * throughput, latency percentiles, the count of each status and, given the service's pid, its RSS before and
+ * after. A soak finds what a unit test does not: memory that grows, a bad request that fails its neighbours.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Soak a running xner serve: --requests requests (at most --duration seconds) at each --concurrency, "
+                + "texts from --texts, one bad request in every --bad-every; throughput, p50/p95/p99, statuses, RSS.")
+public final class BenchServeCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080/", description = "The service (default: ${DEFAULT-VALUE}).")
+    URI url;
+
+    @Option(names = "--texts", required = true, paramLabel = "FILE", description = "One text a line (UTF-8), sent in turn.")
+    Path texts;
+
+    @Option(names = "--requests", defaultValue = "10000", description = "Requests per concurrency level (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--duration", defaultValue = "600", paramLabel = "SECONDS",
+            description = "Stop a level after this long even if requests remain (default: ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(names = "--concurrency", split = ",", defaultValue = "8,64", description = "Clients at once, each level in turn (default: ${DEFAULT-VALUE}).")
+    List<Integer> concurrency;
+
+    @Option(names = "--bad-every", defaultValue = "50", description = "One bad request in every N; 0 for none (default: ${DEFAULT-VALUE}).")
+    int badEvery;
+
+    @Option(names = "--max-text-chars", defaultValue = "20000",
+            description = "The service's --max-text-chars, to send a text just over it (default: ${DEFAULT-VALUE}).")
+    int maxChars;
+
+    @Option(names = "--pid", description = "The service's process id, to read its resident memory (/proc/PID/status).")
+    Long pid;
+
+    @Option(names = "--json", description = "Print the figures as JSON.")
+    boolean json;
+
+    /** The four kinds of bad request, in turn. */
+    private static final List<String> BAD_KINDS = List.of("malformed JSON", "inputs is a number", "lone surrogate", "over --max-text-chars");
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> lines = Files.readAllLines(texts).stream().filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty()) throw new XnerInputException(texts + ": no text lines");
+        PrintWriter out = spec.commandLine().getOut();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        JsonArray levels = new JsonArray();
+        for (int clients : concurrency) {
+            if (clients < 1) throw new XnerInputException("--concurrency: " + clients + " is not a number of clients");
+            JsonObject level = soak(client, lines, clients);
+            levels.add(level);
+            if (!json) out.println(describe(level));
+            out.flush();
+        }
+        if (json) out.println(new GsonBuilder().setPrettyPrinting().create().toJson(levels));
+        return Xner.EXIT_OK;
+    }
+
+    private JsonObject soak(HttpClient client, List<String> lines, int clients) throws Exception {
+        long rssBefore = rssKb();
+        AtomicInteger next = new AtomicInteger();
+        long deadline = System.nanoTime() + duration * 1_000_000_000L;
+        long[] latencies = new long[requests];
+        Arrays.fill(latencies, -1);
+        Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
+        Map<String, AtomicLong> badStatuses = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long started = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests && System.nanoTime() < deadline; i = next.getAndIncrement()) {
+                    boolean bad = badEvery > 0 && i % badEvery == badEvery - 1;
+                    String body = bad ? badBody(i / badEvery) : body(lines.get(i % lines.size()));
+                    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(120))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long t0 = System.nanoTime();
+                    String status;
+                    try {
+                        status = String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+                    } catch (IOException e) {
+                        status = "no answer (" + e.getClass().getSimpleName() + ")";
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    latencies[i] = System.nanoTime() - t0;
+                    (bad ? badStatuses : statuses).computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                }
+            }));
+        }
+        for (Future<?> w : workers) w.get();
+        pool.shutdown();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long[] done = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+
+        JsonObject level = new JsonObject();
+        level.addProperty("concurrency", clients);
+        level.addProperty("requests", done.length);
+        level.addProperty("seconds", round(seconds));
+        level.addProperty("requests_per_second", round(done.length / seconds));
+        for (double q : new double[] {0.50, 0.95, 0.99}) {
+            level.addProperty("p" + Math.round(q * 100) + "_ms", done.length == 0 ? 0 : round(done[percentileIndex(done.length, q)] / 1e6));
+        }
+        level.add("statuses", counts(statuses));
+        level.add("bad_request_statuses", counts(badStatuses));
+        if (pid != null) {
+            level.addProperty("rss_before_mb", rssBefore / 1024);
+            level.addProperty("rss_after_mb", rssKb() / 1024);
+        }
+        return level;
+    }
+
+    /** The nearest-rank percentile. */
+    static int percentileIndex(int n, double q) {
+        return Math.max(0, Math.min(n - 1, (int) Math.ceil(q * n) - 1));
+    }
+
+    private static String body(String text) {
+        JsonObject o = new JsonObject();
+        o.add("inputs", new JsonPrimitive(text));
+        return o.toString();
+    }
+
+    private String badBody(int k) {
+        return switch (k % BAD_KINDS.size()) {
+            case 0 -> "{\"inputs\": \"unterminated";
+            case 1 -> "{\"inputs\": 5}";
+            case 2 -> "{\"inputs\": \"ein \\ud800 Satz in Z\u00fcrich\"}";
+            default -> body("x".repeat(maxChars + 1));
+        };
+    }
+
+    private static JsonObject counts(Map<String, AtomicLong> counts) {
+        JsonObject o = new JsonObject();
+        new TreeMap<>(counts).forEach((status, n) -> o.addProperty(status, n.get()));
+        return o;
+    }
+
+    private long rssKb() throws IOException {
+        if (pid == null) return 0;
+        for (String line : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static String describe(JsonObject l) {
+        String rss = l.has("rss_before_mb") ? String.format("; RSS %d → %d MB", l.get("rss_before_mb").getAsLong(),
+                l.get("rss_after_mb").getAsLong()) : "";
+        return String.format("concurrency %3d: %d requests in %.1f s, %.2f/s; p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; "
+                        + "statuses %s, bad requests %s%s",
+                l.get("concurrency").getAsInt(), l.get("requests").getAsInt(), l.get("seconds").getAsDouble(),
+                l.get("requests_per_second").getAsDouble(), l.get("p50_ms").getAsDouble(), l.get("p95_ms").getAsDouble(),
+                l.get("p99_ms").getAsDouble(), l.get("statuses"), l.get("bad_request_statuses"), rss);
+    }
+}

@@ -1,0 +1,140 @@
+package xner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.TinyModels;
+import xner.data.CorpusFileConfig;
+import xner.data.CorpusFiles;
+import xner.data.LabelMapping;
+import xner.model.SafetensorsReader;
+
+/**
+ * {@code kill -9} of {@code xner train} at random moments (during steps, evaluation, checkpoint writes),
+ * each followed by {@code --resume}: every run must end with the weights and step log of an uninterrupted one.
+ * The training runs in child JVMs so that the kill is a real SIGKILL. Five kills by default;
+ * {@code -Dxner.kills=20} for the figure in docs/results/reliability.md.
+ */
+@Tag("slow")
+class KillResumeTest {
+    @TempDir static Path dir;
+    static Path body;
+    static Path train;
+    static Path validation;
+
+    @BeforeAll
+    static void smallDutchFilesAndATinyBody() throws IOException {
+        Path nl = xner.TestData.conll2002Dutch();
+        train = OwnDataCommandTest.firstSentences(nl.resolve("ned.train"), 300, dir.resolve("train.conll"));
+        validation = OwnDataCommandTest.firstSentences(nl.resolve("ned.testa"), 200, dir.resolve("validation.conll"));
+        CorpusFiles words = CorpusFiles.read(List.of(train, validation),
+                CorpusFileConfig.defaults().withEncoding(StandardCharsets.ISO_8859_1), null, LabelMapping.NONE);
+        body = TinyModels.bertBody(dir.resolve("body"), words.sentences(), 5);
+    }
+
+    @Test
+    void everyKilledAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws Exception {
+        int kills = Integer.getInteger("xner.kills", 5);
+        Path whole = dir.resolve("whole");
+        long started = System.nanoTime();
+        assertEquals(0, train(whole, false).waitFor(), () -> "the uninterrupted run: " + read(log(whole, false)));
+        long wholeMillis = (System.nanoTime() - started) / 1_000_000;
+        float[] expected = weights(whole);
+        List<String> expectedSteps = Files.readAllLines(whole.resolve("train_steps.tsv"));
+
+        Random random = new Random(Long.getLong("xner.killSeed", 7));
+        Map<String, Integer> moments = new LinkedHashMap<>();
+        List<String> report = new ArrayList<>();
+        for (int k = 0; k < kills; k++) {
+            Path out = dir.resolve("killed-" + k);
+            long after = (long) (random.nextDouble() * 0.9 * wholeMillis); // a busy machine runs slower or faster than the reference
+            Process run = train(out, false);
+            boolean finished = run.waitFor(after, TimeUnit.MILLISECONDS);
+            String moment = finished ? "after the end" : momentOf(out);
+            if (!finished) {
+                run.destroyForcibly(); // SIGKILL
+                run.waitFor();
+            }
+            moments.merge(moment, 1, Integer::sum);
+            int resumes = 0;
+            if (!finished || !Files.isRegularFile(out.resolve("model.safetensors"))) {
+                Process resume = train(out, true);
+                assertEquals(0, resume.waitFor(), "resume after a kill " + moment + " (" + after + " ms): " + read(log(out, true)));
+                resumes++;
+            }
+            assertArrayEquals(expected, weights(out), 0f, "kill " + k + " " + moment + " at " + after + " ms");
+            assertEquals(expectedSteps, Files.readAllLines(out.resolve("train_steps.tsv")), "kill " + k + " " + moment);
+            report.add(String.format("kill %2d at %5d ms %-28s resumed %d×, same weights and step log", k, after, moment, resumes));
+        }
+        System.out.println("kill -9 and --resume (uninterrupted run " + wholeMillis + " ms):");
+        report.forEach(System.out::println);
+        System.out.println("moments: " + moments);
+        assertTrue(moments.values().stream().mapToInt(Integer::intValue).sum() == kills);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Where the run was when it was killed, from what it had written. */
+    private static String momentOf(Path out) throws IOException {
+        if (Files.exists(out.resolve("checkpoints.tmp")) || Files.exists(out.resolve("checkpoints.old"))) {
+            return "during a checkpoint write";
+        }
+        Path steps = out.resolve("train_steps.tsv");
+        if (!Files.isRegularFile(steps)) return "before the first step";
+        int done = (int) Files.readAllLines(steps).stream().filter(l -> !l.startsWith("epoch")).count();
+        return "after step " + done;
+    }
+
+    /** {@code xner train} in a child JVM: 3 epochs of the tiny body, output to {@code out}. */
+    private static Process train(Path out, boolean resume) throws IOException {
+        Files.createDirectories(out);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "train",
+                "--train", train.toString(), "--validation", validation.toString(), "--encoding", "latin-1",
+                "--model", body.toString(), "--epochs", "3", "--batch-size", "8", "--lr", "1e-3",
+                "--output", out.toString()));
+        if (resume) command.add("--resume");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(out, resume).toFile());
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        return builder.start();
+    }
+
+    private static Path log(Path out, boolean resume) {
+        return out.resolveSibling(out.getFileName() + (resume ? "-resume" : "") + ".log");
+    }
+
+    private static float[] weights(Path model) {
+        try (SafetensorsReader r = SafetensorsReader.open(model.resolve("model.safetensors"))) {
+            List<Float> all = new ArrayList<>();
+            for (String name : List.of("classifier.weight", "bert.embeddings.word_embeddings.weight",
+                    "bert.encoder.layer.1.output.dense.weight")) {
+                for (float v : r.read(name)) all.add(v);
+            }
+            float[] values = new float[all.size()];
+            for (int i = 0; i < values.length; i++) values[i] = all.get(i);
+            return values;
+        }
+    }
+}
