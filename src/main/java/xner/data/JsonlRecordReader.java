@@ -1,13 +1,12 @@
 package xner.data;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
+import xner.XnerInputException;
 
 /**
  * JSON Lines as records, for {@link RecordReader#jsonl}: each non-blank line one JSON object with a
- * {@code text} string; its other fields travel with the text.
+ * {@code text} string, strict JSON ({@link StrictJson}); its other fields travel with the text.
  */
 final class JsonlRecordReader implements RecordReader {
     private final LineStream lines;
@@ -30,9 +29,9 @@ final class JsonlRecordReader implements RecordReader {
     private InputRecord record(String line) {
         JsonElement parsed;
         try {
-            parsed = JsonParser.parseString(line);
-        } catch (JsonParseException e) {
-            return malformed("not JSON: " + rootMessage(e));
+            parsed = StrictJson.parse(line);
+        } catch (XnerInputException e) {
+            return malformed("not JSON: " + e.getMessage());
         }
         if (!parsed.isJsonObject()) return malformed("expected a JSON object with a \"text\" string, found " + kind(parsed));
         JsonElement text = parsed.getAsJsonObject().get("text");
@@ -53,11 +52,6 @@ final class JsonlRecordReader implements RecordReader {
         if (e.getAsJsonPrimitive().isString()) return "a string";
         if (e.getAsJsonPrimitive().isNumber()) return "a number";
         return "a boolean";
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) e = e.getCause();
-        return e.getMessage();
     }
 
     @Override

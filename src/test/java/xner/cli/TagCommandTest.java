@@ -180,6 +180,28 @@ class TagCommandTest {
     }
 
     @Test
+    void jsonLinesAreReadStrictlyAsTheTrainingAndServiceReadersReadThem() throws IOException {
+        Path in = dir.resolve("lenient.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{text: 'Google'}",
+                "{\"text\": \"Google\", \"text\": \"Müller\"}",
+                "{\"text\": \"Google\", \"score\": NaN}",
+                "{\"text\": \"Google\"} {}",
+                "{\"text\": \"Müller\"}") + "\n");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--max-skipped", "4");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":1: not JSON: malformed at column 3 (path $): the unquoted word \"text\""), r.err());
+        assertTrue(r.err().contains(in + ":2: not JSON: duplicate name at column 26 (path $.text): the name \"text\" twice in one object; skipped"),
+                r.err());
+        assertTrue(r.err().contains(in + ":3: not JSON: malformed at column 29 (path $.score): NaN: JSON has no NaN or Infinity"), r.err());
+        assertTrue(r.err().contains(in + ":4: not JSON: malformed at column 21 (path $): more text after the JSON value"), r.err());
+        assertFalse(r.err().contains("Strictness"), r.err());
+        assertFalse(r.err().contains("gson"), r.err());
+        assertTrue(r.err().contains("5 lines read, 1 records tagged, 4 skipped (malformed)"), r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+    }
+
+    @Test
     void conllInWithGoldTagsGivesTokenGoldPredictedAndAMixedSentenceIsSkipped() throws IOException {
         Path in = dir.resolve("gold.conll");
         Files.writeString(in, String.join("\n",
