@@ -18,10 +18,12 @@ import xner.data.RecordReader;
  * Records go to the pipeline in batches, and come out in input order. This class is the loop: the records
  * come from a {@link RecordReader} of {@code xner.data}, go out through one {@link RecordWriter} per format.
  *
- * <p>A malformed record (bytes that are not UTF-8, a JSON line that is not an object with a {@code text}
- * string, a CoNLL line whose column count differs from its sentence's) is reported on the error stream with
- * its file and line, skipped, and counted; the run goes on. Blank JSON lines and CoNLL {@code -DOCSTART-}
- * lines are not records. A blank text line is a record: an empty text, so that output lines follow input lines.
+ * <p>Every record read has its record in the output, in input order: a blank text line is an empty text
+ * (in CoNLL output the comment line {@code # empty record (line N)}). A record that cannot be read or written
+ * (bytes that are not UTF-8, a JSON line that is not strict JSON or not an object with a {@code text} string,
+ * a CoNLL line without a word or whose column count differs from its sentence's, a word CoNLL output cannot
+ * hold) is reported on the error stream with its file and line, skipped, and counted; the run goes on. Blank
+ * JSON lines, CoNLL {@code -DOCSTART-} lines and comment lines before a sentence are not records.
  */
 public final class FileTagger {
     /** The kinds of input file. */
@@ -149,8 +151,15 @@ public final class FileTagger {
         void flush() throws IOException {
             if (pending.isEmpty()) return;
             List<Tagged> results = tag(pending);
-            for (int i = 0; i < pending.size(); i++) writer.write(pending.get(i), results.get(i));
-            tagged += pending.size();
+            for (int i = 0; i < pending.size(); i++) {
+                InputRecord r = pending.get(i);
+                try {
+                    writer.write(r, results.get(i));
+                    tagged++;
+                } catch (XnerInputException e) { // the output format cannot hold this record: nothing of it was written
+                    skip(new InputRecord.Malformed(r.source(), e.getMessage()));
+                }
+            }
             pending.clear();
             progress.update(reader.bytesRead(), reader.lineNumber());
         }
