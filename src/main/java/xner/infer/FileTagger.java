@@ -23,7 +23,9 @@ import xner.data.RecordReader;
  * (bytes that are not UTF-8, a JSON line that is not strict JSON or not an object with a {@code text} string,
  * a CoNLL line without a word or whose column count differs from its sentence's, a word CoNLL output cannot
  * hold) is reported on the error stream with its file and line, skipped, and counted; the run goes on. Blank
- * JSON lines, CoNLL {@code -DOCSTART-} lines and comment lines before a sentence are not records.
+ * JSON lines, CoNLL {@code -DOCSTART-} lines and comment lines before a sentence are not records. When the
+ * pipeline fails on a batch, its records are tagged again one by one: only a record that fails alone is
+ * skipped, reported as {@code file:line: tagging failed: reason}.
  */
 public final class FileTagger {
     /** The kinds of input file. */
@@ -83,7 +85,14 @@ public final class FileTagger {
 
     private static final int REPORTS_SHOWN = 20; // then only counted, so a bad file cannot flood the terminal
 
-    private final TagPipeline pipeline;
+    /** What tags the records: the pipeline's two batch methods, or in a test a stand-in that fails on purpose. */
+    interface Tagging {
+        List<Tagged> texts(List<String> texts);
+
+        List<Tagged> words(List<List<String>> sentences);
+    }
+
+    private final Tagging tagging;
     private final Aggregation aggregation;
     private final int batchRecords;
     private final PrintWriter err;
@@ -93,8 +102,22 @@ public final class FileTagger {
      * @param err          where malformed records are reported and the progress line is drawn
      */
     public FileTagger(TagPipeline pipeline, Aggregation aggregation, int batchRecords, PrintWriter err) {
+        this(new Tagging() {
+            @Override
+            public List<Tagged> texts(List<String> texts) {
+                return pipeline.tagBatch(texts);
+            }
+
+            @Override
+            public List<Tagged> words(List<List<String>> sentences) {
+                return pipeline.tagWordsBatch(sentences);
+            }
+        }, aggregation, batchRecords, err);
+    }
+
+    FileTagger(Tagging tagging, Aggregation aggregation, int batchRecords, PrintWriter err) {
         if (batchRecords < 1) throw new IllegalArgumentException("batchRecords must be >= 1, was " + batchRecords);
-        this.pipeline = pipeline;
+        this.tagging = tagging;
         this.aggregation = aggregation;
         this.batchRecords = batchRecords;
         this.err = err;
@@ -150,11 +173,28 @@ public final class FileTagger {
 
         void flush() throws IOException {
             if (pending.isEmpty()) return;
-            List<Tagged> results = tag(pending);
+            List<Tagged> results = null;
+            try {
+                results = tag(pending);
+            } catch (RuntimeException e) {
+                // one record can fail a whole batch (a text the tokenizer cannot take): try each alone, so that
+                // only the record that fails is skipped
+            }
             for (int i = 0; i < pending.size(); i++) {
                 InputRecord r = pending.get(i);
+                Tagged t;
+                if (results != null) {
+                    t = results.get(i);
+                } else {
+                    try {
+                        t = tag(List.of(r)).get(0);
+                    } catch (RuntimeException e) {
+                        skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
+                        continue;
+                    }
+                }
                 try {
-                    writer.write(r, results.get(i));
+                    writer.write(r, t);
                     tagged++;
                 } catch (XnerInputException e) { // the output format cannot hold this record: nothing of it was written
                     skip(new InputRecord.Malformed(r.source(), e.getMessage()));
@@ -166,9 +206,9 @@ public final class FileTagger {
 
         List<Tagged> tag(List<InputRecord> records) {
             if (records.get(0) instanceof InputRecord.Words) {
-                return pipeline.tagWordsBatch(records.stream().map(r -> ((InputRecord.Words) r).words()).toList());
+                return tagging.words(records.stream().map(r -> ((InputRecord.Words) r).words()).toList());
             }
-            return pipeline.tagBatch(records.stream().map(r -> ((InputRecord.Text) r).text()).toList());
+            return tagging.texts(records.stream().map(r -> ((InputRecord.Text) r).text()).toList());
         }
 
         void skip(InputRecord.Malformed m) {
@@ -176,5 +216,13 @@ public final class FileTagger {
             if (skipped <= REPORTS_SHOWN) progress.report(m.source().at(m.reason()) + "; skipped");
             else if (skipped == REPORTS_SHOWN + 1) progress.report("(further malformed records are counted, not shown)");
         }
+    }
+
+    /** An exception's message for a one-line report: its first line, or its type when it has none. */
+    private static String firstLine(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) return e.getClass().getSimpleName();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
     }
 }
