@@ -96,6 +96,8 @@ public final class FileTagger {
     private final Aggregation aggregation;
     private final int batchRecords;
     private final PrintWriter err;
+    private volatile long written; // records of the current run written and flushed: read by a shutdown hook
+    private volatile int linesRead;
 
     /**
      * @param batchRecords records sent to the pipeline together
@@ -135,9 +137,24 @@ public final class FileTagger {
             case JSONL -> RecordReader.jsonl(in, file);
             case CONLL -> RecordReader.conll(in, file);
         };
+        written = 0;
+        linesRead = 0;
         Run run = new Run(reader, writer, out, new ProgressLine(err, totalBytes));
         run.all();
         return new Summary(reader.lineNumber(), run.tagged, run.skipped);
+    }
+
+    /**
+     * Records of the current (or last) {@link #tag} written to its output and flushed: what a run stopped by
+     * Ctrl-C has written. Safe to read from another thread.
+     */
+    public long written() {
+        return written;
+    }
+
+    /** Input lines read up to the last record {@link #written()} counts. Safe to read from another thread. */
+    public int linesRead() {
+        return linesRead;
     }
 
     /** One pass over a file: records read into a chunk, tagged together, written in input order. */
@@ -201,6 +218,9 @@ public final class FileTagger {
                 }
             }
             pending.clear();
+            out.flush(); // a run that is stopped leaves whole records, as many as written() says
+            written = tagged;
+            linesRead = reader.lineNumber();
             progress.update(reader.bytesRead(), reader.lineNumber());
         }
 

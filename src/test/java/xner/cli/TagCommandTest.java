@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -308,6 +309,45 @@ class TagCommandTest {
         assertTrue(r.err().contains(in + ":6: 2 columns where the sentence's first line (" + in + ":5) has 3; the sentence is skipped"),
                 r.err());
         assertEquals(List.of("Müller B-PER B-PER", ""), Files.readAllLines(out));
+    }
+
+    @Test
+    void aRunStoppedBySigtermSaysHowFarItGotAndLeavesNoFinalOutput() throws Exception {
+        Path out = dir.resolve("stopped.jsonl");
+        Path partial = dir.resolve(".stopped.jsonl.partial");
+        Path err = dir.resolve("stopped.err");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "tag", "--model", model,
+                "--input", "-", "--output", out.toString(), "--chunk", "1")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            p.getOutputStream().write("Google\nJeff Dean\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush(); // and left open: the run waits for more input
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!(Files.exists(partial) && Files.readAllLines(partial).size() == 2)) {
+                assertTrue(p.isAlive(), () -> "the run ended: " + read(err));
+                assertTrue(System.nanoTime() < deadline, () -> "two records not written in time: " + read(err));
+                Thread.sleep(100);
+            }
+            p.toHandle().destroy(); // SIGTERM alone (Process.destroy also closes stdin), as Ctrl-C's SIGINT: shutdown hooks run
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        String said = read(err);
+        assertTrue(said.contains("xner: stopped: 2 records of <stdin> written to " + partial + " (input read to line 2); the output is "
+                + "not complete, and " + out + " was not written"), said);
+        assertFalse(Files.exists(out), "the final name appears only when the output is complete");
+        assertEquals(2, Files.readAllLines(partial).size());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
