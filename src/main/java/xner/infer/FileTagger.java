@@ -191,24 +191,24 @@ public final class FileTagger {
         void flush() throws IOException {
             if (pending.isEmpty()) return;
             List<Tagged> results = null;
+            RuntimeException failed = null;
             try {
                 results = tag(pending);
             } catch (RuntimeException e) {
                 // one record can fail a whole batch (a text the tokenizer cannot take): try each alone, so that
                 // only the record that fails is skipped
+                failed = e;
             }
             for (int i = 0; i < pending.size(); i++) {
                 InputRecord r = pending.get(i);
                 Tagged t;
-                if (results != null) {
-                    t = results.get(i);
-                } else {
-                    try {
-                        t = tag(List.of(r)).get(0);
-                    } catch (RuntimeException e) {
-                        skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
-                        continue;
-                    }
+                try {
+                    if (results != null) t = results.get(i);
+                    else if (pending.size() == 1) throw failed; // already tried alone
+                    else t = tag(List.of(r)).get(0);
+                } catch (RuntimeException e) {
+                    skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
+                    continue;
                 }
                 try {
                     writer.write(r, t);

@@ -78,6 +78,15 @@ class FileTaggerTest {
     }
 
     @Test
+    void aChunkOfOneThatFailsIsNotTriedTwice() throws IOException {
+        Failing failing = new Failing();
+        Result r = tag("BOOM\nGoogle\n", FileTagger.InputFormat.TEXT, FileTagger.OutputFormat.JSONL, failing, 1);
+        assertTrue(r.err().contains("in:1: tagging failed: tokenizer: bad text; skipped"), r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+        assertEquals(List.of(1, 1), failing.batchSizes);
+    }
+
+    @Test
     void aSentenceThatFailsIsSkippedWithItsFirstLineAndTheExceptionsType() throws IOException {
         Result r = tag("Jeff B-PER\nDean I-PER\n\nBOOM O\n\nGoogle B-ORG\n", FileTagger.InputFormat.CONLL,
                 FileTagger.OutputFormat.CONLL, new Failing(), 512);
