@@ -149,6 +149,13 @@ public final class TagCommand implements Callable<Integer> {
         // is stopped or is killed leaves no file under the final name that looks finished
         Path partial = stdout ? null : output.resolveSibling("." + output.getFileName() + ".partial");
         FileTagger.Summary summary;
+        // Ctrl-C or SIGTERM: say how far the run got; the output stays under its temporary name, never the final one
+        Thread onStop = new Thread(() -> {
+            err.println(System.lineSeparator() + stopped(tagger, name, partial));
+            err.flush();
+        }, "xner-tag-stopped");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        boolean exiting = false;
         try (InputStream stream = stdin ? System.in : Files.newInputStream(input);
                 Writer writer = stdout ? null : Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             summary = tagger.tag(stream, name, stdin ? -1 : Files.size(input), in, writer == null ? spec.commandLine().getOut() : writer, out);
@@ -158,7 +165,14 @@ public final class TagCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             if (partial != null) Files.deleteIfExists(partial);
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onStop);
+            } catch (IllegalStateException e) {
+                exiting = true; // the process is exiting and the hook says the output is not complete: keep it so
+            }
         }
+        if (exiting) return Xner.EXIT_FAILURE;
         if (partial != null) Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
         err.flush();
@@ -169,6 +183,18 @@ public final class TagCommand implements Callable<Integer> {
             return Xner.EXIT_SKIPPED;
         }
         return Xner.EXIT_OK;
+    }
+
+    /** What a run stopped before its end says: the records written, where they are, that the output is not complete. */
+    private String stopped(FileTagger tagger, Path name, Path partial) {
+        String records = String.format("%,d record%s", tagger.written(), tagger.written() == 1 ? "" : "s");
+        String upTo = String.format("(input read to line %,d)", tagger.linesRead());
+        if (partial == null) {
+            return "xner: stopped: " + records + " of " + name + " written to standard output " + upTo
+                    + "; the output is not complete";
+        }
+        return "xner: stopped: " + records + " of " + name + " written to " + partial + " " + upTo + "; the output is not "
+                + "complete, and " + output + " was not written";
     }
 
     /** Refuses an output that is the input (or a link to it): writing it would destroy the input first. */

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Separators: when the file's first word line holds a tab, columns are tab-separated (a column may then
  * hold spaces, trimmed at its ends, and a later line with spaces but no tab is refused as mixed separators);
- * otherwise any run of spaces and tabs separates columns. Comments: a line that starts with {@code #} before
+ * otherwise any run of spaces and tabs separates columns (a line that starts with a tab has an empty first
+ * column either way). Comments: a line that starts with {@code #} before
  * a sentence's first word is a comment (GermEval's {@code # source} lines, CoNLL-U's {@code # text = ...})
  * unless its tag column holds a tag ({@code O} or {@code P-TYPE}): then it is the word {@code #}.
  *
@@ -97,8 +98,9 @@ public final class ConllReader implements CorpusReader {
                 throw text.error("mixed separators: " + TextFile.quote(line) + " separates its columns with spaces, "
                         + "line " + tabLine + " with tabs");
             }
-            // tabs: a leading empty column stays (a line "<TAB>B-PER" has no word, it is not the word B-PER)
-            String[] columns = tabs ? TAB.split(line.stripTrailing(), -1) : SPACES.split(trimmed);
+            // a leading empty column stays (a line "<TAB>B-PER" has no word, it is not the word B-PER), with spaces too
+            String[] columns = tabs ? TAB.split(line.stripTrailing(), -1)
+                    : SPACES.split(line.startsWith("\t") ? line.stripTrailing() : trimmed);
             for (int c = 0; c < columns.length; c++) columns[c] = columns[c].strip();
             int tagAt = tagColumn == 0 ? columns.length : tagColumn;
             if (tokens.isEmpty() && trimmed.startsWith("#")

@@ -1,16 +1,9 @@
 package xner.data;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,14 +16,12 @@ import java.util.List;
  * (a {@code ClassLabel}) or tag names. Other fields (such as {@code langs}) are ignored.
  *
  * <p>Tolerated: blank lines (they hold no record). Refused, with file and line: text that is not strict JSON
- * or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
+ * ({@link StrictJson}: no single quotes, bare names, NaN, names twice, text after the value) or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
  * string or is empty, a tag id out of range or a tag name outside the label set, different numbers of
  * tokens and tags, a record without tokens, a file without records. {@link #readRaw} reads tag names as
  * written (ids named by a given label list), for {@link CorpusFiles} to convert and map.
  */
 public final class JsonlReader implements CorpusReader {
-    private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
-
     private final LabelSet labels;
 
     public JsonlReader(LabelSet labels) {
@@ -82,34 +73,16 @@ public final class JsonlReader implements CorpusReader {
 
     private static JsonObject parseObject(TextFile text, String line) {
         JsonElement element;
-        boolean trailing;
         try {
-            // strict: JsonParser would read lenient JSON (unquoted names, single quotes) without a word
-            JsonReader reader = new JsonReader(new StringReader(line));
-            reader.setStrictness(Strictness.STRICT);
-            element = JSON.read(reader);
-            trailing = reader.peek() != JsonToken.END_DOCUMENT;
-        } catch (IOException | RuntimeException e) {
-            throw text.error("bad JSON: " + gsonMessage(e.getMessage()));
+            element = StrictJson.parse(line);
+        } catch (xner.XnerInputException e) {
+            throw text.error("bad JSON: " + e.getMessage());
         }
-        if (trailing) throw text.error("bad JSON: text after the first value in " + TextFile.quote(line));
-        if (element == null || !element.isJsonObject()) {
+        if (!element.isJsonObject()) {
             throw text.error("expected a JSON object {\"tokens\": [...], \"ner_tags\": [...]}, found "
                     + TextFile.quote(line));
         }
         return element.getAsJsonObject();
-    }
-
-    /**
-     * Gson's message for one line, cut to what a user can act on: its second line (a troubleshooting link),
-     * its advice to parse leniently and its "line 1" (the line is the file's, already named) go.
-     */
-    private static String gsonMessage(String message) {
-        if (message == null) return "unreadable";
-        int newline = message.indexOf('\n');
-        String first = newline < 0 ? message : message.substring(0, newline);
-        return first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed")
-                .replaceFirst(" at line \\d+ column (\\d+) path (\\S*)$", " at column $1 (path $2)");
     }
 
     private static List<String> tokens(TextFile text, JsonObject record) {

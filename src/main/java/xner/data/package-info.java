@@ -10,6 +10,9 @@
  *       Tags are checked against a {@link xner.data.LabelSet} (PAN-X: O, B-PER, I-PER, B-ORG, I-ORG,
  *       B-LOC, I-LOC, Hugging Face's {@code ClassLabel} order). Bad input stops with an
  *       {@link xner.XnerInputException} naming file and line.</li>
+ *   <li>Files to tag stream through a {@link xner.data.RecordReader} (text lines, JSON Lines, CoNLL) as
+ *       {@link xner.data.InputRecord}s; a bad record comes back as a malformed one naming its line, for the
+ *       tagger to report and skip. JSON Lines are read by one strict reader, {@link xner.data.StrictJson}.</li>
  *   <li>Out: immutable datasets in Hugging Face's sentence order; {@link xner.data.Dataset#shuffle(long)}
  *       is Hugging Face's {@code shuffle(seed=)} bit for bit ({@link xner.data.NumpyGenerator} over
  *       {@link xner.data.Pcg64} seeded by {@link xner.data.SeedSequence}, as

@@ -1,39 +1,31 @@
 package xner.infer;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 import xner.XnerInputException;
-import xner.data.Source;
+import xner.data.InputRecord;
+import xner.data.RecordReader;
 
 /**
  * Tags a file record by record as it streams through: plain-text lines, JSON Lines with a {@code text}
  * field, or CoNLL sentences in; JSON Lines (the record with its entities) or CoNLL (a tag per word) out.
- * Records go to the pipeline in batches, and come out in input order.
+ * Records go to the pipeline in batches, and come out in input order. This class is the loop: the records
+ * come from a {@link RecordReader} of {@code xner.data}, go out through one {@link RecordWriter} per format.
  *
- * <p>A malformed record (bytes that are not UTF-8, a JSON line that is not an object with a {@code text}
- * string, a CoNLL line whose column count differs from its sentence's) is reported on the error stream with
- * its file and line, skipped, and counted; the run goes on. Blank JSON lines and CoNLL {@code -DOCSTART-}
- * lines are not records. A blank text line is a record: an empty text, so that output lines follow input lines.
+ * <p>Every record read has its record in the output, in input order: a blank text line is an empty text
+ * (in CoNLL output the comment line {@code # empty record (line N)}). A record that cannot be read or written
+ * (bytes that are not UTF-8, a JSON line that is not strict JSON or not an object with a {@code text} string,
+ * a CoNLL line without a word or whose column count differs from its sentence's, a word CoNLL output cannot
+ * hold) is reported on the error stream with its file and line, skipped, and counted; the run goes on. Blank
+ * JSON lines, CoNLL {@code -DOCSTART-} lines and comment lines before a sentence are not records. When the
+ * pipeline fails on a batch, its records are tagged again one by one: only a record that fails alone is
+ * skipped, reported as {@code file:line: tagging failed: reason}.
  */
 public final class FileTagger {
     /** The kinds of input file. */
@@ -91,21 +83,43 @@ public final class FileTagger {
         }
     }
 
-    private static final Pattern COLUMNS = Pattern.compile("[ \\t]+");
     private static final int REPORTS_SHOWN = 20; // then only counted, so a bad file cannot flood the terminal
 
-    private final TagPipeline pipeline;
+    /** What tags the records: the pipeline's two batch methods, or in a test a stand-in that fails on purpose. */
+    interface Tagging {
+        List<Tagged> texts(List<String> texts);
+
+        List<Tagged> words(List<List<String>> sentences);
+    }
+
+    private final Tagging tagging;
     private final Aggregation aggregation;
     private final int batchRecords;
     private final PrintWriter err;
+    private volatile long written; // records of the current run written and flushed: read by a shutdown hook
+    private volatile int linesRead;
 
     /**
      * @param batchRecords records sent to the pipeline together
      * @param err          where malformed records are reported and the progress line is drawn
      */
     public FileTagger(TagPipeline pipeline, Aggregation aggregation, int batchRecords, PrintWriter err) {
+        this(new Tagging() {
+            @Override
+            public List<Tagged> texts(List<String> texts) {
+                return pipeline.tagBatch(texts);
+            }
+
+            @Override
+            public List<Tagged> words(List<List<String>> sentences) {
+                return pipeline.tagWordsBatch(sentences);
+            }
+        }, aggregation, batchRecords, err);
+    }
+
+    FileTagger(Tagging tagging, Aggregation aggregation, int batchRecords, PrintWriter err) {
         if (batchRecords < 1) throw new IllegalArgumentException("batchRecords must be >= 1, was " + batchRecords);
-        this.pipeline = pipeline;
+        this.tagging = tagging;
         this.aggregation = aggregation;
         this.batchRecords = batchRecords;
         this.err = err;
@@ -117,308 +131,118 @@ public final class FileTagger {
      */
     public Summary tag(InputStream in, Path file, long totalBytes, InputFormat inputFormat, Writer out, OutputFormat outputFormat)
             throws IOException {
-        if (outputFormat == OutputFormat.CONLL && !aggregation.wordLevel()) {
-            throw new XnerInputException("CoNLL output has one tag per word: it needs aggregation first, average or max, not "
-                    + aggregation.wireName());
-        }
-        Run run = new Run(new LineReader(in), file, totalBytes, inputFormat, out, outputFormat);
+        RecordWriter writer = RecordWriter.of(outputFormat, out, aggregation);
+        RecordReader reader = switch (inputFormat) {
+            case TEXT -> RecordReader.text(in, file);
+            case JSONL -> RecordReader.jsonl(in, file);
+            case CONLL -> RecordReader.conll(in, file);
+        };
+        written = 0;
+        linesRead = 0;
+        Run run = new Run(reader, writer, out, new ProgressLine(err, totalBytes));
         run.all();
-        return new Summary(run.reader.lineNumber, run.tagged, run.skipped);
+        return new Summary(reader.lineNumber(), run.tagged, run.skipped);
     }
 
-    /** One input record: a text (or words), where it starts, and what travels to the output with it. */
-    private record Record(int line, String text, List<String> words, List<String> gold, JsonObject fields) {}
+    /**
+     * Records of the current (or last) {@link #tag} written to its output and flushed: what a run stopped by
+     * Ctrl-C has written. Safe to read from another thread.
+     */
+    public long written() {
+        return written;
+    }
 
+    /** Input lines read up to the last record {@link #written()} counts. Safe to read from another thread. */
+    public int linesRead() {
+        return linesRead;
+    }
+
+    /** One pass over a file: records read into a chunk, tagged together, written in input order. */
     private final class Run {
-        final LineReader reader;
-        final Path file;
-        final InputFormat inputFormat;
+        final RecordReader reader;
+        final RecordWriter writer;
         final Writer out;
-        final OutputFormat outputFormat;
-        final Progress progress;
-        final List<Record> pending = new ArrayList<>();
+        final ProgressLine progress;
+        final List<InputRecord> pending = new ArrayList<>();
         long tagged;
         long skipped;
 
-        Run(LineReader reader, Path file, long totalBytes, InputFormat inputFormat, Writer out, OutputFormat outputFormat) {
+        Run(RecordReader reader, RecordWriter writer, Writer out, ProgressLine progress) {
             this.reader = reader;
-            this.file = file;
-            this.inputFormat = inputFormat;
+            this.writer = writer;
             this.out = out;
-            this.outputFormat = outputFormat;
-            this.progress = new Progress(err, totalBytes);
+            this.progress = progress;
         }
 
         void all() throws IOException {
-            if (inputFormat == InputFormat.CONLL) conll();
-            else lines();
+            for (InputRecord r; (r = reader.next()) != null; ) {
+                if (r instanceof InputRecord.Malformed m) {
+                    skip(m);
+                    continue;
+                }
+                pending.add(r);
+                if (pending.size() >= batchRecords) flush();
+            }
             flush();
-            progress.done(reader.bytes, reader.lineNumber);
+            progress.done(reader.bytesRead(), reader.lineNumber());
             out.flush();
-        }
-
-        void lines() throws IOException {
-            for (byte[] raw; (raw = reader.next()) != null; ) {
-                String line = decode(raw);
-                if (line == null) continue;
-                if (inputFormat == InputFormat.TEXT) {
-                    add(new Record(reader.lineNumber, line, null, null, null));
-                    continue;
-                }
-                if (line.isBlank()) continue;
-                JsonObject object = jsonRecord(line);
-                if (object != null) add(new Record(reader.lineNumber, object.get("text").getAsString(), null, null, object));
-            }
-        }
-
-        JsonObject jsonRecord(String line) {
-            JsonElement parsed;
-            try {
-                parsed = JsonParser.parseString(line);
-            } catch (JsonParseException e) {
-                malformed(reader.lineNumber, "not JSON: " + rootMessage(e));
-                return null;
-            }
-            if (!parsed.isJsonObject()) {
-                malformed(reader.lineNumber, "expected a JSON object with a \"text\" string, found " + kind(parsed));
-                return null;
-            }
-            JsonElement text = parsed.getAsJsonObject().get("text");
-            if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
-                malformed(reader.lineNumber, "field \"text\": expected a string, found " + (text == null ? "none" : kind(text)));
-                return null;
-            }
-            return parsed.getAsJsonObject();
-        }
-
-        void conll() throws IOException {
-            List<String> words = new ArrayList<>();
-            List<String> gold = new ArrayList<>();
-            int first = 0;
-            int columns = 0;
-            boolean broken = false; // a malformed line: the rest of its sentence is skipped with it
-            for (;;) {
-                byte[] raw = reader.next();
-                String line;
-                if (raw == null) {
-                    line = "";
-                } else if (broken) {
-                    line = new String(raw, StandardCharsets.UTF_8); // only looking for the end of the skipped sentence
-                } else {
-                    line = decode(raw);
-                    if (line == null) {
-                        broken = true;
-                        continue;
-                    }
-                }
-                String trimmed = line.strip();
-                boolean boundary = trimmed.isEmpty() || trimmed.startsWith("-DOCSTART-");
-                if (boundary) {
-                    if (!broken && !words.isEmpty()) add(new Record(first, null, List.copyOf(words), columns > 1 ? List.copyOf(gold) : null, null));
-                    words.clear();
-                    gold.clear();
-                    broken = false;
-                    if (raw == null) return;
-                    continue;
-                }
-                if (broken) continue;
-                String[] cols = COLUMNS.split(trimmed);
-                if (words.isEmpty()) {
-                    first = reader.lineNumber;
-                    columns = cols.length;
-                } else if ((cols.length > 1) != (columns > 1)) {
-                    malformed(reader.lineNumber, cols.length + " column" + (cols.length == 1 ? "" : "s") + " where the sentence's first line ("
-                            + new Source(file, first) + ") has " + columns + "; the sentence is skipped");
-                    broken = true;
-                    continue;
-                }
-                words.add(cols[0]);
-                gold.add(cols[cols.length - 1]);
-            }
-        }
-
-        /** The line as text, or null (reported) when it is not UTF-8. */
-        String decode(byte[] raw) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-            } catch (CharacterCodingException e) {
-                malformed(reader.lineNumber, "not UTF-8 text");
-                return null;
-            }
-        }
-
-        void malformed(int line, String message) {
-            skipped++;
-            if (skipped <= REPORTS_SHOWN) progress.report(new Source(file, line).at(message) + "; skipped");
-            else if (skipped == REPORTS_SHOWN + 1) progress.report("(further malformed records are counted, not shown)");
-        }
-
-        void add(Record r) throws IOException {
-            pending.add(r);
-            if (pending.size() >= batchRecords) flush();
         }
 
         void flush() throws IOException {
             if (pending.isEmpty()) return;
-            List<Tagged> results;
-            if (inputFormat == InputFormat.CONLL) {
-                results = pipeline.tagWordsBatch(pending.stream().map(Record::words).toList());
-            } else {
-                results = pipeline.tagBatch(pending.stream().map(Record::text).toList());
+            List<Tagged> results = null;
+            RuntimeException failed = null;
+            try {
+                results = tag(pending);
+            } catch (RuntimeException e) {
+                // one record can fail a whole batch (a text the tokenizer cannot take): try each alone, so that
+                // only the record that fails is skipped
+                failed = e;
             }
-            for (int i = 0; i < pending.size(); i++) write(pending.get(i), results.get(i));
-            tagged += pending.size();
+            for (int i = 0; i < pending.size(); i++) {
+                InputRecord r = pending.get(i);
+                Tagged t;
+                try {
+                    if (results != null) t = results.get(i);
+                    else if (pending.size() == 1) throw failed; // already tried alone
+                    else t = tag(List.of(r)).get(0);
+                } catch (RuntimeException e) {
+                    skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
+                    continue;
+                }
+                try {
+                    writer.write(r, t);
+                    tagged++;
+                } catch (XnerInputException e) { // the output format cannot hold this record: nothing of it was written
+                    skip(new InputRecord.Malformed(r.source(), e.getMessage()));
+                }
+            }
             pending.clear();
-            progress.update(reader.bytes, reader.lineNumber);
+            out.flush(); // a run that is stopped leaves whole records, as many as written() says
+            written = tagged;
+            linesRead = reader.lineNumber();
+            progress.update(reader.bytesRead(), reader.lineNumber());
         }
 
-        void write(Record r, Tagged t) throws IOException {
-            if (outputFormat == OutputFormat.JSONL) {
-                JsonObject o = new JsonObject();
-                if (r.fields() != null) {
-                    for (Map.Entry<String, JsonElement> e : r.fields().entrySet()) o.add(e.getKey(), e.getValue());
-                } else if (r.words() != null) {
-                    JsonArray tokens = new JsonArray();
-                    r.words().forEach(tokens::add);
-                    o.add("tokens", tokens);
-                    o.addProperty("text", t.text());
-                } else {
-                    o.addProperty("text", r.text());
-                }
-                JsonArray entities = new JsonArray();
-                for (Prediction p : t.predict(aggregation)) entities.add(p.toJson());
-                o.add("entities", entities);
-                out.write(o.toString());
-                out.write('\n');
-                return;
+        List<Tagged> tag(List<InputRecord> records) {
+            if (records.get(0) instanceof InputRecord.Words) {
+                return tagging.words(records.stream().map(r -> ((InputRecord.Words) r).words()).toList());
             }
-            List<WordTag> words = t.words(aggregation);
-            if (r.words() != null) {
-                Map<Integer, String> byWord = new HashMap<>();
-                for (WordTag w : words) byWord.put(w.wordIndex(), w.tag());
-                for (int i = 0; i < r.words().size(); i++) {
-                    out.write(r.words().get(i));
-                    if (r.gold() != null) out.write(" " + r.gold().get(i));
-                    out.write(" " + byWord.getOrDefault(i, "O") + "\n"); // a word without tokens is O
-                }
-            } else {
-                for (WordTag w : words) out.write(w.word() + " " + w.tag() + "\n");
-            }
-            if (!words.isEmpty() || r.words() != null) out.write('\n');
+            return tagging.texts(records.stream().map(r -> ((InputRecord.Text) r).text()).toList());
+        }
+
+        void skip(InputRecord.Malformed m) {
+            skipped++;
+            if (skipped <= REPORTS_SHOWN) progress.report(m.source().at(m.reason()) + "; skipped");
+            else if (skipped == REPORTS_SHOWN + 1) progress.report("(further malformed records are counted, not shown)");
         }
     }
 
-    private static String kind(JsonElement e) {
-        if (e.isJsonArray()) return "an array";
-        if (e.isJsonNull()) return "null";
-        if (e.isJsonObject()) return "an object";
-        if (e.getAsJsonPrimitive().isString()) return "a string";
-        if (e.getAsJsonPrimitive().isNumber()) return "a number";
-        return "a boolean";
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) e = e.getCause();
-        return e.getMessage();
-    }
-
-    /**
-     * Lines of a byte stream, LF or CRLF terminated, decoded by the caller one at a time, so that a bad byte is
-     * reported at its own line and the stream is never held whole. A leading UTF-8 byte-order mark is dropped.
-     */
-    private static final class LineReader {
-        private final InputStream in;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int lineNumber;
-        long bytes;
-
-        LineReader(InputStream in) {
-            this.in = new BufferedInputStream(in, 1 << 16);
-        }
-
-        byte[] next() throws IOException {
-            line.reset();
-            int b;
-            boolean any = false;
-            while ((b = in.read()) != -1) {
-                bytes++;
-                any = true;
-                if (b == '\n') break;
-                line.write(b);
-            }
-            if (!any) return null;
-            lineNumber++;
-            byte[] raw = line.toByteArray();
-            int end = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
-            int start = lineNumber == 1 && end >= 3 && (raw[0] & 0xff) == 0xEF && (raw[1] & 0xff) == 0xBB && (raw[2] & 0xff) == 0xBF ? 3 : 0;
-            return java.util.Arrays.copyOfRange(raw, start, end);
-        }
-    }
-
-    /**
-     * The progress line on the error stream: percentage of bytes, lines, lines/s and ETA, redrawn in place at
-     * most once a second on a terminal; elsewhere one line every 10% so that logs stay short.
-     */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final long total;
-        private final boolean terminal = System.console() != null;
-        private final long started = System.nanoTime();
-        private long lastDrawn;
-        private int lastDecile;
-        private int drawnWidth;
-
-        Progress(PrintWriter err, long total) {
-            this.err = err;
-            this.total = total;
-        }
-
-        void update(long bytes, int lines) {
-            long now = System.nanoTime();
-            String text = line(bytes, lines, now);
-            if (terminal) {
-                if (now - lastDrawn < 1_000_000_000L) return;
-                lastDrawn = now;
-                err.print("\r" + text + " ".repeat(Math.max(0, drawnWidth - text.length())));
-                drawnWidth = text.length();
-            } else {
-                int decile = total > 0 ? (int) (bytes * 10 / total) : lastDecile;
-                if (decile <= lastDecile) return;
-                lastDecile = decile;
-                err.println(text);
-            }
-            err.flush();
-        }
-
-        void done(long bytes, int lines) {
-            if (terminal && drawnWidth > 0) {
-                String text = line(bytes, lines, System.nanoTime());
-                err.println("\r" + text + " ".repeat(Math.max(0, drawnWidth - text.length())));
-                drawnWidth = 0;
-            }
-            err.flush();
-        }
-
-        void report(String message) {
-            if (terminal && drawnWidth > 0) {
-                err.print("\r" + " ".repeat(drawnWidth) + "\r");
-                drawnWidth = 0;
-            }
-            err.println(message);
-            err.flush();
-        }
-
-        private String line(long bytes, int lines, long now) {
-            double seconds = Math.max(1e-9, (now - started) / 1e9);
-            double rate = lines / seconds;
-            if (total <= 0) return String.format("tagging: %,d lines, %.1f lines/s", lines, rate);
-            double fraction = Math.min(1.0, (double) bytes / total);
-            int filled = (int) Math.round(20 * fraction);
-            double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;
-            long s = Math.round(eta);
-            return String.format("tagging: [%s%s] %3.0f%% %,d lines, %.1f lines/s, ETA %d:%02d", "#".repeat(filled),
-                    ".".repeat(20 - filled), fraction * 100, lines, rate, s / 60, s % 60);
-        }
+    /** An exception's message for a one-line report: its first line, or its type when it has none. */
+    private static String firstLine(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) return e.getClass().getSimpleName();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
     }
 }

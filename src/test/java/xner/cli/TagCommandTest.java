@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,6 +181,28 @@ class TagCommandTest {
     }
 
     @Test
+    void jsonLinesAreReadStrictlyAsTheTrainingAndServiceReadersReadThem() throws IOException {
+        Path in = dir.resolve("lenient.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{text: 'Google'}",
+                "{\"text\": \"Google\", \"text\": \"Müller\"}",
+                "{\"text\": \"Google\", \"score\": NaN}",
+                "{\"text\": \"Google\"} {}",
+                "{\"text\": \"Müller\"}") + "\n");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--max-skipped", "4");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":1: not JSON: malformed at column 3 (path $): the unquoted word \"text\""), r.err());
+        assertTrue(r.err().contains(in + ":2: not JSON: duplicate name at column 26 (path $.text): the name \"text\" twice in one object; skipped"),
+                r.err());
+        assertTrue(r.err().contains(in + ":3: not JSON: malformed at column 29 (path $.score): NaN: JSON has no NaN or Infinity"), r.err());
+        assertTrue(r.err().contains(in + ":4: not JSON: malformed at column 21 (path $): more text after the JSON value"), r.err());
+        assertFalse(r.err().contains("Strictness"), r.err());
+        assertFalse(r.err().contains("gson"), r.err());
+        assertTrue(r.err().contains("5 lines read, 1 records tagged, 4 skipped (malformed)"), r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+    }
+
+    @Test
     void conllInWithGoldTagsGivesTokenGoldPredictedAndAMixedSentenceIsSkipped() throws IOException {
         Path in = dir.resolve("gold.conll");
         Files.writeString(in, String.join("\n",
@@ -217,6 +240,114 @@ class TagCommandTest {
         assertEquals("[\"Jeff\",\"Dean\"]", first.get("tokens").toString());
         assertEquals("Jeff Dean", first.get("text").getAsString());
         assertEquals("[{\"entity_group\":\"PER\",\"word\":\"Jeff Dean\"}]", brief(first.getAsJsonArray("entities")));
+    }
+
+    @Test
+    void emptyAndBlankTextLinesHaveTheirRecordInBothOutputs() throws IOException {
+        Path in = Files.writeString(dir.resolve("blanks.txt"), "Google\n\n \t \nMüller\n");
+        Path conll = dir.resolve("blanks.conll");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", conll.toString());
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains("4 lines read, 4 records tagged, 0 skipped"), r.err());
+        assertEquals(List.of("Google B-ORG", "", "# empty record (line 2)", "", "# empty record (line 3)", "", "Müller B-PER", ""),
+                Files.readAllLines(conll));
+        // readers of CoNLL see the empty records as comments: evaluate's reader and tag's own
+        assertEquals(2, new xner.data.ConllReader(xner.data.LabelSet.PANX).read(conll).size());
+        CorpusCommandTest.Run again = CorpusCommandTest.run("tag", "--model", model, "--input", conll.toString());
+        assertEquals(Xner.EXIT_OK, again.exit(), again.err());
+        assertEquals(2, again.out().lines().count(), again.out());
+
+        CorpusCommandTest.Run json = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString());
+        List<String> lines = json.out().lines().toList();
+        assertEquals(4, lines.size(), json.out());
+        assertEquals("{\"text\":\"\",\"entities\":[]}", lines.get(1));
+        assertEquals("{\"text\":\" \\t \",\"entities\":[]}", lines.get(2));
+    }
+
+    @Test
+    void wordsKeepTheirControlCharactersOrTheirRecordIsRefusedWithTheReason() throws IOException {
+        Path in = Files.writeString(dir.resolve("controls.txt"), "Jeff\u0007Dean ist\nZürich\u001f ist\nGoogle \u200b\n");
+        Path out = dir.resolve("controls.conll");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+                "--max-skipped", "2");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":2: U+001F (information separator one) at column 7 is in no word of the tokenizer's, "
+                + "so CoNLL output would drop it (JSON Lines output, --format jsonl, keeps the text whole); skipped"), r.err());
+        assertTrue(r.err().contains(in + ":3: U+200B (zero width space) at column 8 is in no word"), r.err());
+        assertEquals("Jeff\u0007Dean O\nist O\n\n", Files.readString(out), "the control character stays in its word");
+
+        Path words = Files.writeString(dir.resolve("controls-in.conll"), "\u001fJeff B-PER\nDean\u000b I-PER\n\nJe\rff B-PER\n");
+        Path wordsOut = dir.resolve("controls-out.conll");
+        CorpusCommandTest.Run w = CorpusCommandTest.run("tag", "--model", model, "--input", words.toString(), "--output",
+                wordsOut.toString(), "--max-skipped", "1");
+        assertEquals(Xner.EXIT_OK, w.exit(), w.err());
+        assertTrue(w.err().contains(words + ":4: the word \"Je\\rff\" holds U+000D (carriage return (cr)), which would split its "
+                + "CoNLL line"), w.err());
+        assertEquals("\u001fJeff B-PER B-PER\nDean\u000b I-PER I-PER\n\n", Files.readString(wordsOut));
+    }
+
+    @Test
+    void aConllLineWithAnEmptyFirstColumnIsRefusedAtItsLine() throws IOException {
+        Path in = Files.writeString(dir.resolve("no-word.conll"), "\tB-PER\nDean I-PER\n\nMüller B-PER\n");
+        Path out = dir.resolve("no-word.out.conll");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":1: no word in column 1 of \"<TAB>B-PER\" (the line starts with a tab); the sentence is "
+                + "skipped; skipped"), r.err());
+        assertEquals(List.of("Müller B-PER B-PER", ""), Files.readAllLines(out));
+    }
+
+    @Test
+    void aSentenceWithALineOfAnotherColumnCountNamesThatLine() throws IOException {
+        Path in = Files.writeString(dir.resolve("columns.conll"), "Jeff\nDean I-PER\nist O\n\nA NN O\nB O\nC NN O\n\nMüller B-PER\n");
+        Path out = dir.resolve("columns.out.conll");
+        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+                "--max-skipped", "2");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.err().contains(in + ":1: 1 column where the sentence's other lines (" + in + ":2 and on) have 2; the sentence is "
+                + "skipped"), r.err());
+        assertTrue(r.err().contains(in + ":6: 2 columns where the sentence's first line (" + in + ":5) has 3; the sentence is skipped"),
+                r.err());
+        assertEquals(List.of("Müller B-PER B-PER", ""), Files.readAllLines(out));
+    }
+
+    @Test
+    void aRunStoppedBySigtermSaysHowFarItGotAndLeavesNoFinalOutput() throws Exception {
+        Path out = dir.resolve("stopped.jsonl");
+        Path partial = dir.resolve(".stopped.jsonl.partial");
+        Path err = dir.resolve("stopped.err");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "tag", "--model", model,
+                "--input", "-", "--output", out.toString(), "--chunk", "1")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            p.getOutputStream().write("Google\nJeff Dean\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush(); // and left open: the run waits for more input
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!(Files.exists(partial) && Files.readAllLines(partial).size() == 2)) {
+                assertTrue(p.isAlive(), () -> "the run ended: " + read(err));
+                assertTrue(System.nanoTime() < deadline, () -> "two records not written in time: " + read(err));
+                Thread.sleep(100);
+            }
+            p.toHandle().destroy(); // SIGTERM alone (Process.destroy also closes stdin), as Ctrl-C's SIGINT: shutdown hooks run
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        String said = read(err);
+        assertTrue(said.contains("xner: stopped: 2 records of <stdin> written to " + partial + " (input read to line 2); the output is "
+                + "not complete, and " + out + " was not written"), said);
+        assertFalse(Files.exists(out), "the final name appears only when the output is complete");
+        assertEquals(2, Files.readAllLines(partial).size());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

@@ -68,6 +68,13 @@ class ConllReaderTest {
     }
 
     @Test
+    void aLineStartingWithATabHasNoWordInASpaceSeparatedFileToo() throws IOException {
+        Path file = write("Jeff B-PER\n\tNNP I-PER\n");
+        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
+        assertEquals(file + ":2: no word in column 1 of \"<TAB>NNP I-PER\"", e.getMessage());
+    }
+
+    @Test
     void tagOutsideTheLabelSetIsRefusedNamingItsIob2Form() throws IOException {
         Path file = write("EU O\nrejects I-VERB\n");
         XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));

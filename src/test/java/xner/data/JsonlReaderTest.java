@@ -51,6 +51,13 @@ class JsonlReaderTest {
     }
 
     @Test
+    void aNameTwiceAndNanAreRefusedAsTagsJsonLinesAre() throws IOException {
+        assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [0], \"tokens\": [\"b\"]}\n",
+                ":1: bad JSON: duplicate name at column 44 (path $.tokens): the name \"tokens\" twice in one object");
+        assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [0], \"w\": NaN}\n", ":1: bad JSON: malformed at column ");
+    }
+
+    @Test
     void valueThatIsNotAnObjectIsRefused() throws IOException {
         assertRefused("[\"a\", 0]\n", ":1: expected a JSON object");
     }

@@ -1,0 +1,66 @@
+package xner.data;
+
+import com.google.gson.JsonElement;
+import java.io.IOException;
+import xner.XnerInputException;
+
+/**
+ * JSON Lines as records, for {@link RecordReader#jsonl}: each non-blank line one JSON object with a
+ * {@code text} string, strict JSON ({@link StrictJson}); its other fields travel with the text.
+ */
+final class JsonlRecordReader implements RecordReader {
+    private final LineStream lines;
+
+    JsonlRecordReader(LineStream lines) {
+        this.lines = lines;
+    }
+
+    @Override
+    public InputRecord next() throws IOException {
+        while (lines.next()) {
+            String line = lines.text();
+            if (line == null) return new InputRecord.Malformed(lines.source(), LineStream.notUtf8());
+            if (line.isBlank()) continue;
+            return record(line);
+        }
+        return null;
+    }
+
+    private InputRecord record(String line) {
+        JsonElement parsed;
+        try {
+            parsed = StrictJson.parse(line);
+        } catch (XnerInputException e) {
+            return malformed("not JSON: " + e.getMessage());
+        }
+        if (!parsed.isJsonObject()) return malformed("expected a JSON object with a \"text\" string, found " + kind(parsed));
+        JsonElement text = parsed.getAsJsonObject().get("text");
+        if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
+            return malformed("field \"text\": expected a string, found " + (text == null ? "none" : kind(text)));
+        }
+        return new InputRecord.Text(lines.source(), text.getAsString(), parsed.getAsJsonObject());
+    }
+
+    private InputRecord malformed(String reason) {
+        return new InputRecord.Malformed(lines.source(), reason);
+    }
+
+    static String kind(JsonElement e) {
+        if (e.isJsonArray()) return "an array";
+        if (e.isJsonNull()) return "null";
+        if (e.isJsonObject()) return "an object";
+        if (e.getAsJsonPrimitive().isString()) return "a string";
+        if (e.getAsJsonPrimitive().isNumber()) return "a number";
+        return "a boolean";
+    }
+
+    @Override
+    public int lineNumber() {
+        return lines.lineNumber();
+    }
+
+    @Override
+    public long bytesRead() {
+        return lines.bytes();
+    }
+}

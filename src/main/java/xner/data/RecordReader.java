@@ -1,0 +1,42 @@
+package xner.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * The records of a file to tag, read one at a time as the file streams in: text lines, JSON Lines with a
+ * {@code text} field, or CoNLL sentences. A record that cannot be read comes back as an
+ * {@link InputRecord.Malformed} naming its line, not as an exception, so that the tagger reports it, skips it
+ * and goes on; only I/O errors are thrown.
+ *
+ * <pre>
+ *   RecordReader records = RecordReader.jsonl(Files.newInputStream(file), file);
+ *   for (InputRecord r; (r = records.next()) != null; ) ...
+ * </pre>
+ */
+public interface RecordReader {
+    /** The next record, or null at the end of the input. */
+    InputRecord next() throws IOException;
+
+    /** Lines read so far. */
+    int lineNumber();
+
+    /** Bytes read so far. */
+    long bytesRead();
+
+    /** One text per line; a blank line is a record, an empty text. */
+    static RecordReader text(InputStream in, Path file) {
+        return new TextRecordReader(new LineStream(in, file));
+    }
+
+    /** One JSON object per line with a {@code text} string; blank lines hold no record. */
+    static RecordReader jsonl(InputStream in, Path file) {
+        return new JsonlRecordReader(new LineStream(in, file));
+    }
+
+    /** One word per line, the gold tag last when there are two columns or more; sentences between blank lines. */
+    static RecordReader conll(InputStream in, Path file) {
+        return new ConllRecordReader(new LineStream(in, file));
+    }
+}

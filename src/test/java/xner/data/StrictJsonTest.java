@@ -1,0 +1,72 @@
+package xner.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import xner.XnerInputException;
+
+/** One strict JSON value per line, refused in plain words: what JSON Lines readers of xner accept. */
+class StrictJsonTest {
+    @Test
+    void strictJsonIsReadWithItsNumbersAsWritten() {
+        assertEquals("{\"text\":\"Jeff\",\"n\":1e5,\"a\":[true,null,-0.5]}",
+                StrictJson.parse(" {\"text\": \"Jeff\", \"n\": 1e5, \"a\": [true, null, -0.5]} ").toString());
+    }
+
+    @Test
+    void unquotedNamesAreRefusedSayingWhatWasFound() {
+        assertEquals("malformed at column 3 (path $): the unquoted word \"text\": JSON names and strings take double quotes "
+                + "(the only bare words are true, false and null)", refused("{text: \"x\"}"));
+    }
+
+    @Test
+    void singleQuotesAreRefused() {
+        assertEquals("malformed at column 10 (path $.text): a single quote: JSON names and strings take double quotes",
+                refused("{\"text\":'x'}"));
+    }
+
+    @Test
+    void nanAndInfinityAreRefused() {
+        assertTrue(refused("{\"text\":\"x\",\"n\":NaN}").endsWith("(path $.n): NaN: JSON has no NaN or Infinity (write null or a string)"));
+        assertTrue(refused("{\"n\":-Infinity}").endsWith(": -Infinity: JSON has no NaN or Infinity (write null or a string)"));
+    }
+
+    @Test
+    void aNameTwiceInOneObjectIsRefused() {
+        assertEquals("duplicate name at column 20 (path $.text): the name \"text\" twice in one object",
+                refused("{\"text\":\"a\", \"text\":\"b\"}"));
+        StrictJson.parse("{\"a\": {\"text\": 1}, \"text\": 2}"); // the same name in another object is another name
+    }
+
+    @Test
+    void textAfterTheValueIsRefused() {
+        assertEquals("malformed at column 15 (path $): more text after the JSON value (one value per line)",
+                refused("{\"text\":\"x\"} 5"));
+    }
+
+    @Test
+    void commentsTrailingCommasAndEndOfInputAreSaidInWords() {
+        assertTrue(refused("{\"a\":1} // note").endsWith(": more text after the JSON value (one value per line)"));
+        assertTrue(refused("[1,]").endsWith(": a comma before \"]\""), refused("[1,]"));
+        assertEquals("End of input at column 9 (path $.a[1])", refused("{\"a\": [1"));
+        assertTrue(refused("{\"a\":\"\t\"}").contains("a control character (U+0000 to U+001F) in a string"));
+    }
+
+    @Test
+    void noMessageSpeaksOfGsonOrOfLineOne() {
+        for (String bad : new String[] {"{text:'x'}", "{\"a\":NaN}", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "{\"a\" 1}", "{", "",
+                "{\"a\":\"x\\q\"}", "{\"a\":01}"}) {
+            String m = refused(bad);
+            for (String gson : new String[] {"setStrictness", "Strictness", "LENIENT", "gson", "Troubleshooting", "line 1", "\n"}) {
+                assertFalse(m.contains(gson), bad + " => " + m);
+            }
+        }
+    }
+
+    private static String refused(String line) {
+        return assertThrows(XnerInputException.class, () -> StrictJson.parse(line)).getMessage();
+    }
+}
