@@ -15,12 +15,30 @@ import xner.infer.Tagged;
  * {@code maxBatch} texts, and tags it in one pipeline call: concurrent requests share forward passes, and the
  * model's two threads are never fought over. A request that would put more than {@code maxQueue} texts in
  * waiting is refused at once (the caller answers 503).
+ *
+ * <p>When a pipeline call fails, the batch is split in halves and each half tagged again, down to single texts:
+ * one bad text (a lone surrogate that breaks the tokenizer) fails its own request with {@link TextFailed},
+ * never the innocent requests tagged with it.
  */
 final class Batcher implements AutoCloseable {
     /** The queue is full: try again later. */
     static final class Busy extends Exception {
         Busy(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Tagging one text of a request failed, tagged alone: {@code index} is its place in the request's texts. */
+    static final class TextFailed extends Exception {
+        private final int index;
+
+        TextFailed(int index, RuntimeException cause) {
+            super("text " + index + " could not be tagged", cause, false, false);
+            this.index = index;
+        }
+
+        int index() {
+            return index;
         }
     }
 
@@ -44,7 +62,10 @@ final class Batcher implements AutoCloseable {
         worker.start();
     }
 
-    /** Queues {@code texts}; the future completes with their tagging, in order. */
+    /**
+     * Queues {@code texts}; the future completes with their tagging, in order, or fails with {@link TextFailed}
+     * (one of them cannot be tagged), {@link Busy} (the service stopped first) or an {@link Error}.
+     */
     CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
         if (closed) throw new Busy("the service is shutting down");
         int n = texts.size();
@@ -62,7 +83,7 @@ final class Batcher implements AutoCloseable {
         return waiting.get();
     }
 
-    /** Pipeline calls made so far. */
+    /** Pipeline calls made so far, those that failed included. */
     long batches() {
         return batches.get();
     }
@@ -84,19 +105,55 @@ final class Batcher implements AutoCloseable {
             waiting.addAndGet(-count);
             List<String> texts = new ArrayList<>(count);
             for (Job j : jobs) texts.addAll(j.texts());
+            Object[] outcomes = new Object[count]; // a Tagged or the RuntimeException of that text tagged alone
             try {
-                List<Tagged> tagged = tagger.apply(texts);
-                batches.incrementAndGet();
-                int from = 0;
-                for (Job j : jobs) {
-                    j.result().complete(tagged.subList(from, from + j.texts().size()));
-                    from += j.texts().size();
-                }
-            } catch (RuntimeException | Error e) {
+                tag(texts, 0, count, outcomes);
+            } catch (Error e) {
+                // out of memory, a broken native library: nothing to isolate, and trying again could make it worse
                 for (Job j : jobs) j.result().completeExceptionally(e);
+                continue;
+            }
+            int from = 0;
+            for (Job j : jobs) {
+                complete(j, outcomes, from);
+                from += j.texts().size();
             }
         }
         for (Job j; (j = queue.poll()) != null; ) j.result().completeExceptionally(new Busy("the service is shutting down"));
+    }
+
+    /** Tags {@code texts[from, to)} into {@code outcomes}; a failed call is tried again in halves, down to one text. */
+    private void tag(List<String> texts, int from, int to, Object[] outcomes) {
+        try {
+            batches.incrementAndGet();
+            List<Tagged> tagged = tagger.apply(texts.subList(from, to));
+            if (tagged.size() != to - from) {
+                throw new IllegalStateException("the pipeline answered " + tagged.size() + " texts for " + (to - from));
+            }
+            for (int i = from; i < to; i++) outcomes[i] = tagged.get(i - from);
+        } catch (RuntimeException e) {
+            if (to - from == 1) {
+                outcomes[from] = e;
+            } else {
+                int middle = (from + to) >>> 1;
+                tag(texts, from, middle, outcomes);
+                tag(texts, middle, to, outcomes);
+            }
+        }
+    }
+
+    /** Completes {@code job}, whose texts' outcomes start at {@code from}: its first failed text fails it. */
+    private static void complete(Job job, Object[] outcomes, int from) {
+        List<Tagged> tagged = new ArrayList<>(job.texts().size());
+        for (int i = 0; i < job.texts().size(); i++) {
+            Object outcome = outcomes[from + i];
+            if (outcome instanceof RuntimeException e) {
+                job.result().completeExceptionally(new TextFailed(i, e));
+                return;
+            }
+            tagged.add((Tagged) outcome);
+        }
+        job.result().complete(tagged);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.infer.Prediction;
 import xner.infer.Tagged;
@@ -107,7 +108,7 @@ final class TagHandler extends Handler.Abstract {
                 }
                 tagged.whenComplete((results, error) -> {
                     if (error != null) {
-                        fail(response, callback, error);
+                        fail(response, callback, p, error);
                     } else {
                         send(response, callback, 200, answer(p, results));
                     }
@@ -115,7 +116,7 @@ final class TagHandler extends Handler.Abstract {
             } catch (HttpError e) {
                 error(response, callback, e);
             } catch (RuntimeException e) {
-                fail(response, callback, e);
+                fail(response, callback, null, e);
             }
         });
     }
@@ -131,13 +132,29 @@ final class TagHandler extends Handler.Abstract {
         return (p.batch() ? all : all.get(0)).toString();
     }
 
-    private void fail(Response response, Callback callback, Throwable error) {
+    /** Answers a failure of {@code p} (null when it failed before it was parsed). */
+    private void fail(Response response, Callback callback, PredictRequest p, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof Batcher.Busy busy) {
             error(response, callback, HttpError.busy(busy.getMessage()));
             return;
         }
-        LOG.error("tagging failed", cause); // the trace stays in the server's log; the client gets one line
+        if (cause instanceof Batcher.TextFailed failed && p != null) {
+            String field = p.batch() ? "inputs[" + failed.index() + "]" : "inputs";
+            Throwable why = failed.getCause();
+            // the pipeline refuses a text it cannot take (XnerInputException, IllegalArgumentException): the
+            // client's to fix, and its message names what is wrong; anything else is ours, and the client learns
+            // only which text it was
+            if (why instanceof XnerInputException || why instanceof IllegalArgumentException) {
+                error(response, callback, HttpError.invalid("field \"" + field + "\": the model cannot tag this text: "
+                        + (why.getMessage() == null ? "it is not valid input" : why.getMessage())));
+                return;
+            }
+            LOG.error("tagging {} failed", field, why); // the trace stays in the server's log; the client gets one line
+            error(response, callback, new HttpError(500, "internal error: the model could not tag this request (field \"" + field + "\")"));
+            return;
+        }
+        LOG.error("tagging failed", cause);
         error(response, callback, new HttpError(500, "internal error: the model could not tag this request"));
     }
 

@@ -268,6 +268,116 @@ class TagServerTest {
         }
     }
 
+    /**
+     * The keyword pipeline behind a gate that holds its first call, and refuses a batch holding a text marked
+     * BAD (as the pipeline refuses input) or CRASH (as a bug in it fails).
+     */
+    static final class MarkedTagger {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Tagged> tag(List<String> texts) {
+            if (calls.incrementAndGet() == 1) {
+                entered.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            for (String t : texts) {
+                if (t.contains("BAD")) throw new IllegalArgumentException("a lone surrogate at character 4");
+                if (t.contains("CRASH")) throw new ArrayIndexOutOfBoundsException("Index 13 out of bounds for length 12");
+            }
+            return pipeline.tagBatch(texts);
+        }
+    }
+
+    static void awaitWaiting(TagServer s, int texts) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (health(s).get("waiting").getAsInt() < texts && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(texts, health(s).get("waiting").getAsInt());
+    }
+
+    @Test
+    void aTextTheModelRefusesIs422ForItsRequestAloneAndTheRequestsBatchedWithItAreAnswered() throws Exception {
+        MarkedTagger marked = new MarkedTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
+        try (TagServer s = new TagServer(marked::tag, "marked", LabelSet.PANX, settings).start()) {
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(marked.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
+            List<CompletableFuture<HttpResponse<String>>> innocent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"), HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitWaiting(s, 3);
+            CompletableFuture<HttpResponse<String>> bad = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Google\", \"x BAD\"]}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 5);
+            CompletableFuture<HttpResponse<String>> crash = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"CRASH\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 6);
+            for (int i = 0; i < 3; i++) {
+                innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff Dean ist in Zürich\"]}"), HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitWaiting(s, 9);
+            marked.release.countDown();
+
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+            for (int i = 0; i < innocent.size(); i++) {
+                HttpResponse<String> r = innocent.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                JsonArray list = JsonParser.parseString(r.body()).getAsJsonArray();
+                if (i < 3) assertEquals("PER Sylvain 11-18, ORG Hugging Face 33-45, LOC Brooklyn 49-57", entities(list));
+                else assertEquals("PER Jeff Dean 0-9, LOC Zürich 17-23", entities(list.get(0).getAsJsonArray()));
+            }
+            assertError(answer(bad), 422, "field \"inputs[1]\": the model cannot tag this text: a lone surrogate at character 4");
+            assertError(answer(crash), 500, "internal error: the model could not tag this request (field \"inputs\")");
+        }
+    }
+
+    @Test
+    void aLoneSurrogateFailsOnlyItsOwnRequest() throws Exception {
+        // legal JSON that the tokenizer could not convert: whatever it answers for that text, the others are tagged
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
+        java.util.function.Function<List<String>, List<Tagged>> gated = texts -> {
+            if (held.calls.isEmpty()) held.tag(texts);
+            else held.calls.add(texts.size());
+            return pipeline.tagBatch(texts);
+        };
+        try (TagServer s = new TagServer(gated, "gated", LabelSet.PANX, settings).start()) {
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Google\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(held.entered.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<HttpResponse<String>>> innocent = new ArrayList<>();
+            for (int i = 0; i < 4; i++) innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Jeff Dean ist in Zürich\"}"),
+                    HttpResponse.BodyHandlers.ofString()));
+            CompletableFuture<HttpResponse<String>> lone = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff \\ud800 Dean\"]}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 5);
+            held.release.countDown();
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+            for (CompletableFuture<HttpResponse<String>> f : innocent) {
+                HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals("PER Jeff Dean 0-9, LOC Zürich 17-23", entities(JsonParser.parseString(r.body()).getAsJsonArray()));
+            }
+            Answer a = answer(lone);
+            if (a.status() != 200) {
+                assertTrue(a.status() == 422 || a.status() == 500, a.body());
+                assertTrue(a.body().contains("inputs[0]"), "names the text: " + a.body());
+            }
+        }
+    }
+
+    static Answer answer(CompletableFuture<HttpResponse<String>> f) throws Exception {
+        HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
     static HttpRequest json(URI uri, String body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
