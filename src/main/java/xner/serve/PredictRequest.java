@@ -1,18 +1,11 @@
 package xner.serve;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +29,6 @@ import xner.infer.Aggregation;
 record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels) {
     private static final Set<String> FIELDS = Set.of("inputs", "parameters", "options");
     private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels");
-    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
     PredictRequest {
         inputs = List.copyOf(inputs);
@@ -48,23 +40,13 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
      * 413 when there are too many texts or one is too long.
      */
     static PredictRequest parse(byte[] body, Settings settings) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw HttpError.malformed("the request body is not UTF-8");
-        }
-        JsonElement root;
-        try {
-            // strict JSON (JsonParser would take single quotes and bare words), and nothing after the value
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.STRICT);
-            root = ELEMENTS.read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            throw HttpError.malformed("the request body is not JSON: " + message(e));
-        }
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        CharBuffer decoded = CharBuffer.allocate(body.length); // UTF-8 never decodes to more chars than bytes
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes, decoded, true);
+        if (result.isError()) throw HttpError.malformed("the request body is not UTF-8: a malformed byte sequence at byte " + bytes.position());
+        String text = decoded.flip().toString();
+        JsonElement root = JsonBody.parse(text); // strict: 400 naming what is wrong and where
         if (!root.isJsonObject()) {
             throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + kind(root));
         }
@@ -140,11 +122,5 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         if (e.getAsJsonPrimitive().isString()) return "a string";
         if (e.getAsJsonPrimitive().isNumber()) return "a number";
         return "a boolean";
-    }
-
-    private static String message(Throwable e) {
-        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s*See https://\\S+", "");
     }
 }

@@ -160,6 +160,15 @@ class TagServerTest {
         assertError(post(server.uri(), "{\"inputs\": \"x\"} trailing"), 400, "the request body is not JSON");
         assertError(post(server.uri(), "[\"x\"]"), 400, "expected a JSON object");
         assertError(post(server.uri(), ""), 400, "the request body is not JSON");
+        // strict JSON, in the project's words: no Gson advice, line and column or link
+        Answer duplicate = post(server.uri(), "{\"inputs\": \"a\", \"inputs\": \"b\"}");
+        assertError(duplicate, 400, "the request body is not JSON: the field \"inputs\" appears twice in one object at character 16");
+        Answer nan = post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"ignore_labels\": NaN}}");
+        assertError(nan, 400, "the request body is not JSON: NaN and Infinity are not JSON numbers at character 48");
+        Answer single = post(server.uri(), "{'inputs': 'x'}");
+        for (Answer a : List.of(duplicate, nan, single)) {
+            assertFalse(a.body().contains("setStrictness") || a.body().contains("github.com") || a.body().contains("line 1 column"), a.body());
+        }
     }
 
     @Test
