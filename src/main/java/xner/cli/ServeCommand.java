@@ -32,11 +32,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every "
-                    + "interface: the service has no authentication).")
+                    + "interface: then give an --api-key).")
     String host;
 
     @Option(names = "--port", defaultValue = "8080", description = "The port (default: ${DEFAULT-VALUE}; 0 for any free one).")
     int port;
+
+    @Option(names = "--api-key", defaultValue = "${env:XNER_API_KEY}", paramLabel = "KEY",
+            description = "Require \"Authorization: Bearer KEY\" on every request but the page's (default: the environment's "
+                    + "XNER_API_KEY, which ps does not show; none when unset).")
+    String apiKey;
 
     @Option(names = "--aggregation", defaultValue = "simple", paramLabel = "STRATEGY",
             description = "The strategy when a request names none: none, simple, first, average or max "
@@ -74,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** The settings the options make, checked. */
     Settings settings() {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
-                Aggregation.parse(aggregation, "--aggregation"));
+                Aggregation.parse(aggregation, "--aggregation"), apiKey);
     }
 
     @Override
@@ -84,10 +89,8 @@ public final class ServeCommand implements Callable<Integer> {
         try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
                 TagServer server = TagServer.start(pipeline, settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "xner-serve-stop"));
-            if (!loopback(settings.host())) {
-                err.println("xner: warning: listening on " + settings.host() + ": anyone who can reach this machine can use the "
-                        + "service (it has no authentication)");
-            }
+            String warning = warning(settings);
+            if (warning != null) err.println(warning);
             err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
                     + "Ctrl-C stops)");
             err.flush();
@@ -98,6 +101,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return Xner.EXIT_OK;
+    }
+
+    /** The warning for a service that anyone on the network can use, or null. */
+    static String warning(Settings settings) {
+        if (settings.apiKey() != null || loopback(settings.host())) return null;
+        return "xner: warning: listening on " + settings.host() + " without an API key: anyone who can reach this machine can "
+                + "use the service (--api-key or XNER_API_KEY requires one)";
     }
 
     private static boolean loopback(String host) {

@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,7 +24,7 @@ import xner.infer.Tagged;
 /**
  * The service's routes: {@code POST /} and {@code POST /predict} (the Inference API's token classification),
  * {@code GET /health}, {@code GET /} (the page). Every answer but the page is JSON; every refusal is
- * {@code {"error": "..."}} with its status.
+ * {@code {"error": "..."}} with its status. With an API key, every route but the page needs it.
  */
 final class TagHandler extends Handler.Abstract {
     static final String JSON = "application/json";
@@ -33,8 +35,10 @@ final class TagHandler extends Handler.Abstract {
     private final String model;
     private final LabelSet labels;
     private final byte[] page;
+    private final byte[] apiKeyDigest; // null: no key
 
     TagHandler(Batcher batcher, Settings settings, String model, LabelSet labels, byte[] page) {
+        this.apiKeyDigest = settings.apiKey() == null ? null : sha256(settings.apiKey());
         this.batcher = batcher;
         this.settings = settings;
         this.model = model;
@@ -47,6 +51,9 @@ final class TagHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         try {
+            // the page is static and holds nothing: it stays open so that a browser can load it and then ask for the key
+            boolean pageRequest = path.equals("/") && (method.equals("GET") || method.equals("HEAD"));
+            if (!pageRequest) authorize(request, response);
             switch (path) {
                 case "/health" -> {
                     if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(response, "GET");
@@ -88,7 +95,53 @@ final class TagHandler extends Handler.Abstract {
         return o;
     }
 
+    /** Refuses (401) a request without the bearer token {@link Settings#apiKey()}, when there is one. */
+    private void authorize(Request request, Response response) {
+        if (apiKeyDigest == null) return;
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"xner\"");
+            throw new HttpError(401, "this service needs an API key: send the header \"Authorization: Bearer KEY\"");
+        }
+        // equal-length digests compared in constant time: neither the key's bytes nor its length leak through timing
+        if (!MessageDigest.isEqual(apiKeyDigest, sha256(header.substring(7).strip()))) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"xner\", error=\"invalid_token\"");
+            throw new HttpError(401, "the API key in the Authorization header is not this service's");
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /**
+     * Refuses (415) a body that does not say it is JSON. Why: a web page on another site may POST a
+     * {@code text/plain} body to a local service without the browser asking first (a CORS "simple request");
+     * for {@code application/json} the browser asks (a preflight {@code OPTIONS}, which this service does not allow).
+     */
+    private static void requireJson(Request request) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null) throw new HttpError(415, "the request has no Content-Type: send \"Content-Type: application/json\"");
+        String[] parts = type.split(";");
+        if (!parts[0].strip().equalsIgnoreCase(JSON)) {
+            throw new HttpError(415, "Content-Type \"" + type.strip() + "\": the body must be application/json");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (!parameter[0].strip().equalsIgnoreCase("charset") || parameter.length < 2) continue;
+            String charset = parameter[1].strip().replace("\"", "");
+            if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                throw new HttpError(415, "Content-Type \"" + type.strip() + "\": the body must be UTF-8");
+            }
+        }
+    }
+
     private void predict(Request request, Response response, Callback callback) {
+        requireJson(request);
         long declared = request.getLength();
         if (declared > settings.maxBodyBytes()) {
             throw HttpError.tooLarge("the request body of " + declared + " bytes is over the limit of " + settings.maxBodyBytes());

@@ -191,9 +191,77 @@ class TagServerTest {
         assertError(post(server.uri(), "{\"inputs\": \"" + "a ".repeat(3000) + "\"}"), 413, "the request body of 6014 bytes is over the limit of 4096");
         // without a Content-Length (chunked), the limit is found while reading
         byte[] big = ("{\"inputs\": \"" + "a ".repeat(3000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        Answer chunked = send(HttpRequest.newBuilder(server.uri()).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-                .build());
+        Answer chunked = send(HttpRequest.newBuilder(server.uri()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build());
         assertError(chunked, 413, "the request body is over the limit of 4096 bytes");
+    }
+
+    static Answer postAs(URI uri, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) b.header("Content-Type", contentType);
+        return send(b.build());
+    }
+
+    @Test
+    void aBodyNotLabelledJsonIs415() throws Exception {
+        // text/plain is what a page on another site may POST without the browser asking the service first
+        String body = "{\"inputs\": \"Google\"}";
+        assertError(postAs(server.uri(), "text/plain", body), 415, "Content-Type \"text/plain\": the body must be application/json");
+        assertError(postAs(server.uri().resolve("/predict"), "application/x-www-form-urlencoded", body), 415, "Content-Type");
+        assertError(postAs(server.uri(), null, body), 415, "the request has no Content-Type: send \"Content-Type: application/json\"");
+        Answer latin = postAs(server.uri(), "application/json; charset=ISO-8859-1", body);
+        assertError(latin, 415, "Content-Type \"application/json; charset=");
+        assertTrue(latin.body().endsWith("\": the body must be UTF-8\"}"), latin.body());
+        for (String type : List.of("application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"")) {
+            Answer a = postAs(server.uri(), type, body);
+            assertEquals(200, a.status(), type + ": " + a.body());
+            assertEquals("ORG Google 0-6", entities(a.json().getAsJsonArray()));
+        }
+    }
+
+    @Test
+    void withAnApiKeyEveryRouteButThePageNeedsTheBearerToken() throws Exception {
+        String key = "k3y-0f-th1s-serv1ce";
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withApiKey(key);
+        try (TagServer locked = new TagServer(pipeline::tagBatch, "locked", LabelSet.PANX, settings).start()) {
+            String body = "{\"inputs\": \"Google\"}";
+            HttpRequest.Builder none = HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> refused = CLIENT.send(none.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            assertEquals("Bearer realm=\"xner\"", refused.headers().firstValue("WWW-Authenticate").orElse(""));
+            assertError(send(none.build()), 401, "this service needs an API key: send the header \"Authorization: Bearer KEY\"");
+            for (String wrong : List.of("Bearer " + key + "x", "Bearer " + key.substring(1), "Bearer ", "Basic " + key, key)) {
+                Answer a = send(HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json").header("Authorization", wrong)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                assertEquals(401, a.status(), wrong + ": " + a.body());
+            }
+            assertError(send(HttpRequest.newBuilder(locked.uri().resolve("/health")).GET().build()), 401, "this service needs an API key");
+            assertError(send(HttpRequest.newBuilder(locked.uri()).header("Authorization", "Bearer nope").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build()), 401, "the API key in the Authorization header is not this service's");
+            for (String scheme : List.of("Bearer ", "bearer ")) {
+                Answer a = send(HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json").header("Authorization", scheme + key)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                assertEquals(200, a.status(), a.body());
+                assertEquals("ORG Google 0-6", entities(a.json().getAsJsonArray()));
+            }
+            assertEquals(200, send(HttpRequest.newBuilder(locked.uri().resolve("/health")).header("Authorization", "Bearer " + key).GET().build())
+                    .status());
+            Answer page = send(HttpRequest.newBuilder(locked.uri()).GET().build());
+            assertEquals(200, page.status(), "the page loads without the key, and asks for it");
+            assertTrue(page.body().contains("id=\"key\""), "the page has a key field");
+        }
+        // without a key, an Authorization header (the Hugging Face client's token) is ignored
+        Answer a = send(HttpRequest.newBuilder(server.uri()).header("Content-Type", "application/json").header("Authorization", "Bearer hf_x")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"Google\"}")).build());
+        assertEquals(200, a.status(), a.body());
+    }
+
+    @Test
+    void anApiKeyIsPrintableAsciiAndNeverShown() {
+        assertThrows(() -> Settings.DEFAULTS.withApiKey(""));
+        assertThrows(() -> Settings.DEFAULTS.withApiKey("two words"));
+        assertFalse(Settings.DEFAULTS.withApiKey("s3cret").toString().contains("s3cret"));
     }
 
     @Test
