@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.infer.Aggregation;
 import xner.infer.TagPipeline;
+import xner.serve.Offsets;
 import xner.serve.Settings;
 import xner.serve.TagServer;
 
@@ -48,6 +49,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, as the Inference API).")
     String aggregation;
 
+    @Option(names = "--offsets", defaultValue = "utf-16", paramLabel = "UNIT",
+            description = "What start and end count when a request does not say (parameters.offsets): utf-16 (default, "
+                    + "Java's and JavaScript's string indices) or code-points (Python's).")
+    String offsets;
+
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
             description = "The largest request body (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
@@ -79,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** The settings the options make, checked. */
     Settings settings() {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
-                Aggregation.parse(aggregation, "--aggregation"), apiKey);
+                Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"), apiKey);
     }
 
     @Override

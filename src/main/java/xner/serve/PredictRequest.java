@@ -19,16 +19,18 @@ import xner.infer.Aggregation;
 /**
  * A token-classification request as the Hugging Face Inference API takes it:
  * {@code {"inputs": "text" | ["text", ...], "parameters": {"aggregation_strategy": "simple", "ignore_labels": ["O"]}}}
- * ({@code options}, the API's caching hints, is accepted and ignored).
+ * ({@code options}, the API's caching hints, is accepted and ignored), and one parameter of this service's own,
+ * {@code "offsets": "utf-16" | "code-points"}: what {@code start} and {@code end} count.
  *
  * @param inputs       the texts
  * @param batch        whether {@code inputs} was a list (answered by a list of lists) rather than one string
  * @param aggregation  the strategy asked for, or the service's default
  * @param ignoreLabels labels left out of the answer ({@code O} by default)
+ * @param offsets      what the answer's {@code start} and {@code end} count, or the service's default
  */
-record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels) {
+record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels, Offsets offsets) {
     private static final Set<String> FIELDS = Set.of("inputs", "parameters", "options");
-    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels");
+    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels", "offsets");
 
     PredictRequest {
         inputs = List.copyOf(inputs);
@@ -77,12 +79,13 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         }
         Aggregation aggregation = settings.aggregation();
         Set<String> ignore = Aggregation.IGNORED_BY_DEFAULT;
+        Offsets offsets = settings.offsets();
         JsonElement p = object.get("parameters");
         if (p != null && !p.isJsonNull()) {
             if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + kind(p));
             for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
                 if (!PARAMETERS.contains(e.getKey())) {
-                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels)");
+                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels, offsets)");
                 }
             }
             JsonElement strategy = p.getAsJsonObject().get("aggregation_strategy");
@@ -104,8 +107,16 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
                 }
                 ignore = set;
             }
+            JsonElement counted = p.getAsJsonObject().get("offsets");
+            if (counted != null && !counted.isJsonNull()) {
+                try {
+                    offsets = Offsets.parse(string(counted, "parameters.offsets"), "parameters.offsets");
+                } catch (XnerInputException e) {
+                    throw HttpError.invalid(e.getMessage());
+                }
+            }
         }
-        return new PredictRequest(inputs, batch, aggregation, ignore);
+        return new PredictRequest(inputs, batch, aggregation, ignore, offsets);
     }
 
     private static String string(JsonElement e, String field) {

@@ -92,6 +92,7 @@ final class TagHandler extends Handler.Abstract {
         o.add("labels", names);
         o.addProperty("waiting", batcher.waiting());
         o.addProperty("default_aggregation_strategy", settings.aggregation().wireName());
+        o.addProperty("default_offsets", settings.offsets().wireName());
         return o;
     }
 
@@ -179,7 +180,14 @@ final class TagHandler extends Handler.Abstract {
         JsonArray all = new JsonArray();
         for (Tagged t : results) {
             JsonArray one = new JsonArray();
-            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) one.add(prediction.toJson());
+            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) {
+                JsonObject o = prediction.toJson();
+                if (p.offsets() != Offsets.UTF_16) { // the same keys in the same places, counted otherwise
+                    o.addProperty("start", p.offsets().of(t.text(), prediction.start()));
+                    o.addProperty("end", p.offsets().of(t.text(), prediction.end()));
+                }
+                one.add(o);
+            }
             all.add(one);
         }
         return (p.batch() ? all : all.get(0)).toString();

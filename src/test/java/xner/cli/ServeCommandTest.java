@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import xner.infer.Aggregation;
 import xner.infer.KeywordModel;
+import xner.serve.Offsets;
 import xner.serve.Settings;
 
 class ServeCommandTest {
@@ -37,7 +38,17 @@ class ServeCommandTest {
         assertEquals(Aggregation.SIMPLE, s.aggregation());
         assertEquals(Settings.DEFAULTS, s);
         new CommandLine(c).parseArgs("--model", "m", "--host", "0.0.0.0", "--port", "9000", "--aggregation", "first", "--max-queue", "512");
-        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST, null), c.settings());
+        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST, Offsets.UTF_16, null), c.settings());
+    }
+
+    @Test
+    void offsetsAreUtf16UnlessCodePointsAreAskedFor() {
+        ServeCommand c = new ServeCommand();
+        new CommandLine(c).parseArgs("--model", "m", "--offsets", "code-points");
+        assertEquals(Offsets.CODE_POINTS, c.settings().offsets());
+        new CommandLine(c).parseArgs("--model", "m", "--offsets", "bytes");
+        xner.XnerInputException e = assertThrows(xner.XnerInputException.class, c::settings);
+        assertEquals("--offsets: unknown offsets \"bytes\" (expected utf-16 or code-points)", e.getMessage());
     }
 
     @Test

@@ -126,6 +126,37 @@ class TagServerTest {
     }
 
     @Test
+    void offsetsAreUtf16UnlessTheRequestOrTheServerAsksForCodePoints() throws Exception {
+        // the emoji is two UTF-16 units and one code point: every offset after it differs by one
+        String text = "\ud83d\ude00 Jeff Dean in Zürich";
+        Answer utf16 = post(server.uri(), "{\"inputs\": \"" + text + "\"}");
+        assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(utf16.json().getAsJsonArray()));
+        assertEquals("Jeff Dean", text.substring(3, 12));
+        Answer points = post(server.uri(), "{\"inputs\": [\"" + text + "\"], \"parameters\": {\"offsets\": \"code-points\"}}");
+        assertEquals(200, points.status(), points.body());
+        assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(points.json().getAsJsonArray().get(0).getAsJsonArray()));
+        int[] cps = text.codePoints().toArray(); // Python's text[2:11]
+        assertEquals("Jeff Dean", new String(cps, 2, 9));
+        JsonArray tokens = post(server.uri(), "{\"inputs\": \"" + text + "\", \"parameters\": {\"offsets\": \"code-points\", "
+                + "\"aggregation_strategy\": \"none\"}}").json().getAsJsonArray();
+        assertEquals("B-PER Jeff 2-6, I-PER Dean 7-11, B-LOC Zürich 15-21", entities(tokens));
+        assertEquals(List.of("entity", "score", "index", "word", "start", "end"), List.copyOf(tokens.get(0).getAsJsonObject().keySet()));
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"offsets\": \"bytes\"}}"), 422,
+                "parameters.offsets: unknown offsets \"bytes\" (expected utf-16 or code-points)");
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"offsets\": 16}}"), 422,
+                "field \"parameters.offsets\": expected a string, found a number");
+
+        Settings python = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withOffsets(Offsets.CODE_POINTS);
+        try (TagServer s = new TagServer(pipeline::tagBatch, "python", LabelSet.PANX, python).start()) {
+            assertEquals("code-points", health(s).get("default_offsets").getAsString());
+            assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(post(s.uri(), "{\"inputs\": \"" + text + "\"}").json().getAsJsonArray()));
+            assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(post(s.uri(),
+                    "{\"inputs\": \"" + text + "\", \"parameters\": {\"offsets\": \"utf-16\"}}").json().getAsJsonArray()));
+        }
+        assertEquals("utf-16", health(server).get("default_offsets").getAsString());
+    }
+
+    @Test
     void healthNamesTheModelAndItsLabels() throws Exception {
         Answer a = send(HttpRequest.newBuilder(server.uri().resolve("/health")).GET().build());
         assertEquals(200, a.status());
