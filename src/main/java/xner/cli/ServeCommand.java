@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +27,9 @@ import xner.serve.TagServer;
                 "  POST / or /predict  {\"inputs\": \"text\" | [\"text\", ...], \"parameters\": {\"aggregation_strategy\": \"simple\"}}",
                 "  GET /health         model, labels, texts waiting",
                 "  GET /               a page: type a text, see its entities highlighted",
-                "Concurrent requests are tagged together; over a limit the answer is a JSON error (413 too large, 503 busy)."})
+                "Concurrent requests are tagged together. Refusals are JSON errors: 400 not JSON, 401 no or wrong API key,",
+                "  413 too large, 415 not application/json, 422 a field at fault, 503 busy or stopping.",
+                "SIGTERM or Ctrl-C: stop accepting, answer what was received (503 past --shutdown-timeout), then close."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -82,19 +87,38 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Tokens shared by consecutive windows of a long text (default: 128, at most half a window).")
     int stride;
 
+    @Option(names = "--shutdown-timeout", defaultValue = "5", paramLabel = "SECONDS",
+            description = "On SIGTERM or Ctrl-C, how long the requests received go on being tagged (503 for those still "
+                    + "waiting then); the model call under way gets as long again (default: ${DEFAULT-VALUE}).")
+    int shutdownSeconds;
+
     /** The settings the options make, checked. */
     Settings settings() {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
-                Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"), apiKey);
+                Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
+                Duration.ofSeconds(shutdownSeconds), apiKey);
     }
 
     @Override
     public Integer call() {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch finished = new CountDownLatch(1);
         try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
                 TagServer server = TagServer.start(pipeline, settings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "xner-serve-stop"));
+            // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
+            // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)
+            Thread hook = new Thread(() -> {
+                err.println("xner: stopping: answering the requests received (for up to " + shutdownSeconds + " s), then closing");
+                err.flush();
+                server.close();
+                try {
+                    finished.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "xner-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             String warning = warning(settings);
             if (warning != null) err.println(warning);
             err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
@@ -104,7 +128,15 @@ public final class ServeCommand implements Callable<Integer> {
                 server.join();
             } catch (InterruptedException e) {
                 // asked to stop (the flag is not set again: Jetty would not stop cleanly); the resources close below
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is exiting: the hook has stopped the server and waits for the pipeline to close below
+                }
             }
+        } finally {
+            finished.countDown();
         }
         return Xner.EXIT_OK;
     }

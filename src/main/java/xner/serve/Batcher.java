@@ -1,10 +1,12 @@
 package xner.serve;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -42,6 +44,8 @@ final class Batcher implements AutoCloseable {
         }
     }
 
+    private static final long WAKE_UP_MILLIS = 50;
+
     private record Job(List<String> texts, CompletableFuture<List<Tagged>> result) {}
 
     private final Function<List<String>, List<Tagged>> tagger;
@@ -52,6 +56,8 @@ final class Batcher implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
+    private volatile boolean draining;
+    private volatile long drainDeadline; // System.nanoTime() after which waiting texts are refused
 
     Batcher(Function<List<String>, List<Tagged>> tagger, int maxQueue, int maxBatch) {
         this.tagger = tagger;
@@ -66,8 +72,8 @@ final class Batcher implements AutoCloseable {
      * Queues {@code texts}; the future completes with their tagging, in order, or fails with {@link TextFailed}
      * (one of them cannot be tagged), {@link Busy} (the service stopped first) or an {@link Error}.
      */
-    CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
-        if (closed) throw new Busy("the service is shutting down");
+    synchronized CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
+        if (closed || draining) throw new Busy("the service is shutting down");
         int n = texts.size();
         if (waiting.addAndGet(n) > maxQueue) {
             waiting.addAndGet(-n);
@@ -88,11 +94,25 @@ final class Batcher implements AutoCloseable {
         return batches.get();
     }
 
+    /**
+     * Takes no more requests ({@link Busy} from {@link #submit}) and tags those waiting for up to {@code timeout}; those
+     * still waiting then fail with {@link Busy}. The pipeline call under way when the time is up is not cut short
+     * (the worker is never interrupted: a thread interrupted inside libtorch can leave it broken).
+     */
+    void drain(Duration timeout) {
+        drainDeadline = System.nanoTime() + timeout.toNanos();
+        draining = true;
+    }
+
     private void work() {
         while (!closed) {
+            if (draining && System.nanoTime() - drainDeadline > 0) refuseWaiting();
             List<Job> jobs = new ArrayList<>();
             try {
-                jobs.add(queue.take());
+                // a timed wait, so that a drain's deadline and close() are seen without interrupting the worker
+                Job first = queue.poll(WAKE_UP_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                jobs.add(first);
             } catch (InterruptedException e) {
                 break;
             }
@@ -119,7 +139,15 @@ final class Batcher implements AutoCloseable {
                 from += j.texts().size();
             }
         }
-        for (Job j; (j = queue.poll()) != null; ) j.result().completeExceptionally(new Busy("the service is shutting down"));
+        refuseWaiting();
+    }
+
+    /** Fails every request still waiting with {@link Busy}: the service stops before it could tag them. */
+    private void refuseWaiting() {
+        for (Job j; (j = queue.poll()) != null; ) {
+            waiting.addAndGet(-j.texts().size());
+            j.result().completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
+        }
     }
 
     /** Tags {@code texts[from, to)} into {@code outcomes}; a failed call is tried again in halves, down to one text. */
@@ -156,14 +184,26 @@ final class Batcher implements AutoCloseable {
         job.result().complete(tagged);
     }
 
-    @Override
-    public void close() {
-        closed = true;
-        worker.interrupt();
+    /**
+     * Stops the worker once its pipeline call, if any, is done (waiting up to {@code patience}); requests still
+     * waiting fail with {@link Busy}. Returns whether the worker stopped: if not, the pipeline is still in use.
+     */
+    boolean close(Duration patience) {
+        synchronized (this) {
+            closed = true; // under submit's lock: no request is queued after this, so none is left unanswered
+        }
         try {
-            worker.join(10_000);
+            worker.join(Math.max(1, patience.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (worker.isAlive()) return false;
+        refuseWaiting(); // submitted while the worker was stopping
+        return true;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
     }
 }

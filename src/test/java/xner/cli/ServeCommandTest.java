@@ -38,7 +38,17 @@ class ServeCommandTest {
         assertEquals(Aggregation.SIMPLE, s.aggregation());
         assertEquals(Settings.DEFAULTS, s);
         new CommandLine(c).parseArgs("--model", "m", "--host", "0.0.0.0", "--port", "9000", "--aggregation", "first", "--max-queue", "512");
-        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST, Offsets.UTF_16, null), c.settings());
+        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST, Offsets.UTF_16,
+                java.time.Duration.ofSeconds(5), null), c.settings());
+    }
+
+    @Test
+    void theShutdownTimeoutIsSecondsAndNotNegative() {
+        ServeCommand c = new ServeCommand();
+        new CommandLine(c).parseArgs("--model", "m", "--shutdown-timeout", "30");
+        assertEquals(java.time.Duration.ofSeconds(30), c.settings().shutdownTimeout());
+        new CommandLine(c).parseArgs("--model", "m", "--shutdown-timeout", "-1");
+        assertThrows(xner.XnerInputException.class, c::settings);
     }
 
     @Test

@@ -486,6 +486,68 @@ class TagServerTest {
         return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
+    @Test
+    void requestsUnderWayWhenTheServerClosesAreAllAnsweredAndNewConnectionsAreNotTaken() throws Exception {
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofSeconds(5));
+        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
+        assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"a\", \"b\"]}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitWaiting(s, 6);
+        URI uri = s.uri();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+        Thread.sleep(1_500); // the model is slower than the connections' idle time while stopping (a second)
+        assertFalse(closing.isDone(), "close() waits for the requests under way");
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        CompletableFuture<HttpResponse<String>> late = fresh.sendAsync(json(uri, "{\"inputs\": \"late\"}"), HttpResponse.BodyHandlers.ofString());
+        held.release.countDown();
+
+        HttpResponse<String> r = first.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        for (CompletableFuture<HttpResponse<String>> w : waiting) {
+            r = w.get(10, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("[[],[]]", r.body());
+        }
+        closing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 6), held.calls, "the queue was tagged, in one call, before the server closed");
+        try {
+            HttpResponse<String> l = late.get(10, TimeUnit.SECONDS);
+            assertEquals(503, l.statusCode(), "a request after close() is refused, if it is answered at all: " + l.body());
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertTrue(e.getCause() instanceof IOException, "a new connection is not taken: " + e.getCause());
+        }
+    }
+
+    @Test
+    void requestsStillWaitingAtTheShutdownTimeoutAre503AndTheOneBeingTaggedIsAnswered() throws Exception {
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
+        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
+        assertTrue(held.entered.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 2; i++) waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"two\"}"), HttpResponse.BodyHandlers.ofString()));
+        awaitWaiting(s, 2);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+        Thread.sleep(1_000); // past the 0.5 s for the queue, within the as long again for the call under way
+        held.release.countDown();
+        HttpResponse<String> r = first.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        for (CompletableFuture<HttpResponse<String>> w : waiting) {
+            r = w.get(10, TimeUnit.SECONDS);
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("{\"error\":\"the service is shutting down: try again when it is back\"}", r.body());
+        }
+        closing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1), held.calls, "the waiting requests never reached the model");
+        s.close(); // again: nothing happens
+    }
+
     static HttpRequest json(URI uri, String body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
