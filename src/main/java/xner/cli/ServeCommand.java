@@ -4,13 +4,17 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.infer.Aggregation;
 import xner.infer.TagPipeline;
+import xner.serve.Offsets;
 import xner.serve.Settings;
 import xner.serve.TagServer;
 
@@ -23,7 +27,9 @@ import xner.serve.TagServer;
                 "  POST / or /predict  {\"inputs\": \"text\" | [\"text\", ...], \"parameters\": {\"aggregation_strategy\": \"simple\"}}",
                 "  GET /health         model, labels, texts waiting",
                 "  GET /               a page: type a text, see its entities highlighted",
-                "Concurrent requests are tagged together; over a limit the answer is a JSON error (413 too large, 503 busy)."})
+                "Concurrent requests are tagged together. Refusals are JSON errors: 400 not JSON, 401 no or wrong API key,",
+                "  413 too large, 415 not application/json, 422 a field at fault, 503 busy or stopping.",
+                "SIGTERM or Ctrl-C: stop accepting, answer what was received (503 past --shutdown-timeout), then close."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,16 +38,26 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every "
-                    + "interface: the service has no authentication).")
+                    + "interface: then give an --api-key).")
     String host;
 
     @Option(names = "--port", defaultValue = "8080", description = "The port (default: ${DEFAULT-VALUE}; 0 for any free one).")
     int port;
 
+    @Option(names = "--api-key", defaultValue = "${env:XNER_API_KEY}", paramLabel = "KEY",
+            description = "Require \"Authorization: Bearer KEY\" on every request but the page's (default: the environment's "
+                    + "XNER_API_KEY, which ps does not show; none when unset).")
+    String apiKey;
+
     @Option(names = "--aggregation", defaultValue = "simple", paramLabel = "STRATEGY",
             description = "The strategy when a request names none: none, simple, first, average or max "
                     + "(default: ${DEFAULT-VALUE}, as the Inference API).")
     String aggregation;
+
+    @Option(names = "--offsets", defaultValue = "utf-16", paramLabel = "UNIT",
+            description = "What start and end count when a request does not say (parameters.offsets): utf-16 (default, "
+                    + "Java's and JavaScript's string indices) or code-points (Python's).")
+    String offsets;
 
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
             description = "The largest request body (default: ${DEFAULT-VALUE}).")
@@ -71,23 +87,40 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Tokens shared by consecutive windows of a long text (default: 128, at most half a window).")
     int stride;
 
+    @Option(names = "--shutdown-timeout", defaultValue = "5", paramLabel = "SECONDS",
+            description = "On SIGTERM or Ctrl-C, how long the requests received go on being tagged (503 for those still "
+                    + "waiting then); the model call under way gets as long again (default: ${DEFAULT-VALUE}).")
+    int shutdownSeconds;
+
     /** The settings the options make, checked. */
     Settings settings() {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
-                Aggregation.parse(aggregation, "--aggregation"));
+                Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
+                Duration.ofSeconds(shutdownSeconds), apiKey);
     }
 
     @Override
     public Integer call() {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch finished = new CountDownLatch(1);
         try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
                 TagServer server = TagServer.start(pipeline, settings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "xner-serve-stop"));
-            if (!loopback(settings.host())) {
-                err.println("xner: warning: listening on " + settings.host() + ": anyone who can reach this machine can use the "
-                        + "service (it has no authentication)");
-            }
+            // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
+            // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)
+            Thread hook = new Thread(() -> {
+                err.println("xner: stopping: answering the requests received (for up to " + shutdownSeconds + " s), then closing");
+                err.flush();
+                server.close();
+                try {
+                    finished.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "xner-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            String warning = warning(settings);
+            if (warning != null) err.println(warning);
             err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
                     + "Ctrl-C stops)");
             err.flush();
@@ -95,9 +128,24 @@ public final class ServeCommand implements Callable<Integer> {
                 server.join();
             } catch (InterruptedException e) {
                 // asked to stop (the flag is not set again: Jetty would not stop cleanly); the resources close below
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is exiting: the hook has stopped the server and waits for the pipeline to close below
+                }
             }
+        } finally {
+            finished.countDown();
         }
         return Xner.EXIT_OK;
+    }
+
+    /** The warning for a service that anyone on the network can use, or null. */
+    static String warning(Settings settings) {
+        if (settings.apiKey() != null || loopback(settings.host())) return null;
+        return "xner: warning: listening on " + settings.host() + " without an API key: anyone who can reach this machine can "
+                + "use the service (--api-key or XNER_API_KEY requires one)";
     }
 
     private static boolean loopback(String host) {

@@ -1,10 +1,12 @@
 package xner.serve;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -15,6 +17,10 @@ import xner.infer.Tagged;
  * {@code maxBatch} texts, and tags it in one pipeline call: concurrent requests share forward passes, and the
  * model's two threads are never fought over. A request that would put more than {@code maxQueue} texts in
  * waiting is refused at once (the caller answers 503).
+ *
+ * <p>When a pipeline call fails, the batch is split in halves and each half tagged again, down to single texts:
+ * one bad text (a lone surrogate that breaks the tokenizer) fails its own request with {@link TextFailed},
+ * never the innocent requests tagged with it.
  */
 final class Batcher implements AutoCloseable {
     /** The queue is full: try again later. */
@@ -23,6 +29,22 @@ final class Batcher implements AutoCloseable {
             super(message, null, false, false);
         }
     }
+
+    /** Tagging one text of a request failed, tagged alone: {@code index} is its place in the request's texts. */
+    static final class TextFailed extends Exception {
+        private final int index;
+
+        TextFailed(int index, RuntimeException cause) {
+            super("text " + index + " could not be tagged", cause, false, false);
+            this.index = index;
+        }
+
+        int index() {
+            return index;
+        }
+    }
+
+    private static final long WAKE_UP_MILLIS = 50;
 
     private record Job(List<String> texts, CompletableFuture<List<Tagged>> result) {}
 
@@ -34,6 +56,8 @@ final class Batcher implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
+    private volatile boolean draining;
+    private volatile long drainDeadline; // System.nanoTime() after which waiting texts are refused
 
     Batcher(Function<List<String>, List<Tagged>> tagger, int maxQueue, int maxBatch) {
         this.tagger = tagger;
@@ -44,9 +68,12 @@ final class Batcher implements AutoCloseable {
         worker.start();
     }
 
-    /** Queues {@code texts}; the future completes with their tagging, in order. */
-    CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
-        if (closed) throw new Busy("the service is shutting down");
+    /**
+     * Queues {@code texts}; the future completes with their tagging, in order, or fails with {@link TextFailed}
+     * (one of them cannot be tagged), {@link Busy} (the service stopped first) or an {@link Error}.
+     */
+    synchronized CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
+        if (closed || draining) throw new Busy("the service is shutting down");
         int n = texts.size();
         if (waiting.addAndGet(n) > maxQueue) {
             waiting.addAndGet(-n);
@@ -62,16 +89,30 @@ final class Batcher implements AutoCloseable {
         return waiting.get();
     }
 
-    /** Pipeline calls made so far. */
+    /** Pipeline calls made so far, those that failed included. */
     long batches() {
         return batches.get();
     }
 
+    /**
+     * Takes no more requests ({@link Busy} from {@link #submit}) and tags those waiting for up to {@code timeout}; those
+     * still waiting then fail with {@link Busy}. The pipeline call under way when the time is up is not cut short
+     * (the worker is never interrupted: a thread interrupted inside libtorch can leave it broken).
+     */
+    void drain(Duration timeout) {
+        drainDeadline = System.nanoTime() + timeout.toNanos();
+        draining = true;
+    }
+
     private void work() {
         while (!closed) {
+            if (draining && System.nanoTime() - drainDeadline > 0) refuseWaiting();
             List<Job> jobs = new ArrayList<>();
             try {
-                jobs.add(queue.take());
+                // a timed wait, so that a drain's deadline and close() are seen without interrupting the worker
+                Job first = queue.poll(WAKE_UP_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                jobs.add(first);
             } catch (InterruptedException e) {
                 break;
             }
@@ -84,29 +125,85 @@ final class Batcher implements AutoCloseable {
             waiting.addAndGet(-count);
             List<String> texts = new ArrayList<>(count);
             for (Job j : jobs) texts.addAll(j.texts());
+            Object[] outcomes = new Object[count]; // a Tagged or the RuntimeException of that text tagged alone
             try {
-                List<Tagged> tagged = tagger.apply(texts);
-                batches.incrementAndGet();
-                int from = 0;
-                for (Job j : jobs) {
-                    j.result().complete(tagged.subList(from, from + j.texts().size()));
-                    from += j.texts().size();
-                }
-            } catch (RuntimeException | Error e) {
+                tag(texts, 0, count, outcomes);
+            } catch (Error e) {
+                // out of memory, a broken native library: nothing to isolate, and trying again could make it worse
                 for (Job j : jobs) j.result().completeExceptionally(e);
+                continue;
+            }
+            int from = 0;
+            for (Job j : jobs) {
+                complete(j, outcomes, from);
+                from += j.texts().size();
             }
         }
-        for (Job j; (j = queue.poll()) != null; ) j.result().completeExceptionally(new Busy("the service is shutting down"));
+        refuseWaiting();
+    }
+
+    /** Fails every request still waiting with {@link Busy}: the service stops before it could tag them. */
+    private void refuseWaiting() {
+        for (Job j; (j = queue.poll()) != null; ) {
+            waiting.addAndGet(-j.texts().size());
+            j.result().completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
+        }
+    }
+
+    /** Tags {@code texts[from, to)} into {@code outcomes}; a failed call is tried again in halves, down to one text. */
+    private void tag(List<String> texts, int from, int to, Object[] outcomes) {
+        try {
+            batches.incrementAndGet();
+            List<Tagged> tagged = tagger.apply(texts.subList(from, to));
+            if (tagged.size() != to - from) {
+                throw new IllegalStateException("the pipeline answered " + tagged.size() + " texts for " + (to - from));
+            }
+            for (int i = from; i < to; i++) outcomes[i] = tagged.get(i - from);
+        } catch (RuntimeException e) {
+            if (to - from == 1) {
+                outcomes[from] = e;
+            } else {
+                int middle = (from + to) >>> 1;
+                tag(texts, from, middle, outcomes);
+                tag(texts, middle, to, outcomes);
+            }
+        }
+    }
+
+    /** Completes {@code job}, whose texts' outcomes start at {@code from}: its first failed text fails it. */
+    private static void complete(Job job, Object[] outcomes, int from) {
+        List<Tagged> tagged = new ArrayList<>(job.texts().size());
+        for (int i = 0; i < job.texts().size(); i++) {
+            Object outcome = outcomes[from + i];
+            if (outcome instanceof RuntimeException e) {
+                job.result().completeExceptionally(new TextFailed(i, e));
+                return;
+            }
+            tagged.add((Tagged) outcome);
+        }
+        job.result().complete(tagged);
+    }
+
+    /**
+     * Stops the worker once its pipeline call, if any, is done (waiting up to {@code patience}); requests still
+     * waiting fail with {@link Busy}. Returns whether the worker stopped: if not, the pipeline is still in use.
+     */
+    boolean close(Duration patience) {
+        synchronized (this) {
+            closed = true; // under submit's lock: no request is queued after this, so none is left unanswered
+        }
+        try {
+            worker.join(Math.max(1, patience.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) return false;
+        refuseWaiting(); // submitted while the worker was stopping
+        return true;
     }
 
     @Override
     public void close() {
-        closed = true;
-        worker.interrupt();
-        try {
-            worker.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        close(Duration.ofSeconds(10));
     }
 }

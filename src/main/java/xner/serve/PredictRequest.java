@@ -1,18 +1,11 @@
 package xner.serve;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,17 +19,18 @@ import xner.infer.Aggregation;
 /**
  * A token-classification request as the Hugging Face Inference API takes it:
  * {@code {"inputs": "text" | ["text", ...], "parameters": {"aggregation_strategy": "simple", "ignore_labels": ["O"]}}}
- * ({@code options}, the API's caching hints, is accepted and ignored).
+ * ({@code options}, the API's caching hints, is accepted and ignored), and one parameter of this service's own,
+ * {@code "offsets": "utf-16" | "code-points"}: what {@code start} and {@code end} count.
  *
  * @param inputs       the texts
  * @param batch        whether {@code inputs} was a list (answered by a list of lists) rather than one string
  * @param aggregation  the strategy asked for, or the service's default
  * @param ignoreLabels labels left out of the answer ({@code O} by default)
+ * @param offsets      what the answer's {@code start} and {@code end} count, or the service's default
  */
-record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels) {
+record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels, Offsets offsets) {
     private static final Set<String> FIELDS = Set.of("inputs", "parameters", "options");
-    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels");
-    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels", "offsets");
 
     PredictRequest {
         inputs = List.copyOf(inputs);
@@ -48,23 +42,13 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
      * 413 when there are too many texts or one is too long.
      */
     static PredictRequest parse(byte[] body, Settings settings) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw HttpError.malformed("the request body is not UTF-8");
-        }
-        JsonElement root;
-        try {
-            // strict JSON (JsonParser would take single quotes and bare words), and nothing after the value
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.STRICT);
-            root = ELEMENTS.read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            throw HttpError.malformed("the request body is not JSON: " + message(e));
-        }
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        CharBuffer decoded = CharBuffer.allocate(body.length); // UTF-8 never decodes to more chars than bytes
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes, decoded, true);
+        if (result.isError()) throw HttpError.malformed("the request body is not UTF-8: a malformed byte sequence at byte " + bytes.position());
+        String text = decoded.flip().toString();
+        JsonElement root = JsonBody.parse(text); // strict: 400 naming what is wrong and where
         if (!root.isJsonObject()) {
             throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + kind(root));
         }
@@ -95,12 +79,13 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         }
         Aggregation aggregation = settings.aggregation();
         Set<String> ignore = Aggregation.IGNORED_BY_DEFAULT;
+        Offsets offsets = settings.offsets();
         JsonElement p = object.get("parameters");
         if (p != null && !p.isJsonNull()) {
             if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + kind(p));
             for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
                 if (!PARAMETERS.contains(e.getKey())) {
-                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels)");
+                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels, offsets)");
                 }
             }
             JsonElement strategy = p.getAsJsonObject().get("aggregation_strategy");
@@ -122,8 +107,16 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
                 }
                 ignore = set;
             }
+            JsonElement counted = p.getAsJsonObject().get("offsets");
+            if (counted != null && !counted.isJsonNull()) {
+                try {
+                    offsets = Offsets.parse(string(counted, "parameters.offsets"), "parameters.offsets");
+                } catch (XnerInputException e) {
+                    throw HttpError.invalid(e.getMessage());
+                }
+            }
         }
-        return new PredictRequest(inputs, batch, aggregation, ignore);
+        return new PredictRequest(inputs, batch, aggregation, ignore, offsets);
     }
 
     private static String string(JsonElement e, String field) {
@@ -140,11 +133,5 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         if (e.getAsJsonPrimitive().isString()) return "a string";
         if (e.getAsJsonPrimitive().isNumber()) return "a number";
         return "a boolean";
-    }
-
-    private static String message(Throwable e) {
-        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s*See https://\\S+", "");
     }
 }

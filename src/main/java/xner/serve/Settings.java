@@ -1,5 +1,6 @@
 package xner.serve;
 
+import java.time.Duration;
 import xner.XnerInputException;
 import xner.infer.Aggregation;
 
@@ -14,10 +15,16 @@ import xner.infer.Aggregation;
  * @param maxQueue     the most texts waiting for the model (503 beyond)
  * @param maxBatch     the most texts the worker takes from the queue for one pipeline call
  * @param aggregation  the strategy when a request names none: simple, as the Hugging Face Inference API
+ * @param offsets      what {@code start} and {@code end} count when a request does not say: UTF-16 units by default
+ * @param shutdownTimeout how long a stopping service goes on tagging the requests it has received (503 for those
+ *                     still waiting then); the pipeline call under way then gets as long again to finish
+ * @param apiKey       the key every request but the page's must bear ({@code Authorization: Bearer KEY}), or null
+ *                     for none: what a service reachable beyond this machine should have
  */
 public record Settings(String host, int port, long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue, int maxBatch,
-        Aggregation aggregation) {
-    public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32, Aggregation.SIMPLE);
+        Aggregation aggregation, Offsets offsets, Duration shutdownTimeout, String apiKey) {
+    public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32, Aggregation.SIMPLE, Offsets.UTF_16,
+            Duration.ofSeconds(5), null);
 
     public Settings {
         if (host == null || host.isBlank()) throw new XnerInputException("--host must not be empty");
@@ -32,21 +39,56 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
             throw new XnerInputException("--max-queue (" + maxQueue + ") must hold at least one full request (--max-inputs "
                     + maxInputs + ")");
         }
+        if (aggregation == null || offsets == null) throw new IllegalArgumentException("aggregation and offsets must be given");
+        if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+            throw new XnerInputException("--shutdown-timeout must be 0 or more seconds, was " + shutdownTimeout);
+        }
+        if (apiKey != null && !apiKey.matches("[!-~]+")) {
+            // it travels in a header: printable ASCII, no spaces (an empty XNER_API_KEY is a mistake, not "no key")
+            throw new XnerInputException("--api-key (or XNER_API_KEY) must be printable ASCII without spaces, and not empty");
+        }
+    }
+
+    /** As the record's, with the key left out: settings get logged, keys must not. */
+    @Override
+    public String toString() {
+        return "Settings[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTextChars=" + maxTextChars
+                + ", maxInputs=" + maxInputs + ", maxQueue=" + maxQueue + ", maxBatch=" + maxBatch + ", aggregation=" + aggregation
+                + ", offsets=" + offsets + ", shutdownTimeout=" + shutdownTimeout + ", apiKey=" + (apiKey == null ? "none" : "(set)") + "]";
     }
 
     public Settings withAddress(String host, int port) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
     }
 
     public Settings withLimits(long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
     }
 
     public Settings withBatch(int maxBatch) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
     }
 
     public Settings withAggregation(Aggregation aggregation) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation);
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
+    }
+
+    public Settings withOffsets(Offsets offsets) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
+    }
+
+    public Settings withShutdownTimeout(Duration shutdownTimeout) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
+    }
+
+    public Settings withApiKey(String apiKey) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+                shutdownTimeout, apiKey);
     }
 }

@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,6 +16,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.infer.Prediction;
 import xner.infer.Tagged;
@@ -21,7 +24,7 @@ import xner.infer.Tagged;
 /**
  * The service's routes: {@code POST /} and {@code POST /predict} (the Inference API's token classification),
  * {@code GET /health}, {@code GET /} (the page). Every answer but the page is JSON; every refusal is
- * {@code {"error": "..."}} with its status.
+ * {@code {"error": "..."}} with its status. With an API key, every route but the page needs it.
  */
 final class TagHandler extends Handler.Abstract {
     static final String JSON = "application/json";
@@ -32,8 +35,10 @@ final class TagHandler extends Handler.Abstract {
     private final String model;
     private final LabelSet labels;
     private final byte[] page;
+    private final byte[] apiKeyDigest; // null: no key
 
     TagHandler(Batcher batcher, Settings settings, String model, LabelSet labels, byte[] page) {
+        this.apiKeyDigest = settings.apiKey() == null ? null : sha256(settings.apiKey());
         this.batcher = batcher;
         this.settings = settings;
         this.model = model;
@@ -46,6 +51,9 @@ final class TagHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         try {
+            // the page is static and holds nothing: it stays open so that a browser can load it and then ask for the key
+            boolean pageRequest = path.equals("/") && (method.equals("GET") || method.equals("HEAD"));
+            if (!pageRequest) authorize(request, response);
             switch (path) {
                 case "/health" -> {
                     if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(response, "GET");
@@ -84,10 +92,57 @@ final class TagHandler extends Handler.Abstract {
         o.add("labels", names);
         o.addProperty("waiting", batcher.waiting());
         o.addProperty("default_aggregation_strategy", settings.aggregation().wireName());
+        o.addProperty("default_offsets", settings.offsets().wireName());
         return o;
     }
 
+    /** Refuses (401) a request without the bearer token {@link Settings#apiKey()}, when there is one. */
+    private void authorize(Request request, Response response) {
+        if (apiKeyDigest == null) return;
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"xner\"");
+            throw new HttpError(401, "this service needs an API key: send the header \"Authorization: Bearer KEY\"");
+        }
+        // equal-length digests compared in constant time: neither the key's bytes nor its length leak through timing
+        if (!MessageDigest.isEqual(apiKeyDigest, sha256(header.substring(7).strip()))) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"xner\", error=\"invalid_token\"");
+            throw new HttpError(401, "the API key in the Authorization header is not this service's");
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /**
+     * Refuses (415) a body that does not say it is JSON. Why: a web page on another site may POST a
+     * {@code text/plain} body to a local service without the browser asking first (a CORS "simple request");
+     * for {@code application/json} the browser asks (a preflight {@code OPTIONS}, which this service does not allow).
+     */
+    private static void requireJson(Request request) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null) throw new HttpError(415, "the request has no Content-Type: send \"Content-Type: application/json\"");
+        String[] parts = type.split(";");
+        if (!parts[0].strip().equalsIgnoreCase(JSON)) {
+            throw new HttpError(415, "Content-Type \"" + type.strip() + "\": the body must be application/json");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (!parameter[0].strip().equalsIgnoreCase("charset") || parameter.length < 2) continue;
+            String charset = parameter[1].strip().replace("\"", "");
+            if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                throw new HttpError(415, "Content-Type \"" + type.strip() + "\": the body must be UTF-8");
+            }
+        }
+    }
+
     private void predict(Request request, Response response, Callback callback) {
+        requireJson(request);
         long declared = request.getLength();
         if (declared > settings.maxBodyBytes()) {
             throw HttpError.tooLarge("the request body of " + declared + " bytes is over the limit of " + settings.maxBodyBytes());
@@ -107,7 +162,7 @@ final class TagHandler extends Handler.Abstract {
                 }
                 tagged.whenComplete((results, error) -> {
                     if (error != null) {
-                        fail(response, callback, error);
+                        fail(response, callback, p, error);
                     } else {
                         send(response, callback, 200, answer(p, results));
                     }
@@ -115,7 +170,7 @@ final class TagHandler extends Handler.Abstract {
             } catch (HttpError e) {
                 error(response, callback, e);
             } catch (RuntimeException e) {
-                fail(response, callback, e);
+                fail(response, callback, null, e);
             }
         });
     }
@@ -125,19 +180,42 @@ final class TagHandler extends Handler.Abstract {
         JsonArray all = new JsonArray();
         for (Tagged t : results) {
             JsonArray one = new JsonArray();
-            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) one.add(prediction.toJson());
+            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) {
+                JsonObject o = prediction.toJson();
+                if (p.offsets() != Offsets.UTF_16) { // the same keys in the same places, counted otherwise
+                    o.addProperty("start", p.offsets().of(t.text(), prediction.start()));
+                    o.addProperty("end", p.offsets().of(t.text(), prediction.end()));
+                }
+                one.add(o);
+            }
             all.add(one);
         }
         return (p.batch() ? all : all.get(0)).toString();
     }
 
-    private void fail(Response response, Callback callback, Throwable error) {
+    /** Answers a failure of {@code p} (null when it failed before it was parsed). */
+    private void fail(Response response, Callback callback, PredictRequest p, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof Batcher.Busy busy) {
             error(response, callback, HttpError.busy(busy.getMessage()));
             return;
         }
-        LOG.error("tagging failed", cause); // the trace stays in the server's log; the client gets one line
+        if (cause instanceof Batcher.TextFailed failed && p != null) {
+            String field = p.batch() ? "inputs[" + failed.index() + "]" : "inputs";
+            Throwable why = failed.getCause();
+            // the pipeline refuses a text it cannot take (XnerInputException, IllegalArgumentException): the
+            // client's to fix, and its message names what is wrong; anything else is ours, and the client learns
+            // only which text it was
+            if (why instanceof XnerInputException || why instanceof IllegalArgumentException) {
+                error(response, callback, HttpError.invalid("field \"" + field + "\": the model cannot tag this text: "
+                        + (why.getMessage() == null ? "it is not valid input" : why.getMessage())));
+                return;
+            }
+            LOG.error("tagging {} failed", field, why); // the trace stays in the server's log; the client gets one line
+            error(response, callback, new HttpError(500, "internal error: the model could not tag this request (field \"" + field + "\")"));
+            return;
+        }
+        LOG.error("tagging failed", cause);
         error(response, callback, new HttpError(500, "internal error: the model could not tag this request"));
     }
 

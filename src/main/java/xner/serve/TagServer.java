@@ -5,13 +5,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.infer.TagPipeline;
@@ -29,12 +34,17 @@ import xner.infer.Tagged;
  * </pre>
  */
 public final class TagServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TagServer.class);
+
     private final Server server;
     private final Batcher batcher;
     private final ServerConnector connector;
+    private final Duration shutdownTimeout;
+    private boolean closed;
 
     TagServer(Function<List<String>, List<Tagged>> tagger, String model, LabelSet labels, Settings settings) {
         this.batcher = new Batcher(tagger, settings.maxQueue(), settings.maxBatch());
+        this.shutdownTimeout = settings.shutdownTimeout();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("xner-http");
         threads.setDaemon(true);
@@ -47,8 +57,11 @@ public final class TagServer implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(new TagHandler(batcher, settings, model, labels, page()));
-        server.setStopTimeout(5_000);
+        // counts the requests under way, so that stopping waits for their answers; a request arriving on an open
+        // connection while the server stops gets a 503
+        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, labels, page())));
+        // the queue is tagged for shutdownTimeout, then the pipeline call under way gets as long again
+        server.setStopTimeout(2 * shutdownTimeout.toMillis() + 1_000);
     }
 
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
@@ -92,14 +105,27 @@ public final class TagServer implements AutoCloseable {
         return batcher.batches();
     }
 
+    /**
+     * Stops gracefully: no new connections are accepted, the requests received are answered (tagged for up to the
+     * shutdown timeout, 503 for those still waiting then, and for a request arriving meanwhile on an open
+     * connection), then the server closes. Safe to call from a shutdown hook and again; it throws nothing, and says
+     * in one log line (no trace) when answers were cut short.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return; // a second call (the hook, then try-with-resources) waits above for the first to finish
+        closed = true;
+        batcher.drain(shutdownTimeout);
         try {
-            server.stop();
+            server.stop(); // Jetty: stop accepting, wait for the requests under way (GracefulHandler), close connections
+        } catch (TimeoutException e) {
+            LOG.warn("stopped after {} ms with requests still unanswered: their connections were closed", server.getStopTimeout());
         } catch (Exception e) {
-            throw new IllegalStateException("the HTTP server did not stop cleanly: " + e, e);
+            LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
         } finally {
-            batcher.close();
+            if (!batcher.close(shutdownTimeout.plusSeconds(1))) {
+                LOG.warn("the model is still tagging after the shutdown timeout; stopping without waiting for it");
+            }
         }
     }
 

@@ -126,6 +126,37 @@ class TagServerTest {
     }
 
     @Test
+    void offsetsAreUtf16UnlessTheRequestOrTheServerAsksForCodePoints() throws Exception {
+        // the emoji is two UTF-16 units and one code point: every offset after it differs by one
+        String text = "\ud83d\ude00 Jeff Dean in Zürich";
+        Answer utf16 = post(server.uri(), "{\"inputs\": \"" + text + "\"}");
+        assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(utf16.json().getAsJsonArray()));
+        assertEquals("Jeff Dean", text.substring(3, 12));
+        Answer points = post(server.uri(), "{\"inputs\": [\"" + text + "\"], \"parameters\": {\"offsets\": \"code-points\"}}");
+        assertEquals(200, points.status(), points.body());
+        assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(points.json().getAsJsonArray().get(0).getAsJsonArray()));
+        int[] cps = text.codePoints().toArray(); // Python's text[2:11]
+        assertEquals("Jeff Dean", new String(cps, 2, 9));
+        JsonArray tokens = post(server.uri(), "{\"inputs\": \"" + text + "\", \"parameters\": {\"offsets\": \"code-points\", "
+                + "\"aggregation_strategy\": \"none\"}}").json().getAsJsonArray();
+        assertEquals("B-PER Jeff 2-6, I-PER Dean 7-11, B-LOC Zürich 15-21", entities(tokens));
+        assertEquals(List.of("entity", "score", "index", "word", "start", "end"), List.copyOf(tokens.get(0).getAsJsonObject().keySet()));
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"offsets\": \"bytes\"}}"), 422,
+                "parameters.offsets: unknown offsets \"bytes\" (expected utf-16 or code-points)");
+        assertError(post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"offsets\": 16}}"), 422,
+                "field \"parameters.offsets\": expected a string, found a number");
+
+        Settings python = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withOffsets(Offsets.CODE_POINTS);
+        try (TagServer s = new TagServer(pipeline::tagBatch, "python", LabelSet.PANX, python).start()) {
+            assertEquals("code-points", health(s).get("default_offsets").getAsString());
+            assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(post(s.uri(), "{\"inputs\": \"" + text + "\"}").json().getAsJsonArray()));
+            assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(post(s.uri(),
+                    "{\"inputs\": \"" + text + "\", \"parameters\": {\"offsets\": \"utf-16\"}}").json().getAsJsonArray()));
+        }
+        assertEquals("utf-16", health(server).get("default_offsets").getAsString());
+    }
+
+    @Test
     void healthNamesTheModelAndItsLabels() throws Exception {
         Answer a = send(HttpRequest.newBuilder(server.uri().resolve("/health")).GET().build());
         assertEquals(200, a.status());
@@ -160,6 +191,15 @@ class TagServerTest {
         assertError(post(server.uri(), "{\"inputs\": \"x\"} trailing"), 400, "the request body is not JSON");
         assertError(post(server.uri(), "[\"x\"]"), 400, "expected a JSON object");
         assertError(post(server.uri(), ""), 400, "the request body is not JSON");
+        // strict JSON, in the project's words: no Gson advice, line and column or link
+        Answer duplicate = post(server.uri(), "{\"inputs\": \"a\", \"inputs\": \"b\"}");
+        assertError(duplicate, 400, "the request body is not JSON: the field \"inputs\" appears twice in one object at character 16");
+        Answer nan = post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"ignore_labels\": NaN}}");
+        assertError(nan, 400, "the request body is not JSON: NaN and Infinity are not JSON numbers at character 48");
+        Answer single = post(server.uri(), "{'inputs': 'x'}");
+        for (Answer a : List.of(duplicate, nan, single)) {
+            assertFalse(a.body().contains("setStrictness") || a.body().contains("github.com") || a.body().contains("line 1 column"), a.body());
+        }
     }
 
     @Test
@@ -182,9 +222,77 @@ class TagServerTest {
         assertError(post(server.uri(), "{\"inputs\": \"" + "a ".repeat(3000) + "\"}"), 413, "the request body of 6014 bytes is over the limit of 4096");
         // without a Content-Length (chunked), the limit is found while reading
         byte[] big = ("{\"inputs\": \"" + "a ".repeat(3000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        Answer chunked = send(HttpRequest.newBuilder(server.uri()).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-                .build());
+        Answer chunked = send(HttpRequest.newBuilder(server.uri()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build());
         assertError(chunked, 413, "the request body is over the limit of 4096 bytes");
+    }
+
+    static Answer postAs(URI uri, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) b.header("Content-Type", contentType);
+        return send(b.build());
+    }
+
+    @Test
+    void aBodyNotLabelledJsonIs415() throws Exception {
+        // text/plain is what a page on another site may POST without the browser asking the service first
+        String body = "{\"inputs\": \"Google\"}";
+        assertError(postAs(server.uri(), "text/plain", body), 415, "Content-Type \"text/plain\": the body must be application/json");
+        assertError(postAs(server.uri().resolve("/predict"), "application/x-www-form-urlencoded", body), 415, "Content-Type");
+        assertError(postAs(server.uri(), null, body), 415, "the request has no Content-Type: send \"Content-Type: application/json\"");
+        Answer latin = postAs(server.uri(), "application/json; charset=ISO-8859-1", body);
+        assertError(latin, 415, "Content-Type \"application/json; charset=");
+        assertTrue(latin.body().endsWith("\": the body must be UTF-8\"}"), latin.body());
+        for (String type : List.of("application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"")) {
+            Answer a = postAs(server.uri(), type, body);
+            assertEquals(200, a.status(), type + ": " + a.body());
+            assertEquals("ORG Google 0-6", entities(a.json().getAsJsonArray()));
+        }
+    }
+
+    @Test
+    void withAnApiKeyEveryRouteButThePageNeedsTheBearerToken() throws Exception {
+        String key = "k3y-0f-th1s-serv1ce";
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withApiKey(key);
+        try (TagServer locked = new TagServer(pipeline::tagBatch, "locked", LabelSet.PANX, settings).start()) {
+            String body = "{\"inputs\": \"Google\"}";
+            HttpRequest.Builder none = HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> refused = CLIENT.send(none.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            assertEquals("Bearer realm=\"xner\"", refused.headers().firstValue("WWW-Authenticate").orElse(""));
+            assertError(send(none.build()), 401, "this service needs an API key: send the header \"Authorization: Bearer KEY\"");
+            for (String wrong : List.of("Bearer " + key + "x", "Bearer " + key.substring(1), "Bearer ", "Basic " + key, key)) {
+                Answer a = send(HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json").header("Authorization", wrong)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                assertEquals(401, a.status(), wrong + ": " + a.body());
+            }
+            assertError(send(HttpRequest.newBuilder(locked.uri().resolve("/health")).GET().build()), 401, "this service needs an API key");
+            assertError(send(HttpRequest.newBuilder(locked.uri()).header("Authorization", "Bearer nope").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build()), 401, "the API key in the Authorization header is not this service's");
+            for (String scheme : List.of("Bearer ", "bearer ")) {
+                Answer a = send(HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json").header("Authorization", scheme + key)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                assertEquals(200, a.status(), a.body());
+                assertEquals("ORG Google 0-6", entities(a.json().getAsJsonArray()));
+            }
+            assertEquals(200, send(HttpRequest.newBuilder(locked.uri().resolve("/health")).header("Authorization", "Bearer " + key).GET().build())
+                    .status());
+            Answer page = send(HttpRequest.newBuilder(locked.uri()).GET().build());
+            assertEquals(200, page.status(), "the page loads without the key, and asks for it");
+            assertTrue(page.body().contains("id=\"key\""), "the page has a key field");
+        }
+        // without a key, an Authorization header (the Hugging Face client's token) is ignored
+        Answer a = send(HttpRequest.newBuilder(server.uri()).header("Content-Type", "application/json").header("Authorization", "Bearer hf_x")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"Google\"}")).build());
+        assertEquals(200, a.status(), a.body());
+    }
+
+    @Test
+    void anApiKeyIsPrintableAsciiAndNeverShown() {
+        assertThrows(() -> Settings.DEFAULTS.withApiKey(""));
+        assertThrows(() -> Settings.DEFAULTS.withApiKey("two words"));
+        assertFalse(Settings.DEFAULTS.withApiKey("s3cret").toString().contains("s3cret"));
     }
 
     @Test
@@ -266,6 +374,178 @@ class TagServerTest {
             assertError(post(failing.uri(), "{\"inputs\": \"x\"}"), 500, "internal error: the model could not tag this request");
             assertEquals(200, send(HttpRequest.newBuilder(failing.uri().resolve("/health")).GET().build()).status(), "still serving");
         }
+    }
+
+    /**
+     * The keyword pipeline behind a gate that holds its first call, and refuses a batch holding a text marked
+     * BAD (as the pipeline refuses input) or CRASH (as a bug in it fails).
+     */
+    static final class MarkedTagger {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Tagged> tag(List<String> texts) {
+            if (calls.incrementAndGet() == 1) {
+                entered.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            for (String t : texts) {
+                if (t.contains("BAD")) throw new IllegalArgumentException("a lone surrogate at character 4");
+                if (t.contains("CRASH")) throw new ArrayIndexOutOfBoundsException("Index 13 out of bounds for length 12");
+            }
+            return pipeline.tagBatch(texts);
+        }
+    }
+
+    static void awaitWaiting(TagServer s, int texts) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (health(s).get("waiting").getAsInt() < texts && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(texts, health(s).get("waiting").getAsInt());
+    }
+
+    @Test
+    void aTextTheModelRefusesIs422ForItsRequestAloneAndTheRequestsBatchedWithItAreAnswered() throws Exception {
+        MarkedTagger marked = new MarkedTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
+        try (TagServer s = new TagServer(marked::tag, "marked", LabelSet.PANX, settings).start()) {
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(marked.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
+            List<CompletableFuture<HttpResponse<String>>> innocent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"), HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitWaiting(s, 3);
+            CompletableFuture<HttpResponse<String>> bad = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Google\", \"x BAD\"]}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 5);
+            CompletableFuture<HttpResponse<String>> crash = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"CRASH\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 6);
+            for (int i = 0; i < 3; i++) {
+                innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff Dean ist in Zürich\"]}"), HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitWaiting(s, 9);
+            marked.release.countDown();
+
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+            for (int i = 0; i < innocent.size(); i++) {
+                HttpResponse<String> r = innocent.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                JsonArray list = JsonParser.parseString(r.body()).getAsJsonArray();
+                if (i < 3) assertEquals("PER Sylvain 11-18, ORG Hugging Face 33-45, LOC Brooklyn 49-57", entities(list));
+                else assertEquals("PER Jeff Dean 0-9, LOC Zürich 17-23", entities(list.get(0).getAsJsonArray()));
+            }
+            assertError(answer(bad), 422, "field \"inputs[1]\": the model cannot tag this text: a lone surrogate at character 4");
+            assertError(answer(crash), 500, "internal error: the model could not tag this request (field \"inputs\")");
+        }
+    }
+
+    @Test
+    void aLoneSurrogateFailsOnlyItsOwnRequest() throws Exception {
+        // legal JSON that the tokenizer could not convert: whatever it answers for that text, the others are tagged
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
+        java.util.function.Function<List<String>, List<Tagged>> gated = texts -> {
+            if (held.calls.isEmpty()) held.tag(texts);
+            else held.calls.add(texts.size());
+            return pipeline.tagBatch(texts);
+        };
+        try (TagServer s = new TagServer(gated, "gated", LabelSet.PANX, settings).start()) {
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Google\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(held.entered.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<HttpResponse<String>>> innocent = new ArrayList<>();
+            for (int i = 0; i < 4; i++) innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Jeff Dean ist in Zürich\"}"),
+                    HttpResponse.BodyHandlers.ofString()));
+            CompletableFuture<HttpResponse<String>> lone = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff \\ud800 Dean\"]}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 5);
+            held.release.countDown();
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+            for (CompletableFuture<HttpResponse<String>> f : innocent) {
+                HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals("PER Jeff Dean 0-9, LOC Zürich 17-23", entities(JsonParser.parseString(r.body()).getAsJsonArray()));
+            }
+            Answer a = answer(lone);
+            if (a.status() != 200) {
+                assertTrue(a.status() == 422 || a.status() == 500, a.body());
+                assertTrue(a.body().contains("inputs[0]"), "names the text: " + a.body());
+            }
+        }
+    }
+
+    static Answer answer(CompletableFuture<HttpResponse<String>> f) throws Exception {
+        HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    @Test
+    void requestsUnderWayWhenTheServerClosesAreAllAnsweredAndNewConnectionsAreNotTaken() throws Exception {
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofSeconds(5));
+        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
+        assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"a\", \"b\"]}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitWaiting(s, 6);
+        URI uri = s.uri();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+        Thread.sleep(1_500); // the model is slower than the connections' idle time while stopping (a second)
+        assertFalse(closing.isDone(), "close() waits for the requests under way");
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        CompletableFuture<HttpResponse<String>> late = fresh.sendAsync(json(uri, "{\"inputs\": \"late\"}"), HttpResponse.BodyHandlers.ofString());
+        held.release.countDown();
+
+        HttpResponse<String> r = first.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        for (CompletableFuture<HttpResponse<String>> w : waiting) {
+            r = w.get(10, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("[[],[]]", r.body());
+        }
+        closing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 6), held.calls, "the queue was tagged, in one call, before the server closed");
+        try {
+            HttpResponse<String> l = late.get(10, TimeUnit.SECONDS);
+            assertEquals(503, l.statusCode(), "a request after close() is refused, if it is answered at all: " + l.body());
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertTrue(e.getCause() instanceof IOException, "a new connection is not taken: " + e.getCause());
+        }
+    }
+
+    @Test
+    void requestsStillWaitingAtTheShutdownTimeoutAre503AndTheOneBeingTaggedIsAnswered() throws Exception {
+        HeldTagger held = new HeldTagger();
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
+        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
+        assertTrue(held.entered.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 2; i++) waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"two\"}"), HttpResponse.BodyHandlers.ofString()));
+        awaitWaiting(s, 2);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+        Thread.sleep(1_000); // past the 0.5 s for the queue, within the as long again for the call under way
+        held.release.countDown();
+        HttpResponse<String> r = first.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        for (CompletableFuture<HttpResponse<String>> w : waiting) {
+            r = w.get(10, TimeUnit.SECONDS);
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("{\"error\":\"the service is shutting down: try again when it is back\"}", r.body());
+        }
+        closing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1), held.calls, "the waiting requests never reached the model");
+        s.close(); // again: nothing happens
     }
 
     static HttpRequest json(URI uri, String body) {
