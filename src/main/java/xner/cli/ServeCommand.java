@@ -79,6 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The most waiting texts tagged together (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
+    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
+            description = "Padded tokens per forward pass, at most: what bounds the memory of a pass, about 70 MB a "
+                    + "512-token window for BERT-base (default: ${DEFAULT-VALUE}, eight full windows).")
+    int maxTokens;
+
     @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
             description = "Tokens per window, special tokens included (default: the model's, 512 for BERT).")
     int maxLength;
@@ -104,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch));
+        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens));
                 TagServer server = TagServer.start(pipeline, settings)) {
             // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
             // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)

@@ -76,6 +76,11 @@ public final class TagCommand implements Callable<Integer> {
             description = "Texts (or windows) per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
+            description = "Padded tokens per forward pass, at most: what bounds the memory of a pass, about 70 MB a "
+                    + "512-token window for BERT-base (default: ${DEFAULT-VALUE}, eight full windows).")
+    int maxTokens;
+
     @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
             description = "Records of an --input file read before they are tagged together: sorted by length into "
                     + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes).")
@@ -98,7 +103,7 @@ public final class TagCommand implements Callable<Integer> {
         }
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
-        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize);
+        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
         if (input == null) {
             try (TagPipeline pipeline = TagPipeline.load(model, options)) {
                 return tagText(pipeline, strategy);
