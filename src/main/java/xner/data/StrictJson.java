@@ -28,13 +28,16 @@ import xner.XnerInputException;
  */
 public final class StrictJson {
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
-    private static final Pattern LOCATION = Pattern.compile(" at line \\d+ column (\\d+) path (\\S*)");
+    private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+) path (\\S*)");
+    /** Deeper nesting than any record or request needs; the limit keeps a line of brackets from overflowing the stack. */
+    public static final int MAX_DEPTH = 64;
     private static final Pattern WORD = Pattern.compile("[-+]?[A-Za-z0-9_$.]+");
 
     private StrictJson() {}
 
     /**
-     * The JSON value that is the whole of {@code line}.
+     * The JSON value that is the whole of {@code line} (a line of JSON Lines, or a request body, which may span
+     * lines: a location past the first line is given as line and column).
      *
      * @throws XnerInputException when it is not strict JSON, with a message that says what and at which column
      */
@@ -93,6 +96,7 @@ public final class StrictJson {
     private static JsonReader strictReader(String line) {
         JsonReader reader = new JsonReader(new StringReader(line));
         reader.setStrictness(Strictness.STRICT);
+        reader.setNestingLimit(MAX_DEPTH);
         return reader;
     }
 
@@ -119,9 +123,13 @@ public final class StrictJson {
         int column = -1;
         Matcher m = LOCATION.matcher(first);
         if (m.find()) {
-            column = Integer.parseInt(m.group(1));
-            String path = m.group(2).endsWith(".") ? m.group(2).substring(0, m.group(2).length() - 1) : m.group(2);
-            first = first.substring(0, m.start()) + " at column " + column + " (path " + path + ")" + first.substring(m.end());
+            int lineNumber = Integer.parseInt(m.group(1));
+            column = Integer.parseInt(m.group(2));
+            String path = m.group(3).endsWith(".") ? m.group(3).substring(0, m.group(3).length() - 1) : m.group(3);
+            String where = lineNumber > 1 ? " at line " + lineNumber + ", column " + column : " at column " + column;
+            if (first.startsWith("Nesting limit")) return "nested deeper than " + MAX_DEPTH + " levels" + where;
+            first = first.substring(0, m.start()) + where + " (path " + path + ")" + first.substring(m.end());
+            if (lineNumber > 1) column = -1; // found() reads columns of the first line only
         }
         boolean lenientAdvice = first.startsWith("Use JsonReader.setStrictness");
         first = first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed")

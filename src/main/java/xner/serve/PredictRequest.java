@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import xner.XnerInputException;
+import xner.data.StrictJson;
 import xner.infer.Aggregation;
 
 /**
@@ -48,7 +49,13 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes, decoded, true);
         if (result.isError()) throw HttpError.malformed("the request body is not UTF-8: a malformed byte sequence at byte " + bytes.position());
         String text = decoded.flip().toString();
-        JsonElement root = JsonBody.parse(text); // strict: 400 naming what is wrong and where
+        if (text.isBlank()) throw HttpError.malformed("the request body is not JSON: it is " + (text.isEmpty() ? "empty" : "only whitespace"));
+        JsonElement root;
+        try {
+            root = StrictJson.parse(text); // the one strict reader, as for JSON Lines files: 400 naming what and where
+        } catch (XnerInputException e) {
+            throw HttpError.malformed("the request body is not JSON: " + e.getMessage());
+        }
         if (!root.isJsonObject()) {
             throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + kind(root));
         }

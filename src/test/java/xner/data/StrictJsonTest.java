@@ -69,4 +69,19 @@ class StrictJsonTest {
     private static String refused(String line) {
         return assertThrows(XnerInputException.class, () -> StrictJson.parse(line)).getMessage();
     }
+
+    @Test
+    void deepNestingIsRefusedBeforeTheStackOverflows() {
+        XnerInputException e = assertThrows(XnerInputException.class, () -> StrictJson.parse("[".repeat(100_000)));
+        assertEquals("nested deeper than 64 levels at column 66", e.getMessage());
+        assertTrue(StrictJson.parse("[".repeat(64) + "]".repeat(64)).isJsonArray());
+    }
+
+    @Test
+    void aLocationPastTheFirstLineGivesLineAndColumn() {
+        XnerInputException e = assertThrows(XnerInputException.class, () -> StrictJson.parse("{\n \"a\": 1,\n \"a\": 2\n}"));
+        assertTrue(e.getMessage().startsWith("duplicate name at line 3, column "), e.getMessage());
+        assertEquals("\ud800", StrictJson.parse("{\"inputs\": \"\\ud800\"}").getAsJsonObject().get("inputs").getAsString(),
+                "a lone surrogate is legal JSON");
+    }
 }

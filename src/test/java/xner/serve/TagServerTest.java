@@ -193,13 +193,23 @@ class TagServerTest {
         assertError(post(server.uri(), ""), 400, "the request body is not JSON");
         // strict JSON, in the project's words: no Gson advice, line and column or link
         Answer duplicate = post(server.uri(), "{\"inputs\": \"a\", \"inputs\": \"b\"}");
-        assertError(duplicate, 400, "the request body is not JSON: the field \"inputs\" appears twice in one object at character 16");
+        assertError(duplicate, 400, "the request body is not JSON: duplicate name at column 25 (path $.inputs): the name \"inputs\" twice in one object");
         Answer nan = post(server.uri(), "{\"inputs\": \"a\", \"parameters\": {\"ignore_labels\": NaN}}");
-        assertError(nan, 400, "the request body is not JSON: NaN and Infinity are not JSON numbers at character 48");
+        assertError(nan, 400, "the request body is not JSON: malformed at column 49 (path $.parameters.ignore_labels): NaN: JSON has no NaN");
+        Answer pretty = post(server.uri(), "{\n  \"inputs\": \"a\",\n  \"inputs\": \"b\"\n}");
+        assertError(pretty, 400, "the request body is not JSON: duplicate name at line 3, column");
+        assertError(post(server.uri(), "[".repeat(3_000)), 400, "the request body is not JSON: nested deeper than 64 levels");
         Answer single = post(server.uri(), "{'inputs': 'x'}");
-        for (Answer a : List.of(duplicate, nan, single)) {
+        for (Answer a : List.of(duplicate, nan, single, pretty)) {
             assertFalse(a.body().contains("setStrictness") || a.body().contains("github.com") || a.body().contains("line 1 column"), a.body());
         }
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8NamesTheByte() {
+        byte[] body = "{\"inputs\": \"Z\u00fcrich\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        HttpError e = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class, () -> PredictRequest.parse(body, Settings.DEFAULTS));
+        assertEquals("the request body is not UTF-8: a malformed byte sequence at byte 13", e.getMessage());
     }
 
     @Test
