@@ -111,13 +111,17 @@ class KillResumeTest {
         Files.createDirectories(out);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "train",
+                // one thread: MKL's dynamic threading takes fewer threads on a busy machine, and another summation
+                // order gives other last digits even to two uninterrupted runs
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "train",
                 "--train", train.toString(), "--validation", validation.toString(), "--encoding", "latin-1",
                 "--model", body.toString(), "--epochs", "3", "--batch-size", "8", "--lr", "1e-3",
                 "--output", out.toString()));
         if (resume) command.add("--resume");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(out, resume).toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
+        builder.environment().put("MKL_NUM_THREADS", "1");
+        builder.environment().put("OMP_NUM_THREADS", "1");
         return builder.start();
     }
 
