@@ -68,7 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             Dataset german = data.load(List.of("de"), spec.commandLine().getErr()).get("de").get("train");
             Path dir = body != null ? body : MultilingualBert.modelDir();
-            TrainingConfig config = TrainingConfig.chapter().withBatchSize(batchSize).withSparseEmbeddings(!denseEmbeddings);
+            TrainingConfig config = TrainingConfig.chapter().toBuilder().batchSize(batchSize)
+                    .sparseEmbeddings(!denseEmbeddings).build();
             try (Tokenizer tokenizer = Tokenizers.load(dir);
                     TokenClassifier model = TokenClassifier.fromPretrained(dir, LabelSet.PANX, config.seed())) {
                 List<Example> examples = Example.encode(german, tokenizer, new LabelAligner(LabelSet.PANX));

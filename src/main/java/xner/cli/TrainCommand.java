@@ -150,9 +150,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (maxValidationSamples != null) validation = validation.take(Math.min(maxValidationSamples, validation.size()));
         Dataset test = testFiles == null ? null : testFiles.dataset(labels, "the training data's");
 
-        TrainingConfig config = TrainingConfig.chapter().withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(learningRate).withWarmupSteps(warmupSteps).withSeed(seed)
-                .withGroupByLength(!noGroupByLength).withSparseEmbeddings(!denseEmbeddings);
+        TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
+                .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
+                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).build();
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
         Map<String, Object> record = new java.util.LinkedHashMap<>();
         record.put("train_langs", trainLangs);

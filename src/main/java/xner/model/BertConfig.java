@@ -17,7 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import xner.XnerInputException;
 
 /**
@@ -95,46 +101,32 @@ public record BertConfig(
         if (!ok) throw new XnerInputException(key + ": " + message);
     }
 
-    /** Hugging Face's defaults for a model type (BERT-base sizes; XLM-R's padding id 1). */
+    /** Hugging Face's defaults for a model type (BERT-base sizes; XLM-R's padding id 1): every key's default. */
     public static BertConfig defaults(String modelType) {
-        boolean bert = "bert".equals(modelType);
-        return new BertConfig(modelType, 30522, 768, 12, 12, 3072, "gelu", 0.1, 0.1, 512, 2, 1e-12,
-                bert ? 0 : 1, 0.02, List.of(), List.of(), Map.of());
+        Builder b = new Builder();
+        for (Key<?> key : KEYS) key.setDefault(b, modelType);
+        return b.build();
+    }
+
+    /** A builder that starts from this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** A copy with other sizes: vocabulary, hidden width, layers, attention heads, feed-forward width. */
     public BertConfig withSizes(int vocab, int hidden, int layers, int heads, int intermediate) {
-        return new BertConfig(modelType, vocab, hidden, layers, heads, intermediate, hiddenAct, hiddenDropoutProb,
-                attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, layerNormEps, padTokenId,
-                initializerRange, architectures, id2label, extra);
+        return toBuilder().vocabSize(vocab).hiddenSize(hidden).numHiddenLayers(layers).numAttentionHeads(heads)
+                .intermediateSize(intermediate).build();
     }
 
     /** A copy with other position and token-type table sizes. */
     public BertConfig withEmbeddingTables(int maxPositions, int typeVocab) {
-        return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositions, typeVocab, layerNormEps,
-                padTokenId, initializerRange, architectures, id2label, extra);
-    }
-
-    /** A copy with another LayerNorm epsilon. */
-    public BertConfig withLayerNormEps(double eps) {
-        return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, eps,
-                padTokenId, initializerRange, architectures, id2label, extra);
-    }
-
-    /** A copy with other dropout probabilities (hidden states, attention probabilities). */
-    public BertConfig withDropout(double hidden, double attention) {
-        return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hidden, attention, maxPositionEmbeddings, typeVocabSize, layerNormEps, padTokenId,
-                initializerRange, architectures, id2label, extra);
+        return toBuilder().maxPositionEmbeddings(maxPositions).typeVocabSize(typeVocab).build();
     }
 
     /** A copy naming the model classes that can load it ({@code architectures}). */
     public BertConfig withArchitectures(List<String> names) {
-        return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, padTokenId, initializerRange, names, id2label, extra);
+        return toBuilder().architectures(names).build();
     }
 
     /**
@@ -142,11 +134,80 @@ public record BertConfig(
      * (recorded as {@code "xner_tag_scheme": "IOB2"}: xner converts every corpus to IOB2 as it reads it).
      */
     public BertConfig withLabels(List<String> labels) {
-        Map<String, JsonElement> withScheme = new java.util.TreeMap<>(extra);
-        withScheme.put(TAG_SCHEME_KEY, new com.google.gson.JsonPrimitive(TAG_SCHEME));
-        return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, padTokenId, initializerRange, architectures, labels, withScheme);
+        Map<String, JsonElement> withScheme = new TreeMap<>(extra);
+        withScheme.put(TAG_SCHEME_KEY, new JsonPrimitive(TAG_SCHEME));
+        return toBuilder().id2label(labels).extra(withScheme).build();
+    }
+
+    /**
+     * Builds a {@link BertConfig} one value at a time; {@link #build()} checks them all. Start from
+     * {@link BertConfig#defaults(String)} or {@link BertConfig#toBuilder()}.
+     */
+    public static final class Builder {
+        private String modelType;
+        private int vocabSize;
+        private int hiddenSize;
+        private int numHiddenLayers;
+        private int numAttentionHeads;
+        private int intermediateSize;
+        private String hiddenAct;
+        private double hiddenDropoutProb;
+        private double attentionProbsDropoutProb;
+        private int maxPositionEmbeddings;
+        private int typeVocabSize;
+        private double layerNormEps;
+        private int padTokenId;
+        private double initializerRange;
+        private List<String> architectures = List.of();
+        private List<String> id2label = List.of();
+        private Map<String, JsonElement> extra = Map.of();
+
+        private Builder() {}
+
+        private Builder(BertConfig c) {
+            modelType = c.modelType;
+            vocabSize = c.vocabSize;
+            hiddenSize = c.hiddenSize;
+            numHiddenLayers = c.numHiddenLayers;
+            numAttentionHeads = c.numAttentionHeads;
+            intermediateSize = c.intermediateSize;
+            hiddenAct = c.hiddenAct;
+            hiddenDropoutProb = c.hiddenDropoutProb;
+            attentionProbsDropoutProb = c.attentionProbsDropoutProb;
+            maxPositionEmbeddings = c.maxPositionEmbeddings;
+            typeVocabSize = c.typeVocabSize;
+            layerNormEps = c.layerNormEps;
+            padTokenId = c.padTokenId;
+            initializerRange = c.initializerRange;
+            architectures = c.architectures;
+            id2label = c.id2label;
+            extra = c.extra;
+        }
+
+        public Builder modelType(String v) { modelType = v; return this; }
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+        public Builder numHiddenLayers(int v) { numHiddenLayers = v; return this; }
+        public Builder numAttentionHeads(int v) { numAttentionHeads = v; return this; }
+        public Builder intermediateSize(int v) { intermediateSize = v; return this; }
+        public Builder hiddenAct(String v) { hiddenAct = v; return this; }
+        public Builder hiddenDropoutProb(double v) { hiddenDropoutProb = v; return this; }
+        public Builder attentionProbsDropoutProb(double v) { attentionProbsDropoutProb = v; return this; }
+        public Builder maxPositionEmbeddings(int v) { maxPositionEmbeddings = v; return this; }
+        public Builder typeVocabSize(int v) { typeVocabSize = v; return this; }
+        public Builder layerNormEps(double v) { layerNormEps = v; return this; }
+        public Builder padTokenId(int v) { padTokenId = v; return this; }
+        public Builder initializerRange(double v) { initializerRange = v; return this; }
+        public Builder architectures(List<String> v) { architectures = v; return this; }
+        public Builder id2label(List<String> v) { id2label = v; return this; }
+        public Builder extra(Map<String, JsonElement> v) { extra = v; return this; }
+
+        /** The config, checked as the record's constructor checks it. */
+        public BertConfig build() {
+            return new BertConfig(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads,
+                    intermediateSize, hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings,
+                    typeVocabSize, layerNormEps, padTokenId, initializerRange, architectures, id2label, extra);
+        }
     }
 
     /** The {@code config.json} key that names the tag scheme of {@code id2label}. */
@@ -214,35 +275,20 @@ public record BertConfig(
             throw new XnerInputException(where + ": not valid JSON: " + e.getMessage());
         }
         try {
-            String type = string(o, "model_type", "bert");
-            BertConfig d = defaults(MODEL_TYPES.contains(type) ? type : "bert");
-            String positions = string(o, "position_embedding_type", "absolute");
-            if (!"absolute".equals(positions)) {
+            String type = JsonType.STRING.read(o, "model_type");
+            Builder b = defaults(type != null && MODEL_TYPES.contains(type) ? type : "bert").toBuilder();
+            String positions = JsonType.STRING.read(o, "position_embedding_type");
+            if (positions != null && !"absolute".equals(positions)) {
                 throw new XnerInputException("position_embedding_type: unsupported \"" + positions
                         + "\" (xner supports absolute)");
             }
-            List<String> labels = labels(o);
+            b.id2label(labels(o));
+            for (Key<?> key : KEYS) key.read(o, b);
             Map<String, JsonElement> extra = new TreeMap<>();
             for (Map.Entry<String, JsonElement> e : o.entrySet()) {
                 if (!KNOWN_KEYS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
             }
-            return new BertConfig(type,
-                    integer(o, "vocab_size", d.vocabSize),
-                    integer(o, "hidden_size", d.hiddenSize),
-                    integer(o, "num_hidden_layers", d.numHiddenLayers),
-                    integer(o, "num_attention_heads", d.numAttentionHeads),
-                    integer(o, "intermediate_size", d.intermediateSize),
-                    string(o, "hidden_act", d.hiddenAct),
-                    number(o, "hidden_dropout_prob", d.hiddenDropoutProb),
-                    number(o, "attention_probs_dropout_prob", d.attentionProbsDropoutProb),
-                    integer(o, "max_position_embeddings", d.maxPositionEmbeddings),
-                    integer(o, "type_vocab_size", d.typeVocabSize),
-                    number(o, "layer_norm_eps", d.layerNormEps),
-                    integer(o, "pad_token_id", d.padTokenId),
-                    number(o, "initializer_range", d.initializerRange),
-                    strings(o, "architectures"),
-                    labels,
-                    extra);
+            return b.extra(extra).build();
         } catch (XnerInputException e) {
             throw new XnerInputException(where + ": " + e.getMessage(), e);
         }
@@ -251,26 +297,8 @@ public record BertConfig(
     /** This config as Hugging Face writes it: keys sorted, two-space indent. */
     public String toJson() {
         Map<String, JsonElement> keys = new TreeMap<>(extra);
-        keys.put("model_type", new JsonPrimitive(modelType));
-        keys.put("vocab_size", new JsonPrimitive(vocabSize));
-        keys.put("hidden_size", new JsonPrimitive(hiddenSize));
-        keys.put("num_hidden_layers", new JsonPrimitive(numHiddenLayers));
-        keys.put("num_attention_heads", new JsonPrimitive(numAttentionHeads));
-        keys.put("intermediate_size", new JsonPrimitive(intermediateSize));
-        keys.put("hidden_act", new JsonPrimitive(hiddenAct));
-        keys.put("hidden_dropout_prob", new JsonPrimitive(hiddenDropoutProb));
-        keys.put("attention_probs_dropout_prob", new JsonPrimitive(attentionProbsDropoutProb));
-        keys.put("max_position_embeddings", new JsonPrimitive(maxPositionEmbeddings));
-        keys.put("type_vocab_size", new JsonPrimitive(typeVocabSize));
-        keys.put("layer_norm_eps", new JsonPrimitive(layerNormEps));
-        keys.put("pad_token_id", new JsonPrimitive(padTokenId));
-        keys.put("initializer_range", new JsonPrimitive(initializerRange));
+        for (Key<?> key : KEYS) key.write(this, keys);
         keys.put("position_embedding_type", new JsonPrimitive("absolute"));
-        if (!architectures.isEmpty()) {
-            JsonArray names = new JsonArray();
-            architectures.forEach(names::add);
-            keys.put("architectures", names);
-        }
         if (!id2label.isEmpty()) {
             JsonObject id2 = new JsonObject();
             JsonObject toId = new JsonObject();
@@ -291,11 +319,114 @@ public record BertConfig(
         Files.writeString(file, toJson(), StandardCharsets.UTF_8);
     }
 
-    private static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of("model_type", "vocab_size",
-            "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act",
-            "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size",
-            "layer_norm_eps", "pad_token_id", "initializer_range", "position_embedding_type", "architectures",
-            "id2label", "label2id", "num_labels");
+    /**
+     * The keys of {@code config.json} that hold one component each, with Hugging Face's default for a model
+     * type; {@link #defaults}, {@link #fromJson} and {@link #toJson} all walk this table. The label keys
+     * ({@code id2label}, {@code label2id}, {@code num_labels}) and {@code position_embedding_type} (always
+     * {@code absolute}) are read and written by hand.
+     */
+    private static final List<Key<?>> KEYS = List.of(
+            new Key<>("model_type", JsonType.STRING, type -> type, BertConfig::modelType, Builder::modelType),
+            new Key<>("vocab_size", JsonType.INTEGER, type -> 30522, BertConfig::vocabSize, Builder::vocabSize),
+            new Key<>("hidden_size", JsonType.INTEGER, type -> 768, BertConfig::hiddenSize, Builder::hiddenSize),
+            new Key<>("num_hidden_layers", JsonType.INTEGER, type -> 12,
+                    BertConfig::numHiddenLayers, Builder::numHiddenLayers),
+            new Key<>("num_attention_heads", JsonType.INTEGER, type -> 12,
+                    BertConfig::numAttentionHeads, Builder::numAttentionHeads),
+            new Key<>("intermediate_size", JsonType.INTEGER, type -> 3072,
+                    BertConfig::intermediateSize, Builder::intermediateSize),
+            new Key<>("hidden_act", JsonType.STRING, type -> "gelu", BertConfig::hiddenAct, Builder::hiddenAct),
+            new Key<>("hidden_dropout_prob", JsonType.NUMBER, type -> 0.1,
+                    BertConfig::hiddenDropoutProb, Builder::hiddenDropoutProb),
+            new Key<>("attention_probs_dropout_prob", JsonType.NUMBER, type -> 0.1,
+                    BertConfig::attentionProbsDropoutProb, Builder::attentionProbsDropoutProb),
+            new Key<>("max_position_embeddings", JsonType.INTEGER, type -> 512,
+                    BertConfig::maxPositionEmbeddings, Builder::maxPositionEmbeddings),
+            new Key<>("type_vocab_size", JsonType.INTEGER, type -> 2,
+                    BertConfig::typeVocabSize, Builder::typeVocabSize),
+            new Key<>("layer_norm_eps", JsonType.NUMBER, type -> 1e-12,
+                    BertConfig::layerNormEps, Builder::layerNormEps),
+            new Key<>("pad_token_id", JsonType.INTEGER, type -> "bert".equals(type) ? 0 : 1, // XLM-R pads with 1
+                    BertConfig::padTokenId, Builder::padTokenId),
+            new Key<>("initializer_range", JsonType.NUMBER, type -> 0.02,
+                    BertConfig::initializerRange, Builder::initializerRange),
+            new Key<>("architectures", JsonType.STRINGS, type -> List.of(),
+                    BertConfig::architectures, Builder::architectures));
+
+    /** Keys this record reads; every other key of a file goes to {@link #extra}. */
+    private static final Set<String> KNOWN_KEYS = Stream.concat(KEYS.stream().map(Key::name),
+            Stream.of("position_embedding_type", "id2label", "label2id", "num_labels")).collect(Collectors.toSet());
+
+    /**
+     * One key of {@code config.json}: its name, how its value is held in JSON, its default for a model type,
+     * and the record component that holds it.
+     */
+    private record Key<T>(String name, JsonType<T> json, Function<String, T> defaultFor,
+                          Function<BertConfig, T> get, BiConsumer<Builder, T> set) {
+        void setDefault(Builder b, String modelType) {
+            set.accept(b, defaultFor.apply(modelType));
+        }
+
+        /** Sets the file's value, when it has one; the builder keeps the default otherwise. */
+        void read(JsonObject o, Builder b) {
+            T value = json.read(o, name);
+            if (value != null) set.accept(b, value);
+        }
+
+        void write(BertConfig config, Map<String, JsonElement> keys) {
+            JsonElement e = json.write().apply(get.apply(config));
+            if (e != null) keys.put(name, e);
+        }
+    }
+
+    /**
+     * How a value is held in JSON: {@code parse} reads a present, non-null element (a wrong type names the
+     * key), {@code write} makes the element, or null for a value left out of the file (an empty list).
+     */
+    private record JsonType<T>(BiFunction<String, JsonElement, T> parse, Function<T, JsonElement> write) {
+        static final JsonType<String> STRING = new JsonType<>((key, e) -> {
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                throw new XnerInputException(key + ": expected a string, found " + e);
+            }
+            return e.getAsString();
+        }, JsonPrimitive::new);
+
+        static final JsonType<Integer> INTEGER = new JsonType<>((key, e) -> {
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                double value = e.getAsDouble();
+                if (value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE) return (int) value;
+            }
+            throw new XnerInputException(key + ": expected an integer, found " + e);
+        }, JsonPrimitive::new);
+
+        static final JsonType<Double> NUMBER = new JsonType<>((key, e) -> {
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
+            throw new XnerInputException(key + ": expected a number, found " + e);
+        }, JsonPrimitive::new);
+
+        static final JsonType<List<String>> STRINGS = new JsonType<>((key, e) -> {
+            if (!e.isJsonArray()) throw new XnerInputException(key + ": expected a list of strings, found " + e);
+            List<String> out = new ArrayList<>();
+            for (JsonElement item : e.getAsJsonArray()) {
+                if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+                    throw new XnerInputException(key + ": expected a list of strings, found " + e);
+                }
+                out.add(item.getAsString());
+            }
+            return out;
+        }, list -> {
+            if (list.isEmpty()) return null;
+            JsonArray names = new JsonArray();
+            list.forEach(names::add);
+            return names;
+        });
+
+        /** The value under a key, or null when the key is absent or null. */
+        T read(JsonObject o, String key) {
+            JsonElement e = o.get(key);
+            return e == null || e.isJsonNull() ? null : parse.apply(key, e);
+        }
+    }
 
     // id2label has string keys "0".."n-1"; label2id, when present, must agree; num_labels alone gives
     // LABEL_0.. as transformers names them.
@@ -324,9 +455,8 @@ public record BertConfig(
             }
             labels.addAll(byId.values());
         }
-        JsonElement n = o.get("num_labels");
-        if (n != null && !n.isJsonNull()) {
-            int count = integer(o, "num_labels", 0);
+        Integer count = JsonType.INTEGER.read(o, "num_labels");
+        if (count != null) {
             if (labels.isEmpty()) {
                 for (int i = 0; i < count; i++) labels.add("LABEL_" + i);
             } else if (count != labels.size()) {
@@ -346,45 +476,5 @@ public record BertConfig(
             }
         }
         return labels;
-    }
-
-    private static String string(JsonObject o, String key, String fallback) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) return fallback;
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new XnerInputException(key + ": expected a string, found " + e);
-        }
-        return e.getAsString();
-    }
-
-    private static int integer(JsonObject o, String key, int fallback) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) return fallback;
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            double value = e.getAsDouble();
-            if (value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE) return (int) value;
-        }
-        throw new XnerInputException(key + ": expected an integer, found " + e);
-    }
-
-    private static double number(JsonObject o, String key, double fallback) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) return fallback;
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
-        throw new XnerInputException(key + ": expected a number, found " + e);
-    }
-
-    private static List<String> strings(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) return List.of();
-        if (!e.isJsonArray()) throw new XnerInputException(key + ": expected a list of strings, found " + e);
-        List<String> out = new ArrayList<>();
-        for (JsonElement item : e.getAsJsonArray()) {
-            if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
-                throw new XnerInputException(key + ": expected a list of strings, found " + e);
-            }
-            out.add(item.getAsString());
-        }
-        return out;
     }
 }

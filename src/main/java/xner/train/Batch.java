@@ -11,6 +11,10 @@ import xner.tokenize.LabelAligner;
  * ids with the pad id, attention mask 0 and labels -100 on padding. Row-major arrays of
  * {@code size × length}; the trainer turns them into arrays of its step scope.
  *
+ * <p>The arrays are neither copied in nor out: a batch is made by {@link #collate} for one step or pass
+ * and read once per step, so copies would only cost time. Read them, never write them. Equality, hash code
+ * and {@code toString} are by the arrays' contents.
+ *
  * @param examples the examples, in batch order
  * @param length   the padded length
  * @param ids      (size, length) token ids
@@ -116,5 +120,25 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
     /** Real tokens in the batch (padding excluded). */
     public long tokens() {
         return Arrays.stream(mask).sum();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Batch b && length == b.length && examples.equals(b.examples) && Arrays.equals(ids, b.ids)
+                && Arrays.equals(mask, b.mask) && Arrays.equals(labels, b.labels);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 31 * examples.hashCode() + length;
+        h = 31 * h + Arrays.hashCode(ids);
+        h = 31 * h + Arrays.hashCode(mask);
+        return 31 * h + Arrays.hashCode(labels);
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[size=" + size() + ", length=" + length + ", ids=" + Arrays.toString(ids) + ", mask="
+                + Arrays.toString(mask) + ", labels=" + Arrays.toString(labels) + "]";
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import xner.evaluate.EntityScores;
 import xner.evaluate.WordTags;
 import xner.model.TokenClassifier;
@@ -14,13 +15,45 @@ import xner.model.TokenClassifier;
  * tokens, the predicted label id of every token, and the entity-level scores of the word tags.
  *
  * @param loss       mean cross-entropy over all labelled tokens of the set
+ * <p>{@code predicted}'s arrays are copied in and out, and compared by content.
+ *
  * @param predicted  the argmax label id per token, parallel to the examples
  * @param words      gold and predicted word tags (first sub-token of each word)
  * @param scores     seqeval's entity-level scores of {@code words}
  */
 public record Evaluation(double loss, List<int[]> predicted, WordTags words, EntityScores scores) {
     public Evaluation {
-        predicted = List.copyOf(predicted);
+        predicted = copy(predicted);
+    }
+
+    /** The argmax label id per token, parallel to the examples: a copy. */
+    @Override
+    public List<int[]> predicted() {
+        return copy(predicted);
+    }
+
+    private static List<int[]> copy(List<int[]> rows) {
+        return rows.stream().map(int[]::clone).toList();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Evaluation e && Double.compare(loss, e.loss) == 0 && words.equals(e.words)
+                && scores.equals(e.scores) && predicted.size() == e.predicted.size()
+                && IntStream.range(0, predicted.size()).allMatch(i -> Arrays.equals(predicted.get(i), e.predicted.get(i)));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Double.hashCode(loss);
+        for (int[] row : predicted) h = 31 * h + Arrays.hashCode(row);
+        return 31 * (31 * h + words.hashCode()) + scores.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Evaluation[loss=" + loss + ", predicted=" + predicted.stream().map(Arrays::toString).toList()
+                + ", words=" + words + ", scores=" + scores + "]";
     }
 
     /**

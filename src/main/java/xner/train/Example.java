@@ -1,6 +1,7 @@
 package xner.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import xner.data.Dataset;
 import xner.data.Sentence;
@@ -10,6 +11,10 @@ import xner.tokenize.Tokenizer;
 
 /**
  * One sentence ready for the model: its sub-token ids and the aligned label ids (-100 where no label).
+ *
+ * <p>The constructor copies the arrays; the accessors hand out the record's own, not copies, because
+ * {@link Batch#collate} reads them token by token every training step: read them, never write them.
+ * Equality, hash code and {@code toString} are by the arrays' contents.
  *
  * @param ids      token ids with the special tokens
  * @param labels   one label id per token, {@link LabelAligner#IGNORE} for special tokens and later sub-tokens
@@ -26,6 +31,23 @@ public record Example(int[] ids, int[] labels, Sentence sentence) {
 
     public int length() {
         return ids.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Example e && Arrays.equals(ids, e.ids) && Arrays.equals(labels, e.labels)
+                && sentence.equals(e.sentence);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(ids) + Arrays.hashCode(labels)) + sentence.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Example[ids=" + Arrays.toString(ids) + ", labels=" + Arrays.toString(labels)
+                + ", sentence=" + sentence + "]";
     }
 
     /** Tokenizes every sentence of {@code data} into words' sub-tokens and aligns its tags, as the chapter's

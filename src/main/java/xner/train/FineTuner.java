@@ -145,15 +145,15 @@ public final class FineTuner {
                     ExitGate.PROCESS.between(() -> stoppedAt(atStep, atEpoch, checkpoint));
                     step++;
                     double rate = schedule.rate(step - 1);
-                    double loss = trainingStep.run(Batch.collate(chunk, padId), rate, step);
-                    lossSum += loss;
-                    if (trainingStep.lastAttempts() > 1) {
-                        List<String> failed = trainingStep.failedAttempts();
+                    TrainingStep.StepResult result = trainingStep.run(Batch.collate(chunk, padId), rate, step);
+                    lossSum += result.loss();
+                    if (result.attempts() > 1) {
+                        List<String> failed = result.failedAttempts();
                         progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
-                                loss, trainingStep.lastGradientNorm());
+                                result.loss(), result.gradientNorm());
                     }
-                    appendStep(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, loss,
-                            trainingStep.lastGradientNorm(), rate, trainingStep.lastAttempts()));
+                    appendStep(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, result.loss(),
+                            result.gradientNorm(), rate, result.attempts()));
                     batches++;
                     bar.update(batches, lossSum / batches);
                 }

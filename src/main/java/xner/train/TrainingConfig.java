@@ -1,7 +1,10 @@
 package xner.train;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The fine-tuning recipe. {@link #chapter()} is the chapter's: AdamW with learning rate 5e-5, betas
@@ -24,43 +27,83 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
         }
     }
 
+    /** The chapter's recipe: every key's default. */
     public static TrainingConfig chapter() {
-        return new TrainingConfig(5e-5, 0.9, 0.999, 1e-8, 0.01, 0, 3, 24, 42, 1.0, true, true, 64);
+        Builder b = new Builder();
+        for (Key<?> key : KEYS) key.setDefault(b);
+        return b.build();
+    }
+
+    /** A builder that starts from this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, n, batchSize, seed,
-                maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
+        return toBuilder().epochs(n).build();
     }
 
     public TrainingConfig withBatchSize(int n) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs, n, seed,
-                maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
+        return toBuilder().batchSize(n).build();
     }
 
     public TrainingConfig withLearningRate(double lr) {
-        return new TrainingConfig(lr, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs, batchSize, seed,
-                maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
+        return toBuilder().learningRate(lr).build();
     }
 
-    public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs, batchSize, s,
-                maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
-    }
+    /** Builds a {@link TrainingConfig} one value at a time; {@link #build()} checks them all. */
+    public static final class Builder {
+        private double learningRate;
+        private double beta1;
+        private double beta2;
+        private double epsilon;
+        private double weightDecay;
+        private int warmupSteps;
+        private int epochs;
+        private int batchSize;
+        private long seed;
+        private double maxGradNorm;
+        private boolean groupByLength;
+        private boolean sparseEmbeddings;
+        private int evalBatchSize;
 
-    public TrainingConfig withWarmupSteps(int n) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, n, epochs, batchSize, seed,
-                maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
-    }
+        private Builder() {}
 
-    public TrainingConfig withGroupByLength(boolean on) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs, batchSize,
-                seed, maxGradNorm, on, sparseEmbeddings, evalBatchSize);
-    }
+        private Builder(TrainingConfig c) {
+            learningRate = c.learningRate;
+            beta1 = c.beta1;
+            beta2 = c.beta2;
+            epsilon = c.epsilon;
+            weightDecay = c.weightDecay;
+            warmupSteps = c.warmupSteps;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            seed = c.seed;
+            maxGradNorm = c.maxGradNorm;
+            groupByLength = c.groupByLength;
+            sparseEmbeddings = c.sparseEmbeddings;
+            evalBatchSize = c.evalBatchSize;
+        }
 
-    public TrainingConfig withSparseEmbeddings(boolean on) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs, batchSize,
-                seed, maxGradNorm, groupByLength, on, evalBatchSize);
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder beta1(double v) { beta1 = v; return this; }
+        public Builder beta2(double v) { beta2 = v; return this; }
+        public Builder epsilon(double v) { epsilon = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
+        public Builder groupByLength(boolean v) { groupByLength = v; return this; }
+        public Builder sparseEmbeddings(boolean v) { sparseEmbeddings = v; return this; }
+        public Builder evalBatchSize(int v) { evalBatchSize = v; return this; }
+
+        /** The config, checked as the record's constructor checks it. */
+        public TrainingConfig build() {
+            return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs,
+                    batchSize, seed, maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
+        }
     }
 
     /** Whether a parameter gets weight decay: not biases, not LayerNorm weights (the Trainer's rule). */
@@ -77,22 +120,33 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
         return Math.max(1, (examples + batchSize - 1) / batchSize);
     }
 
-    /** Name → value, for logs and provenance. */
+    /** Name → value (Hugging Face's {@code TrainingArguments} names), for logs and provenance. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("learning_rate", learningRate);
-        m.put("adam_beta1", beta1);
-        m.put("adam_beta2", beta2);
-        m.put("adam_epsilon", epsilon);
-        m.put("weight_decay", weightDecay);
-        m.put("warmup_steps", warmupSteps);
-        m.put("num_train_epochs", epochs);
-        m.put("per_device_train_batch_size", batchSize);
-        m.put("seed", seed);
-        m.put("max_grad_norm", maxGradNorm);
-        m.put("group_by_length", groupByLength);
-        m.put("sparse_embeddings", sparseEmbeddings);
-        m.put("per_device_eval_batch_size", evalBatchSize);
+        for (Key<?> key : KEYS) m.put(key.name(), key.get().apply(this));
         return m;
+    }
+
+    /** Every component, in {@link #asMap()}'s order, with its name and the chapter's value. */
+    private static final List<Key<?>> KEYS = List.of(
+            new Key<>("learning_rate", 5e-5, TrainingConfig::learningRate, Builder::learningRate),
+            new Key<>("adam_beta1", 0.9, TrainingConfig::beta1, Builder::beta1),
+            new Key<>("adam_beta2", 0.999, TrainingConfig::beta2, Builder::beta2),
+            new Key<>("adam_epsilon", 1e-8, TrainingConfig::epsilon, Builder::epsilon),
+            new Key<>("weight_decay", 0.01, TrainingConfig::weightDecay, Builder::weightDecay),
+            new Key<>("warmup_steps", 0, TrainingConfig::warmupSteps, Builder::warmupSteps),
+            new Key<>("num_train_epochs", 3, TrainingConfig::epochs, Builder::epochs),
+            new Key<>("per_device_train_batch_size", 24, TrainingConfig::batchSize, Builder::batchSize),
+            new Key<>("seed", 42L, TrainingConfig::seed, Builder::seed),
+            new Key<>("max_grad_norm", 1.0, TrainingConfig::maxGradNorm, Builder::maxGradNorm),
+            new Key<>("group_by_length", true, TrainingConfig::groupByLength, Builder::groupByLength),
+            new Key<>("sparse_embeddings", true, TrainingConfig::sparseEmbeddings, Builder::sparseEmbeddings),
+            new Key<>("per_device_eval_batch_size", 64, TrainingConfig::evalBatchSize, Builder::evalBatchSize));
+
+    /** One hyperparameter: its name in {@link #asMap()}, the chapter's value, and the component that holds it. */
+    private record Key<T>(String name, T chapter, Function<TrainingConfig, T> get, BiConsumer<Builder, T> set) {
+        void setDefault(Builder b) {
+            set.accept(b, chapter);
+        }
     }
 }

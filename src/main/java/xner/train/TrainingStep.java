@@ -23,9 +23,6 @@ public final class TrainingStep {
     private final AdamW adam;
     private final String wordEmbeddings;
     private final List<String> dense; // parameters updated as a whole
-    private double lastGradientNorm = Double.NaN;
-    private int lastAttempts;
-    private final List<String> failedAttempts = new ArrayList<>();
 
     /** A step is computed at most this often when its gradient is not finite. */
     static final int MAX_ATTEMPTS = 2;
@@ -50,19 +47,34 @@ public final class TrainingStep {
     }
 
     /**
-     * Trains on one batch; returns its loss.
+     * What one step did.
+     *
+     * @param loss           the batch's loss, from the attempt that updated the weights
+     * @param gradientNorm   the global gradient norm of that attempt, before clipping
+     * @param attempts       attempts the step took: 1, or 2 when its first gradient was not finite
+     * @param failedAttempts what went wrong in each failed attempt of this step, oldest first, for the log
+     */
+    public record StepResult(double loss, double gradientNorm, int attempts, List<String> failedAttempts) {
+        public StepResult {
+            failedAttempts = List.copyOf(failedAttempts);
+        }
+    }
+
+    /**
+     * Trains on one batch; returns its loss, gradient norm and attempts.
      *
      * <p>A step whose loss or gradient norm is not finite updates nothing and is computed once more from the
      * same weights: the NaN gradients we have met (twice in some 7,000 steps, each time with a finite loss)
      * did not come back when the same command ran again, so a second attempt tells a passing fault from a
      * real divergence. When the second attempt fails too, training stops and names the batch's sentences.
-     * {@link #lastAttempts()} says how many attempts the step took.
+     * {@link StepResult#attempts()} says how many attempts the step took.
      *
      * @param learningRate the schedule's rate for this step
      * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
      */
-    public double run(Batch batch, double learningRate, long stepNumber) {
+    public StepResult run(Batch batch, double learningRate, long stepNumber) {
         Parameters parameters = model.parameters();
+        List<String> failedAttempts = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             try (NDManager step = parameters.manager().newSubManager()) {
                 EmbeddingRows rows = config.sparseEmbeddings()
@@ -83,9 +95,6 @@ public final class TrainingStep {
                     failedAttempts.add(what);
                     continue;
                 }
-                lastGradientNorm = norm;
-                lastAttempts = attempt;
-
                 for (int i = 0; i < dense.size(); i++) {
                     String name = dense.get(i);
                     adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
@@ -97,19 +106,9 @@ public final class TrainingStep {
                             config.weightDecayOf(wordEmbeddings), stepNumber);
                 }
                 parameters.zeroGradients();
-                return loss;
+                return new StepResult(loss, norm, attempt, failedAttempts);
             }
         }
-    }
-
-    /** Attempts the last step took: 1, or 2 when its first gradient was not finite. */
-    public int lastAttempts() {
-        return lastAttempts;
-    }
-
-    /** What went wrong in each failed attempt so far, oldest first, for the log. */
-    public List<String> failedAttempts() {
-        return List.copyOf(failedAttempts);
     }
 
     /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
@@ -141,11 +140,6 @@ public final class TrainingStep {
             if (rowGradient != null) rowGradient.muli(coefficient);
         }
         return norm;
-    }
-
-    /** The global gradient norm of the last step, before clipping. */
-    public double lastGradientNorm() {
-        return lastGradientNorm;
     }
 
     /**

@@ -13,6 +13,6 @@ final class TinyModels {
     /** XLM-R's shape: padding id 1, one token type, positions after the padding id, eps 1e-5. */
     static BertConfig xlmRoberta() {
         return BertConfig.defaults("xlm-roberta").withSizes(VOCAB, 8, 2, 2, 16).withEmbeddingTables(18, 1)
-                .withLayerNormEps(1e-5);
+                .toBuilder().layerNormEps(1e-5).build();
     }
 }

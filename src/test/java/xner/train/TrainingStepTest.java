@@ -44,25 +44,23 @@ class TrainingStepTest {
     void aPassingNaNGradientIsComputedAgainAndTheStepUpdatesFiniteWeights() {
         try (TokenClassifier model = TokenClassifier.initialise(config, 42)) {
             TrainingStep step = TrainingStep.fresh(model, TrainingConfig.chapter());
-            step.run(batch, 5e-5, 1);
-            assertEquals(1, step.lastAttempts());
+            assertEquals(1, step.run(batch, 5e-5, 1).attempts());
             // a fault of the kind met in long runs: the accumulated gradient of one weight turns NaN
             try (NDArray gradient = model.parameters().get(POISONED).getGradient()) {
                 gradient.addi(Float.NaN);
             }
-            double loss = step.run(batch, 5e-5, 2);
+            TrainingStep.StepResult result = step.run(batch, 5e-5, 2);
 
-            assertTrue(Double.isFinite(loss));
-            assertEquals(2, step.lastAttempts());
-            assertTrue(Double.isFinite(step.lastGradientNorm()));
-            assertEquals(1, step.failedAttempts().size());
-            assertTrue(step.failedAttempts().get(0).startsWith("step 2: loss "), step.failedAttempts().get(0));
-            assertTrue(step.failedAttempts().get(0).contains("gradient norm NaN"), step.failedAttempts().get(0));
+            assertTrue(Double.isFinite(result.loss()));
+            assertEquals(2, result.attempts());
+            assertTrue(Double.isFinite(result.gradientNorm()));
+            assertEquals(1, result.failedAttempts().size());
+            assertTrue(result.failedAttempts().get(0).startsWith("step 2: loss "), result.failedAttempts().get(0));
+            assertTrue(result.failedAttempts().get(0).contains("gradient norm NaN"), result.failedAttempts().get(0));
             for (String name : model.parameters().names()) {
                 assertFalse(model.parameters().get(name).isNaN().any().getBoolean(), name + " stayed finite");
             }
-            step.run(batch, 5e-5, 3);
-            assertEquals(1, step.lastAttempts(), "the next step is computed once");
+            assertEquals(1, step.run(batch, 5e-5, 3).attempts(), "the next step is computed once");
         }
     }
 
