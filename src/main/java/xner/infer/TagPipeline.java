@@ -17,8 +17,10 @@ import xner.train.Batch;
 import xner.train.Padded;
 
 /**
- * The token-classification pipeline, as transformers' {@code pipeline("ner")}: text (or pre-split words) →
- * tokenize → forward through the fine-tuned model → softmax → {@link Tagged}, which aggregates into entities.
+ * The token-classification pipeline, as transformers' {@code pipeline("ner")}, in its three stages:
+ * preprocess (text or pre-split words → the whole encoding, cut into windows: a {@code Windowed} per input) →
+ * forward (every window through the fine-tuned model) → postprocess (each token's logits from the window that
+ * owns it, softmax) → {@link Tagged}, which aggregates into entities.
  *
  * <pre>
  *   try (TagPipeline ner = TagPipeline.load(Path.of("runs/de"))) {
