@@ -252,7 +252,11 @@ public final class TagPipeline implements AutoCloseable {
             wordStarts[i] = text.length();
             text.append(words.get(i));
         }
-        Encoding e = tokenizer.encodeWords(words);
+        return Windowed.cut(text.toString(), shift(tokenizer.encodeWords(words), wordStarts), maxLength, stride);
+    }
+
+    /** Offsets of pre-split words' tokens moved from "into their word" to "into the joined text". */
+    private static Encoding shift(Encoding e, int[] wordStarts) {
         List<Integer> starts = new ArrayList<>(e.size());
         List<Integer> ends = new ArrayList<>(e.size());
         for (int i = 0; i < e.size(); i++) {
@@ -261,9 +265,8 @@ public final class TagPipeline implements AutoCloseable {
             starts.add(e.charStarts().get(i) + by);
             ends.add(e.charEnds().get(i) + by);
         }
-        Encoding shifted = new Encoding(e.tokens(), e.ids(), e.wordIds(), starts, ends, e.specialTokensMask(), e.attentionMask(),
+        return new Encoding(e.tokens(), e.ids(), e.wordIds(), starts, ends, e.specialTokensMask(), e.attentionMask(),
                 e.truncated());
-        return Windowed.cut(text.toString(), shifted, maxLength, stride);
     }
 
     /** One window of one input: the input's index, the window's index in it, and its ids with the special tokens. */
