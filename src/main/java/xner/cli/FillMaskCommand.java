@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +13,6 @@ import xner.XnerInputException;
 import xner.infer.FillMask;
 import xner.model.MaskedLanguageModel;
 import xner.model.MultilingualBert;
-import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 
@@ -42,18 +40,16 @@ public final class FillMaskCommand implements Callable<Integer> {
         if (topK < 1) throw new XnerInputException("--top-k must be at least 1, was " + topK);
         Path dir = model != null ? model : MultilingualBert.modelDir();
         try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel mlm = MaskedLanguageModel.load(dir)) {
-            Encoding encoding = tokenizer.encode(text);
-            int maskId = tokenizer.maskId();
-            int[] ids = encoding.ids().stream().mapToInt(Integer::intValue).toArray();
-            int[] masks = IntStream.range(0, ids.length).filter(i -> ids[i] == maskId).toArray();
-            if (masks.length == 0) {
-                throw new XnerInputException("TEXT: no " + tokenizer.maskToken() + " in \"" + text + "\"");
+            List<FillMask.Mask> masks;
+            try {
+                masks = new FillMask(tokenizer, mlm).fill(text, topK);
+            } catch (XnerInputException e) {
+                throw new XnerInputException("TEXT: " + e.getMessage(), e);
             }
-            List<List<FillMask.Guess>> guesses = new FillMask(mlm).fill(ids, masks, topK);
             PrintWriter out = spec.commandLine().getOut();
-            for (int m = 0; m < masks.length; m++) {
-                if (masks.length > 1) out.printf("mask %d (token %d):%n", m + 1, masks[m]);
-                for (FillMask.Guess g : guesses.get(m)) {
+            for (int m = 0; m < masks.size(); m++) {
+                if (masks.size() > 1) out.printf("mask %d (token %d):%n", m + 1, masks.get(m).position());
+                for (FillMask.Guess g : masks.get(m).guesses()) {
                     out.printf("%-20s %.4f%n", tokenizer.idToToken(g.tokenId()), g.probability());
                 }
             }

@@ -6,19 +6,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.stream.IntStream;
+import xner.XnerInputException;
 import xner.model.MaskedLanguageModel;
+import xner.tokenize.Tokenizer;
 
 /**
- * Fill-mask prediction, as transformers' {@code fill-mask} pipeline after tokenization: the most probable
- * tokens at each masked position of one sequence.
+ * Fill-mask prediction, as transformers' {@code fill-mask} pipeline: the most probable tokens at each mask token
+ * ({@code [MASK]}, {@code <mask>} for XLM-R) of a text.
  *
  * <pre>
- *   FillMask fill = new FillMask(model);
- *   List&lt;Guess&gt; top = fill.fill(new int[] {101, 10728, 10124, 10105, 12185, 10108, 103, 119, 102}, 6, 5);
- *   // France 0.327, Paris 0.193, ...
+ *   try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel model = MaskedLanguageModel.load(dir)) {
+ *       List&lt;Mask&gt; masks = new FillMask(tokenizer, model).fill("Paris is the capital of [MASK] .");
+ *       // one mask at token 6: France 0.327, Paris 0.193, ...
+ *   }
  * </pre>
+ *
+ * <p>Built over the model alone, it takes token ids and mask positions instead of a text.
  */
 public final class FillMask {
+    /** Guesses per mask when none is given, as transformers' {@code top_k}. */
+    public static final int DEFAULT_TOP_K = 5;
+
     /** One candidate for a masked position: a token id and its softmax probability over the vocabulary. */
     public record Guess(int tokenId, double probability) {
         public Guess {
@@ -26,10 +35,51 @@ public final class FillMask {
         }
     }
 
+    /**
+     * The guesses for one mask token of a text.
+     *
+     * @param position the mask's index among the text's tokens, special tokens included
+     * @param guesses  the most probable tokens there, most probable first
+     */
+    public record Mask(int position, List<Guess> guesses) {
+        public Mask {
+            guesses = List.copyOf(guesses);
+        }
+    }
+
+    private final Tokenizer tokenizer; // null when built over the model alone
     private final MaskedLanguageModel model;
 
+    /** Fill-mask over token ids: {@link #fill(int[], int[], int)}. */
     public FillMask(MaskedLanguageModel model) {
+        this(null, model);
+    }
+
+    /** Fill-mask over texts, tokenized by {@code tokenizer}; neither is owned (the caller closes them). */
+    public FillMask(Tokenizer tokenizer, MaskedLanguageModel model) {
+        this.tokenizer = tokenizer;
         this.model = model;
+    }
+
+    /** The {@value #DEFAULT_TOP_K} most probable tokens at each mask token of {@code text}. */
+    public List<Mask> fill(String text) {
+        return fill(text, DEFAULT_TOP_K);
+    }
+
+    /**
+     * The {@code k} most probable tokens at each mask token of {@code text}, masks in text order; an
+     * {@link XnerInputException} when the text has none.
+     */
+    public List<Mask> fill(String text, int k) {
+        if (tokenizer == null) throw new IllegalStateException("this FillMask was built without a tokenizer: give it token ids");
+        int[] ids = tokenizer.encode(text).ids().stream().mapToInt(Integer::intValue).toArray();
+        int maskId = tokenizer.maskId();
+        int[] masks = IntStream.range(0, ids.length).filter(i -> ids[i] == maskId).toArray();
+        if (masks.length == 0) throw new XnerInputException("no " + tokenizer.maskToken() + " in \"" + text + "\"");
+        List<List<Guess>> guesses = fill(ids, masks, k);
+        List<Mask> out = new ArrayList<>(masks.length);
+        for (int m = 0; m < masks.length; m++) out.add(new Mask(masks[m], guesses.get(m)));
+        return out;
     }
 
     /** The {@code k} most probable tokens at one masked position, most probable first. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import xner.train.Batch;
 
 /**
  * Times the tagging pipeline: real sentences through the whole pipeline (tokenize → forward → softmax →
@@ -76,12 +77,11 @@ public final class InferenceBenchmark {
      * the longest of its batch, as the pipeline does with sentences shorter than a window.
      */
     static long paddedTokens(int[] lengths, int batchSize) {
-        int[] sorted = lengths.clone();
-        Arrays.sort(sorted);
         long total = 0;
-        for (int from = 0; from < sorted.length; from += batchSize) {
-            int to = Math.min(sorted.length, from + batchSize);
-            total += (long) sorted[to - 1] * (to - from);
+        for (int[] pass : Batch.passes(lengths, batchSize, Integer.MAX_VALUE)) {
+            int longest = 0;
+            for (int p : pass) longest = Math.max(longest, lengths[p]);
+            total += (long) longest * pass.length;
         }
         return total;
     }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import xner.XnerInputException;
 import xner.data.LabelSet;
@@ -15,10 +14,13 @@ import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Batch;
+import xner.train.Padded;
 
 /**
- * The token-classification pipeline, as transformers' {@code pipeline("ner")}: text (or pre-split words) →
- * tokenize → forward through the fine-tuned model → softmax → {@link Tagged}, which aggregates into entities.
+ * The token-classification pipeline, as transformers' {@code pipeline("ner")}, in its three stages:
+ * preprocess (text or pre-split words → the whole encoding, cut into windows: a {@code Windowed} per input) →
+ * forward (every window through the fine-tuned model) → postprocess (each token's logits from the window that
+ * owns it, softmax) → {@link Tagged}, which aggregates into entities.
  *
  * <pre>
  *   try (TagPipeline ner = TagPipeline.load(Path.of("runs/de"))) {
@@ -128,16 +130,14 @@ public final class TagPipeline implements AutoCloseable {
      * owns the classifier from now on and closes it.
      */
     public static TagPipeline create(Path tokenizerDir, TokenClassifier classifier, Options options) {
-        int positions = classifier.encoder().maxSequenceLength();
-        int maxLength;
-        try (Tokenizer configured = Tokenizers.load(tokenizerDir)) {
-            maxLength = options.maxLength() > 0 ? options.maxLength() : Math.min(configured.maxLength(), positions);
-        }
-        if (maxLength > positions) {
-            throw new XnerInputException("max length " + maxLength + " is more than the model's " + positions + " positions");
-        }
+        int configured = Tokenizers.modelMaxLength(tokenizerDir);
         Tokenizer tokenizer = Tokenizers.load(tokenizerDir, Integer.MAX_VALUE);
         try {
+            int positions = classifier.encoder().maxSequenceLength();
+            int maxLength = options.maxLength() > 0 ? options.maxLength() : Math.min(configured, positions);
+            if (maxLength > positions) {
+                throw new XnerInputException("max length " + maxLength + " is more than the model's " + positions + " positions");
+            }
             int specials = tokenizer.encode("").size(); // [CLS] [SEP]: what every window repeats
             int room = maxLength - specials;
             if (room < 1) {
@@ -163,8 +163,8 @@ public final class TagPipeline implements AutoCloseable {
 
     /** Tags texts together (their windows batched by length); the answers are in the order of {@code texts}. */
     public List<Tagged> tagBatch(List<String> texts) {
-        List<Input> inputs = new ArrayList<>(texts.size());
-        for (String text : texts) inputs.add(new Input(text, tokenizer.encode(text)));
+        List<Windowed> inputs = new ArrayList<>(texts.size());
+        for (String text : texts) inputs.add(preprocess(text));
         return run(inputs, batchSize);
     }
 
@@ -183,17 +183,8 @@ public final class TagPipeline implements AutoCloseable {
 
     /** As {@link #tagWordsBatch(List)} with another number of windows per forward pass: for the benchmark. */
     List<Tagged> tagWordsBatch(List<List<String>> sentences, int windowsPerPass) {
-        List<Input> inputs = new ArrayList<>(sentences.size());
-        for (List<String> words : sentences) {
-            int[] wordStarts = new int[words.size()];
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < words.size(); i++) {
-                if (i > 0) text.append(' ');
-                wordStarts[i] = text.length();
-                text.append(words.get(i));
-            }
-            inputs.add(new Input(text.toString(), shift(tokenizer.encodeWords(words), wordStarts)));
-        }
+        List<Windowed> inputs = new ArrayList<>(sentences.size());
+        for (List<String> words : sentences) inputs.add(preprocessWords(words));
         return run(inputs, windowsPerPass);
     }
 
@@ -236,11 +227,33 @@ public final class TagPipeline implements AutoCloseable {
         classifier.close();
     }
 
-    /** A text and its full (untruncated) encoding, offsets indexing the text. */
-    private record Input(String text, Encoding encoding) {}
+    /** The three stages, as transformers' {@code run_single}: forward every input's windows, then postprocess each input. */
+    private List<Tagged> run(List<Windowed> inputs, int windowsPerPass) {
+        float[][][] logits = forward(inputs, windowsPerPass);
+        List<Tagged> tagged = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) tagged.add(postprocess(inputs.get(i), logits[i]));
+        return tagged;
+    }
 
-    /** One window of one input, as ids with the special tokens around it. */
-    private record Piece(int input, int window, long[] ids) {}
+    /** Preprocess: the whole text tokenized (never truncated), then cut into windows. */
+    private Windowed preprocess(String text) {
+        return Windowed.cut(text, tokenizer.encode(text), maxLength, stride);
+    }
+
+    /**
+     * Preprocess pre-split words: joined by single spaces, tokenized as words, each token's offsets moved from
+     * "into its word" to "into the joined text", then cut into windows.
+     */
+    private Windowed preprocessWords(List<String> words) {
+        int[] wordStarts = new int[words.size()];
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < words.size(); i++) {
+            if (i > 0) text.append(' ');
+            wordStarts[i] = text.length();
+            text.append(words.get(i));
+        }
+        return Windowed.cut(text.toString(), shift(tokenizer.encodeWords(words), wordStarts), maxLength, stride);
+    }
 
     /** Offsets of pre-split words' tokens moved from "into their word" to "into the joined text". */
     private static Encoding shift(Encoding e, int[] wordStarts) {
@@ -256,101 +269,67 @@ public final class TagPipeline implements AutoCloseable {
                 e.truncated());
     }
 
-    private List<Tagged> run(List<Input> inputs, int windowsPerPass) {
-        // 1. cut each encoding into windows: leading specials + a slice of the text's tokens + trailing specials
-        int n = inputs.size();
-        Windows[] plans = new Windows[n];
-        int[] leading = new int[n];
-        int[] trailing = new int[n];
+    /** One window of one input: the input's index, the window's index in it, and its ids with the special tokens. */
+    private record Piece(int input, int window, int[] ids) {}
+
+    /**
+     * Forward: every window of every input through the model, in passes of windows of similar length
+     * ({@link Batch#passes}); the logits of input {@code i}'s window {@code w} at {@code [i][w]}, flattened
+     * (position, label).
+     */
+    private float[][][] forward(List<Windowed> inputs, int windowsPerPass) {
         List<Piece> pieces = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Encoding e = inputs.get(i).encoding();
-            int size = e.size();
-            while (leading[i] < size && e.isSpecial(leading[i])) leading[i]++;
-            while (trailing[i] < size - leading[i] && e.isSpecial(size - 1 - trailing[i])) trailing[i]++;
-            int content = size - leading[i] - trailing[i];
-            plans[i] = Windows.plan(content, maxLength - leading[i] - trailing[i], Math.min(stride, maxLength - leading[i] - trailing[i] - 1));
-            long[] all = e.idArray();
-            for (int w = 0; w < plans[i].count(); w++) {
-                int from = leading[i] + plans[i].start(w);
-                int to = leading[i] + plans[i].end(w);
-                long[] ids = new long[leading[i] + (to - from) + trailing[i]];
-                System.arraycopy(all, 0, ids, 0, leading[i]);
-                System.arraycopy(all, from, ids, leading[i], to - from);
-                System.arraycopy(all, size - trailing[i], ids, leading[i] + (to - from), trailing[i]);
-                pieces.add(new Piece(i, w, ids));
-            }
+        float[][][] logits = new float[inputs.size()][][];
+        for (int i = 0; i < inputs.size(); i++) {
+            Windowed input = inputs.get(i);
+            logits[i] = new float[input.count()][];
+            for (int w = 0; w < input.count(); w++) pieces.add(new Piece(i, w, input.ids(w)));
         }
-
-        // 2. forward the windows in batches of similar length
-        List<Piece> order = new ArrayList<>(pieces);
-        order.sort(Comparator.comparingInt(p -> p.ids().length));
-        float[][][] logits = new float[n][][];
-        for (int i = 0; i < n; i++) logits[i] = new float[plans[i].count()][];
-        int[] lengths = order.stream().mapToInt(p -> p.ids().length).toArray();
-        int from = 0;
-        for (int size : Batch.passSizes(lengths, windowsPerPass, maxTokens)) {
-            List<Piece> batch = order.subList(from, from += size);
-            float[][] out = forward(batch);
-            for (int b = 0; b < batch.size(); b++) logits[batch.get(b).input()][batch.get(b).window()] = out[b];
+        int[] lengths = pieces.stream().mapToInt(p -> p.ids().length).toArray();
+        for (int[] pass : Batch.passes(lengths, windowsPerPass, maxTokens)) {
+            List<int[]> windows = new ArrayList<>(pass.length);
+            for (int p : pass) windows.add(pieces.get(p).ids());
+            float[][] out = forwardPass(windows);
+            for (int b = 0; b < pass.length; b++) logits[pieces.get(pass[b]).input()][pieces.get(pass[b]).window()] = out[b];
         }
-
-        // 3. give every token the logits of the window that speaks for it, then softmax
-        int labelCount = labels.size();
-        List<Tagged> tagged = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Encoding e = inputs.get(i).encoding();
-            int size = e.size();
-            int last = plans[i].count() - 1;
-            List<TaggedToken> tokens = new ArrayList<>(size);
-            for (int k = 0; k < size; k++) {
-                int window;
-                int position;
-                if (k < leading[i]) {
-                    window = 0;
-                    position = k;
-                } else if (k >= size - trailing[i]) {
-                    window = last;
-                    position = leading[i] + plans[i].end(last) - plans[i].start(last) + (k - (size - trailing[i]));
-                } else {
-                    int c = k - leading[i];
-                    window = plans[i].owner(c);
-                    position = leading[i] + c - plans[i].start(window);
-                }
-                float[] row = Arrays.copyOfRange(logits[i][window], position * labelCount, (position + 1) * labelCount);
-                tokens.add(TaggedToken.fromLogits(k, e.tokens().get(k), e.wordIds().get(k), e.charStarts().get(k),
-                        e.charEnds().get(k), e.isSpecial(k), row));
-            }
-            tagged.add(new Tagged(inputs.get(i).text(), tokens, labels));
-        }
-        return tagged;
+        return logits;
     }
 
-    /** Logits of a batch of windows, each flattened (position, label), padding dropped. */
-    private float[][] forward(List<Piece> batch) {
-        int rows = batch.size();
-        int length = 0;
-        for (Piece p : batch) length = Math.max(length, p.ids().length);
-        long[] ids = new long[rows * length];
-        long[] mask = new long[rows * length];
-        Arrays.fill(ids, tokenizer.padId());
-        for (int r = 0; r < rows; r++) {
-            long[] row = batch.get(r).ids();
-            System.arraycopy(row, 0, ids, r * length, row.length);
-            Arrays.fill(mask, r * length, r * length + row.length, 1L);
-        }
-        int labelCount = labels.size();
+    /**
+     * Logits of one pass of windows, each flattened (position, label), padding dropped: the only place the model
+     * runs, in a scope of its own that frees every array of the pass.
+     */
+    private float[][] forwardPass(List<int[]> windows) {
+        Padded batch = Padded.of(windows, tokenizer.padId());
         float[] all;
         try (NDManager call = classifier.parameters().manager().newSubManager()) {
-            Shape shape = new Shape(rows, length);
-            NDArray logits = classifier.logits(call, call.create(ids, shape), call.create(mask, shape), false); // (rows, length, labels)
+            Shape shape = new Shape(batch.rows(), batch.length());
+            NDArray logits = classifier.logits(call, call.create(batch.ids(), shape), call.create(batch.mask(), shape), false); // (rows, length, labels)
             all = logits.toFloatArray();
         }
-        float[][] out = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            int from = r * length * labelCount;
-            out[r] = Arrays.copyOfRange(all, from, from + batch.get(r).ids().length * labelCount);
+        int labelCount = labels.size();
+        float[][] out = new float[batch.rows()][];
+        for (int r = 0; r < batch.rows(); r++) {
+            int from = r * batch.length() * labelCount;
+            out[r] = Arrays.copyOfRange(all, from, from + windows.get(r).length * labelCount);
         }
         return out;
+    }
+
+    /**
+     * Postprocess: every token of the input with the logits of the window that speaks for it
+     * ({@link Windowed#window}), which {@link TaggedToken} turns into probabilities.
+     */
+    private Tagged postprocess(Windowed input, float[][] windowLogits) {
+        Encoding e = input.encoding();
+        int labelCount = labels.size();
+        List<TaggedToken> tokens = new ArrayList<>(e.size());
+        for (int k = 0; k < e.size(); k++) {
+            int position = input.position(k);
+            float[] row = Arrays.copyOfRange(windowLogits[input.window(k)], position * labelCount, (position + 1) * labelCount);
+            tokens.add(TaggedToken.fromLogits(k, e.tokens().get(k), e.wordIds().get(k), e.charStarts().get(k),
+                    e.charEnds().get(k), e.isSpecial(k), row));
+        }
+        return new Tagged(input.text(), tokens, labels);
     }
 }

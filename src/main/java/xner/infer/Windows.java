@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <pre>
  *   Windows w = Windows.plan(20, 8, 2);   // [0, 8) [6, 14) [12, 20)
- *   w.owner(7);                           // 1: token 7 is 1 from the first window's edge, 1 in the second... tie → 0
+ *   w.owner(6);                           // 0: one token after it in window 0, none before it in window 1
+ *   w.owner(7);                           // 1: none after it in window 0 (its last token), one before it in window 1
  * </pre>
  *
  * @param length the number of tokens covered

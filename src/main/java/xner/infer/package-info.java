@@ -2,9 +2,11 @@
  * Step 6. Text in, entities out: fill-mask guesses of the pretrained body, and the token-classification
  * pipeline as transformers' {@code pipeline("ner")}.
  *
- * <p>{@link xner.infer.TagPipeline#tag(String)} → tokenize (the whole text, then overlapping
- * {@link xner.infer.Windows} when it is longer than the model's window) → forward (batches of similar length,
- * one memory scope per call) → softmax → {@link xner.infer.Tagged} (every token with its label probabilities)
+ * <p>{@link xner.infer.TagPipeline#tag(String)} → preprocess (tokenize the whole text, then cut it into
+ * overlapping {@link xner.infer.Windows} when it is longer than the model's window: a {@code Windowed} input)
+ * → forward (windows in passes of similar length, padded as training pads its batches, one memory scope per
+ * pass) → postprocess (each token from the window that owns it, softmax) → {@link xner.infer.Tagged} (every
+ * token with its label probabilities)
  * → {@link xner.infer.Aggregation#group} → {@link xner.infer.EntityGroup}s ({@code PER "Jeff Dean" 0–9}) or
  * {@link xner.infer.TokenPrediction}s. Aggregation is plain Java over probabilities, testable without a model.
  * {@link xner.infer.FileTagger} streams files through the pipeline; {@link xner.infer.InferenceBenchmark} times it.

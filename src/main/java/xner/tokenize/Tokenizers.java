@@ -32,6 +32,16 @@ public final class Tokenizers {
     }
 
     /**
+     * The {@code model_max_length} of {@code dir}'s {@code tokenizer_config.json} (or of the one beside a tokenizer
+     * file), or {@value Tokenizer#DEFAULT_MAX_LENGTH} when it gives none: the length {@link #load(Path)} truncates to.
+     */
+    public static int modelMaxLength(Path dir) {
+        Path folder = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
+        Path file = folder.resolve("tokenizer_config.json");
+        return configuredMaxLength(optionalJson(file), file);
+    }
+
+    /**
      * Rows a model's embedding may have beyond its tokenizer's vocabulary: tables padded to a multiple of 64 or
      * 128 for speed ({@code pad_to_multiple_of}) have such unused rows; more means another model's tokenizer.
      */

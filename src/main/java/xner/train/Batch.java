@@ -8,7 +8,8 @@ import xner.tokenize.LabelAligner;
 
 /**
  * Examples padded to the longest of them (dynamic padding, as {@code DataCollatorForTokenClassification}):
- * ids with the pad id, attention mask 0 and labels -100 on padding. Row-major arrays of
+ * ids with the pad id, attention mask 0 and labels -100 on padding; ids and mask as {@link Padded}, the
+ * collation the tagging pipeline shares. Row-major arrays of
  * {@code size × length}; the trainer turns them into arrays of its step scope.
  *
  * <p>The arrays are neither copied in nor out: a batch is made by {@link #collate} for one step or pass
@@ -37,22 +38,10 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
      */
     public static Batch collate(List<Example> examples, int padId, int length) {
         if (examples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one example");
-        if (length < 1) throw new IllegalArgumentException("length must be >= 1, was " + length);
-        int size = examples.size();
-        long[] ids = new long[size * length];
-        long[] mask = new long[size * length];
-        long[] labels = new long[size * length];
-        Arrays.fill(ids, padId);
-        Arrays.fill(labels, LabelAligner.IGNORE);
-        for (int row = 0; row < size; row++) {
-            Example e = examples.get(row);
-            for (int t = 0; t < Math.min(length, e.length()); t++) {
-                ids[row * length + t] = e.ids()[t];
-                mask[row * length + t] = 1;
-                labels[row * length + t] = e.labels()[t];
-            }
-        }
-        return new Batch(examples, length, ids, mask, labels);
+        List<int[]> ids = examples.stream().map(Example::ids).toList();
+        Padded padded = Padded.of(ids, padId, length);
+        long[] labels = Padded.rows(examples.stream().map(Example::labels).toList(), length, LabelAligner.IGNORE);
+        return new Batch(examples, length, padded.ids(), padded.mask(), labels);
     }
 
     /** What a pass over batches in length order does with each: the batch and its rows' positions in the input. */
@@ -73,29 +62,40 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
      * may stop cleanly ({@link ExitGate}).
      */
     public static void inLengthOrder(List<Example> examples, int batchSize, int padId, RowsConsumer action) {
-        int n = examples.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
-        int[] lengths = new int[n];
-        for (int k = 0; k < n; k++) lengths[k] = examples.get(order[k]).length();
-        List<Integer> sizes = passSizes(lengths, batchSize, MAX_TOKENS_PER_PASS);
+        int[] lengths = examples.stream().mapToInt(Example::length).toArray();
+        List<int[]> passes = passes(lengths, batchSize, MAX_TOKENS_PER_PASS);
         try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
-            int start = 0;
-            for (int b = 0; b < sizes.size(); b++) {
+            for (int b = 0; b < passes.size(); b++) {
                 int done = b;
-                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + sizes.size());
-                int end = start + sizes.get(b);
-                List<Example> chunk = new ArrayList<>(end - start);
-                int[] positions = new int[end - start];
-                for (int k = start; k < end; k++) {
-                    positions[k - start] = order[k];
-                    chunk.add(examples.get(order[k]));
-                }
+                ExitGate.PROCESS.between(() -> "while evaluating, after batch " + done + " of " + passes.size());
+                int[] positions = passes.get(b);
+                List<Example> chunk = new ArrayList<>(positions.length);
+                for (int p : positions) chunk.add(examples.get(p));
                 action.accept(collate(chunk, padId), positions);
-                start = end;
             }
         }
+    }
+
+    /**
+     * Sequences of these lengths in passes: their positions sorted by length (ascending; equal lengths in input
+     * order), cut where {@link #passSizes} cuts. The one length sort of evaluation, tagging and the benchmark.
+     */
+    public static List<int[]> passes(int[] lengths, int maxRows, int maxTokens) {
+        int n = lengths.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt(i -> lengths[i])); // stable
+        int[] sorted = new int[n];
+        for (int k = 0; k < n; k++) sorted[k] = lengths[order[k]];
+        List<int[]> passes = new ArrayList<>();
+        int from = 0;
+        for (int size : passSizes(sorted, maxRows, maxTokens)) {
+            int[] positions = new int[size];
+            for (int k = 0; k < size; k++) positions[k] = order[from + k];
+            passes.add(positions);
+            from += size;
+        }
+        return passes;
     }
 
     /**

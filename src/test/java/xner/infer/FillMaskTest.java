@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import xner.XnerInputException;
 import xner.model.BertConfig;
 import xner.model.MaskedLanguageModel;
+import xner.tokenize.Tokenizer;
+import xner.tokenize.Tokenizers;
 
 class FillMaskTest {
     private static final BertConfig TINY = BertConfig.defaults("bert").withSizes(30, 8, 2, 2, 16)
@@ -40,6 +45,23 @@ class FillMaskTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aTextIsFilledAtEachOfItsMaskTokens(@TempDir Path dir) {
+        try (Tokenizer tokenizer = Tokenizers.load(KeywordModel.standard(dir.resolve("keywords")));
+                MaskedLanguageModel model = MaskedLanguageModel.initialise(
+                        BertConfig.defaults("bert").withSizes(tokenizer.vocabSize(), 8, 2, 2, 16).withEmbeddingTables(16, 2), false, 3)) {
+            FillMask fill = new FillMask(tokenizer, model);
+            List<FillMask.Mask> masks = fill.fill("Jeff [MASK] in [MASK]", 3);
+            int[] ids = tokenizer.encode("Jeff [MASK] in [MASK]").ids().stream().mapToInt(Integer::intValue).toArray();
+            assertEquals(List.of(2, 4), masks.stream().map(FillMask.Mask::position).toList(), "[CLS] Jeff [MASK] in [MASK] [SEP]");
+            List<List<FillMask.Guess>> byIds = fill.fill(ids, new int[] {2, 4}, 3);
+            for (int m = 0; m < 2; m++) assertEquals(byIds.get(m), masks.get(m).guesses());
+            assertEquals(FillMask.DEFAULT_TOP_K, fill.fill("[MASK]").get(0).guesses().size());
+            XnerInputException none = assertThrows(XnerInputException.class, () -> fill.fill("Jeff in Zürich"));
+            assertEquals("no [MASK] in \"Jeff in Zürich\"", none.getMessage());
         }
     }
 
