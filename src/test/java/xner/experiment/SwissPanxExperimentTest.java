@@ -24,11 +24,12 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
 import xner.XnerInputException;
 import xner.data.DatasetDict;
 import xner.data.LocalPanx;
 import xner.data.SwissCorpus;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 import xner.train.TrainingConfig;
 
 /**
@@ -46,7 +47,7 @@ class SwissPanxExperimentTest {
         SwissCorpus swiss = SwissCorpus.sample(new LocalPanx(TestData.panx()), 0);
         corpus = new java.util.LinkedHashMap<>();
         for (String lang : swiss.languages()) corpus.put(lang, swiss.get(lang));
-        body = TinyBody.write(dir.resolve("body"), SubRun.LANGS.stream().map(l -> swiss.get(l).get("train").take(100)).toList());
+        body = TinyModels.bertBody(dir.resolve("body"), SubRun.LANGS.stream().flatMap(l -> swiss.get(l).get("train").take(100).stream()).toList(), 7);
     }
 
     static ExperimentSettings tiny(int epochs) {

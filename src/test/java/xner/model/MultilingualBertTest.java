@@ -19,8 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import xner.TestData;
 import xner.infer.FillMask;
+import xner.testing.TestData;
 
 /**
  * Multilingual BERT converted from its Maven Central jar against the independent reference

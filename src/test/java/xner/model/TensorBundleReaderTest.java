@@ -115,7 +115,7 @@ class TensorBundleReaderTest {
     private static synchronized Path mbertIndex() throws IOException {
         Path cached = Path.of("target", "test-cache", "mbert-index", "variables.index").toAbsolutePath();
         if (Files.isRegularFile(cached)) return cached;
-        Path jar = xner.TestData.mbertJar();
+        Path jar = xner.testing.TestData.mbertJar();
         Files.createDirectories(cached.getParent());
         try (var outer = new java.util.zip.ZipInputStream(new java.io.BufferedInputStream(Files.newInputStream(jar)))) {
             for (var e = outer.getNextEntry(); e != null; e = outer.getNextEntry()) {

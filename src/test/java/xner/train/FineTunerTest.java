@@ -15,8 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
-import xner.TinyModels;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.LabelSet;
@@ -24,6 +22,8 @@ import xner.data.PanxReader;
 import xner.model.BertConfig;
 import xner.model.SafetensorsReader;
 import xner.model.TokenClassifier;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
 
@@ -47,7 +47,7 @@ class FineTunerTest {
             validation = Example.encode(german.skip(48), tokenizer, aligner);
             padId = tokenizer.padId();
         }
-        config = TinyModels.bert(vocab).withLabels(LabelSet.PANX.names());
+        config = TinyModels.wordLevelBert(vocab).withLabels(LabelSet.PANX.names());
     }
 
     private static TrainingConfig recipe() {
