@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -78,6 +79,7 @@ class ExperimentAnalyzeCommandTest {
         assertTrue(part.err().startsWith("xner: --only: no part \"every\"; the parts are de, curve, de-fr, each, all"), part.err());
     }
 
+    @Tag("slow")
     @Test
     void experimentThenAnalyzeTheKeptModel() throws IOException {
         Path out = dir.resolve("swiss-panx");

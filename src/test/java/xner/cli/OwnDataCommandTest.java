@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.data.CorpusFileConfig;
@@ -47,6 +48,7 @@ class OwnDataCommandTest {
         body = TinyModels.bertBody(dir.resolve("body"), words.sentences(), 11);
     }
 
+    @Tag("slow")
     @Test
     void trainOnFilesThenEvaluateReproducesTheValidationF1() throws IOException {
         Path out = dir.resolve("nl");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.data.Dataset;
@@ -66,6 +67,7 @@ class TrainEvaluateTagCommandTest {
         assertTrue(tag.out().lines().skip(1).findFirst().orElseThrow().startsWith("Tags"), tag.out());
     }
 
+    @Tag("slow")
     @Test
     void benchTrainTimesStepsAtAFixedShapeAndOnGroupedBatches() {
         Cli.Run fixed = Cli.run("bench", "train", "--data-dir", data, "--model", body.toString(),

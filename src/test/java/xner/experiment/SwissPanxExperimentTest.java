@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -37,6 +38,7 @@ import xner.train.TrainingConfig;
  * and reports; a finished sub-run is skipped on a rerun; a killed one resumes from its checkpoint; a folder made
  * with other settings is refused.
  */
+@Tag("slow")
 class SwissPanxExperimentTest {
     @TempDir static Path dir;
     static Map<String, DatasetDict> corpus;

@@ -12,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -95,6 +96,7 @@ class TensorBundleReaderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void readsTheRealMultilingualBertIndex() throws IOException {
         Path index = mbertIndex();

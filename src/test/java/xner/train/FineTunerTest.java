@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -65,6 +66,7 @@ class FineTunerTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void killedAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
         Path whole = dir.resolve("whole");
@@ -88,6 +90,7 @@ class FineTunerTest {
         assertTrue(Files.isRegularFile(killed.resolve("tokenizer.json")));
     }
 
+    @Tag("slow")
     @Test
     void sameSeedSameLossCurveAndTheLossFalls() throws IOException {
         FineTuner.Result a = run(dir.resolve("a"), log -> { }, false);
