@@ -1,5 +1,5 @@
 /**
- * Step 6. The chapter's experiments end to end: the Swiss corpus and a pretrained body in; fine-tuned sub-runs
+ * Step 8. The chapter's experiments end to end: the Swiss corpus and a pretrained body in; fine-tuned sub-runs
  * (German, the French learning curve, German + French, each language alone, all four), their test scores,
  * {@code results.json}, {@code report.md}, {@code report.html} and plots out. It composes {@code train} and
  * {@code evaluate} and sits after them; keeping it out of {@code train} leaves that package about one run, and

@@ -18,7 +18,11 @@ import java.util.List;
  * @param charStarts        the first UTF-16 index of each token's characters
  * @param charEnds          one past the last UTF-16 index of each token's characters
  * @param specialTokensMask 1 for a special token the tokenizer added ({@code [CLS]}, {@code [SEP]}), else 0
- * @param attentionMask     1 for a real token (always 1 here: an encoding is never padded)
+ * @param attentionMask     1 for a real token: always all ones, since an encoding is never padded. No model input
+ *                          is built from it (a {@code Batch} or the tagging pipeline makes the padded batch's mask
+ *                          from the sequence lengths); it stays as the field of Hugging Face's {@code BatchEncoding}
+ *                          it mirrors, copied as the tokenizer reports it, so a tokenizer that padded would show
+ *                          here (the tokenizer tests check it is all ones)
  * @param truncated         whether tokens were cut off to respect the tokenizer's maximum length
  */
 public record Encoding(

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import xner.TestData;
 import xner.infer.KeywordModel;
+import xner.testing.Cli;
+import xner.testing.TestData;
 
 /** {@code xner bench infer} smoke-tested at tiny sizes (a tiny model, a few sentences): it runs and counts right. */
 class BenchInferCommandTest {
@@ -39,7 +40,7 @@ class BenchInferCommandTest {
     @Test
     void realSentencesAtTwoBatchSizes() {
         String data = TestData.panx().toString();
-        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "1,4",
+        Cli.Run r = Cli.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "1,4",
                 "--max-sentences", "9", "--warmup", "1", "--json");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         JsonObject report = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -60,9 +61,9 @@ class BenchInferCommandTest {
     @Test
     void aChunkIsSortedByLengthAndPadsNoMoreThanBatchesInFileOrder() {
         String data = TestData.panx().toString();
-        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
+        Cli.Run r = Cli.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
                 "--max-sentences", "9", "--warmup", "0", "--json");
-        CorpusCommandTest.Run c = CorpusCommandTest.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
+        Cli.Run c = Cli.run("bench", "infer", "--model", model, "--data-dir", data, "--batch", "4",
                 "--chunk", "9", "--max-sentences", "9", "--warmup", "0", "--json");
         assertEquals(Xner.EXIT_OK, c.exit(), c.err());
         JsonObject inOrder = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
@@ -73,14 +74,14 @@ class BenchInferCommandTest {
         assertEquals(inOrder.get("tokens").getAsLong(), chunked.get("tokens").getAsLong());
         assertTrue(chunked.get("computed_tokens").getAsLong() <= inOrder.get("computed_tokens").getAsLong(),
                 chunked + " vs " + inOrder);
-        CorpusCommandTest.Run bad = CorpusCommandTest.run("bench", "infer", "--model", model, "--length", "8", "--chunk", "4");
+        Cli.Run bad = Cli.run("bench", "infer", "--model", model, "--length", "8", "--chunk", "4");
         assertEquals(Xner.EXIT_BAD_INPUT, bad.exit());
         assertTrue(bad.err().contains("--chunk applies to sentences, not to --length"), bad.err());
     }
 
     @Test
     void theReferenceShapeTimesTheModelAlone() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--model", model, "--length", "8", "--batch", "3",
+        Cli.Run r = Cli.run("bench", "infer", "--model", model, "--length", "8", "--batch", "3",
                 "--steps", "2", "--warmup", "0");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -91,7 +92,7 @@ class BenchInferCommandTest {
 
     @Test
     void aModelMustBeNamed() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("bench", "infer", "--length", "8");
+        Cli.Run r = Cli.run("bench", "infer", "--length", "8");
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("--model=DIR | --mbert"), r.err());
     }

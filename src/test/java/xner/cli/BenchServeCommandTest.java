@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import xner.infer.KeywordModel;
+import xner.testing.Cli;
 
 /** The soak against a real service over a keyword model: every request answered, bad ones alone refused. */
 class BenchServeCommandTest {
@@ -34,20 +32,13 @@ class BenchServeCommandTest {
     @Test
     void aSoakCountsEveryRequestAndOnlyTheBadOnesFail() throws Exception {
         String model = KeywordModel.standard(dir.resolve("model")).toString();
-        CommandLine server = Xner.commandLine();
-        StringWriter err = new StringWriter();
-        server.setErr(new PrintWriter(err, true));
-        server.setOut(new PrintWriter(new StringWriter()));
-        Thread serving = new Thread(() -> server.execute("serve", "--model", model, "--port", "0", "--max-text-chars", "2000"));
-        serving.start();
+        Cli.Background serving = Cli.start("serve", "--model", model, "--port", "0", "--max-text-chars", "2000");
         try {
-            Pattern address = Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)");
-            Matcher m = address.matcher("");
-            for (int i = 0; i < 300 && !(m = address.matcher(err.toString())).find(); i++) Thread.sleep(50);
-            assertTrue(m.find(0), err.toString());
+            Matcher m = serving.awaitErr(Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)"));
+            assertTrue(m.find(0), serving.err());
             Path texts = dir.resolve("texts.txt");
             Files.write(texts, List.of("Jeff Dean ist in Zürich", "", "Microsoft " + "und Google ".repeat(150), "kurz"));
-            CorpusCommandTest.Run run = CorpusCommandTest.run("bench", "serve", "--url", m.group(1), "--texts", texts.toString(),
+            Cli.Run run = Cli.run("bench", "serve", "--url", m.group(1), "--texts", texts.toString(),
                     "--requests", "120", "--concurrency", "1,6", "--bad-every", "10", "--max-text-chars", "2000", "--json");
             assertEquals(Xner.EXIT_OK, run.exit(), run.err());
             JsonArray levels = JsonParser.parseString(run.out()).getAsJsonArray();
@@ -61,8 +52,8 @@ class BenchServeCommandTest {
                 assertFalse(bad.keySet().stream().anyMatch(s -> s.startsWith("5") || s.startsWith("no answer")), bad.toString());
             }
         } finally {
-            serving.interrupt();
-            serving.join(TimeUnit.SECONDS.toMillis(20));
+            serving.thread().interrupt();
+            serving.thread().join(TimeUnit.SECONDS.toMillis(20));
         }
     }
 }

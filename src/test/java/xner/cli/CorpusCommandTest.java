@@ -6,31 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import xner.TestData;
 import xner.XnerInputException;
+import xner.testing.Cli;
+import xner.testing.TestData;
 
 class CorpusCommandTest {
     @TempDir Path dir;
-
-    /** stdout, stderr and the exit code of one run of {@code xner args...}. */
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cli = Xner.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void optionsParseIntoTheCommand() {
@@ -63,7 +49,7 @@ class CorpusCommandTest {
 
     @Test
     void missingDataFolderExitsTwoWithOneLine() {
-        Run r = run("corpus", "--data-dir", dir.resolve("nowhere").toString());
+        Cli.Run r = Cli.run("corpus", "--data-dir", dir.resolve("nowhere").toString());
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -72,7 +58,7 @@ class CorpusCommandTest {
 
     @Test
     void unknownLanguageExitsTwo() {
-        Run r = run("corpus", "--data-dir", dir.toString(), "--langs", "de,rm");
+        Cli.Run r = Cli.run("corpus", "--data-dir", dir.toString(), "--langs", "de,rm");
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
         assertEquals("xner: no Swiss fraction for \"rm\"; the Swiss corpus has de, fr, it, en", r.err().strip());
     }
@@ -80,7 +66,7 @@ class CorpusCommandTest {
     @Test
     void jsonOnTheRealDataHasTheChaptersFigures() {
         Path data = TestData.panx();
-        Run r = run("corpus", "--data-dir", data.toString(), "--json");
+        Cli.Run r = Cli.run("corpus", "--data-dir", data.toString(), "--json");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertEquals(1, r.out().lines().count(), "one JSON object on one line");
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -118,7 +104,7 @@ class CorpusCommandTest {
     @Test
     void tablesMarkItalianTestFiguresAndSayWhereTheyComeFrom() {
         Path data = TestData.panx();
-        Run r = run("corpus", "--data-dir", data.toString(), "--seed", "42", "--langs", "de,it");
+        Cli.Run r = Cli.run("corpus", "--data-dir", data.toString(), "--seed", "42", "--langs", "de,it");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.contains("test         6290   840*"), r.out());

@@ -14,16 +14,18 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import xner.TestData;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
 import xner.experiment.ExperimentSettings;
 import xner.experiment.SubRun;
-import xner.experiment.TinyBody;
+import xner.testing.Cli;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 
 /** experiment → analyze from the command line, on the real Swiss corpus with a tiny random body. */
 class ExperimentAnalyzeCommandTest {
@@ -38,7 +40,7 @@ class ExperimentAnalyzeCommandTest {
         PanxReader reader = new PanxReader(LabelSet.PANX);
         List<Dataset> sentences = List.of(Dataset.read(reader, panx.resolve("de/train")).take(300),
                 Dataset.read(reader, panx.resolve("it/train")).take(300));
-        body = TinyBody.write(dir.resolve("body"), sentences);
+        body = TinyModels.bertBody(dir.resolve("body"), sentences.stream().flatMap(Dataset::stream).toList(), 7);
     }
 
     @Test
@@ -67,20 +69,21 @@ class ExperimentAnalyzeCommandTest {
 
     @Test
     void badNamesAndPartsAreOneLineAndExitTwo() {
-        CorpusCommandTest.Run name = CorpusCommandTest.run("experiment", "swiss", "--output", dir.resolve("x").toString(),
+        Cli.Run name = Cli.run("experiment", "swiss", "--output", dir.resolve("x").toString(),
                 "--data-dir", data, "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, name.exit());
         assertEquals("xner: no experiment \"swiss\"; there is swiss-panx", name.err().strip());
-        CorpusCommandTest.Run part = CorpusCommandTest.run("experiment", "swiss-panx", "--only", "de,every",
+        Cli.Run part = Cli.run("experiment", "swiss-panx", "--only", "de,every",
                 "--output", dir.resolve("x").toString(), "--data-dir", data, "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, part.exit());
         assertTrue(part.err().startsWith("xner: --only: no part \"every\"; the parts are de, curve, de-fr, each, all"), part.err());
     }
 
+    @Tag("slow")
     @Test
     void experimentThenAnalyzeTheKeptModel() throws IOException {
         Path out = dir.resolve("swiss-panx");
-        CorpusCommandTest.Run experiment = CorpusCommandTest.run("experiment", "swiss-panx", "--data-dir", data,
+        Cli.Run experiment = Cli.run("experiment", "swiss-panx", "--data-dir", data,
                 "--model", body.toString(), "--output", out.toString(), "--quick", "--only", "each",
                 "--keep-models", "each-it");
         assertEquals(Xner.EXIT_OK, experiment.exit(), experiment.err());
@@ -97,7 +100,7 @@ class ExperimentAnalyzeCommandTest {
 
         Path model = out.resolve("runs/each-it/model");
         Path plots = dir.resolve("analysis-plots");
-        CorpusCommandTest.Run json = CorpusCommandTest.run("analyze", "--model", model.toString(), "--data-dir", data,
+        Cli.Run json = Cli.run("analyze", "--model", model.toString(), "--data-dir", data,
                 "--lang", "it", "--split", "validation", "--top", "5", "--sequences", "2", "--token", "(", "--json",
                 "--plots", plots.toString());
         assertEquals(Xner.EXIT_OK, json.exit(), json.err());
@@ -116,7 +119,7 @@ class ExperimentAnalyzeCommandTest {
         assertTrue(Files.isRegularFile(plots.resolve("confusion-it-validation.png")));
         assertTrue(Files.isRegularFile(plots.resolve("confusion-it-validation.svg")));
 
-        CorpusCommandTest.Run text = CorpusCommandTest.run("analyze", "--model", model.toString(), "--data-dir", data,
+        Cli.Run text = Cli.run("analyze", "--model", model.toString(), "--data-dir", data,
                 "--lang", "it", "--split", "test", "--sequences", "1");
         assertEquals(Xner.EXIT_OK, text.exit(), text.err());
         assertTrue(text.out().startsWith("it test (* taken from dev"), text.out());

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import xner.TestData;
+import xner.testing.Cli;
+import xner.testing.TestData;
 
 class FillMaskCommandTest {
     @Test
     void printsTheReferenceTopFiveForTheParisPrompt() {
         TestData.mbertJar();
-        CorpusCommandTest.Run r = CorpusCommandTest.run("fill-mask", "Paris is the capital of [MASK] .");
+        Cli.Run r = Cli.run("fill-mask", "Paris is the capital of [MASK] .");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         var lines = r.out().lines().toList();
         assertEquals(5, lines.size(), r.out());
@@ -23,7 +24,7 @@ class FillMaskCommandTest {
     @Test
     void aTextWithoutMaskIsBadInput() {
         TestData.mbertJar();
-        CorpusCommandTest.Run r = CorpusCommandTest.run("fill-mask", "no mask here");
+        Cli.Run r = Cli.run("fill-mask", "no mask here");
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
         // the first use may convert mBERT and say so first
         assertTrue(r.err().strip().endsWith("xner: TEXT: no [MASK] in \"no mask here\""), r.err());

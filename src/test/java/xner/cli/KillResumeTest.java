@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TinyModels;
 import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.data.LabelMapping;
 import xner.model.SafetensorsReader;
+import xner.testing.TinyModels;
 
 /**
  * {@code kill -9} of {@code xner train} at random moments (during steps, evaluation, checkpoint writes),
@@ -39,7 +39,7 @@ class KillResumeTest {
 
     @BeforeAll
     static void smallDutchFilesAndATinyBody() throws IOException {
-        Path nl = xner.TestData.conll2002Dutch();
+        Path nl = xner.testing.TestData.conll2002Dutch();
         train = OwnDataCommandTest.firstSentences(nl.resolve("ned.train"), 300, dir.resolve("train.conll"));
         validation = OwnDataCommandTest.firstSentences(nl.resolve("ned.testa"), 200, dir.resolve("validation.conll"));
         CorpusFiles words = CorpusFiles.read(List.of(train, validation),

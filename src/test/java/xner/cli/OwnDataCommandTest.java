@@ -14,13 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
-import xner.TinyModels;
 import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.data.LabelMapping;
+import xner.testing.Cli;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 
 /**
  * The own-data workflow end to end on real Dutch newswire (CoNLL-2002, latin-1, nine labels with MISC) with a
@@ -46,10 +48,11 @@ class OwnDataCommandTest {
         body = TinyModels.bertBody(dir.resolve("body"), words.sentences(), 11);
     }
 
+    @Tag("slow")
     @Test
     void trainOnFilesThenEvaluateReproducesTheValidationF1() throws IOException {
         Path out = dir.resolve("nl");
-        CorpusCommandTest.Run run = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+        Cli.Run run = Cli.run("train", "--train", train.toString(), "--validation",
                 validation.toString(), "--test", validation.toString(), "--encoding", "latin-1", "--model", body.toString(),
                 "--epochs", "2", "--batch-size", "8", "--lr", "1e-3", "--output", out.toString());
         assertEquals(Xner.EXIT_OK, run.exit(), run.err());
@@ -66,7 +69,7 @@ class OwnDataCommandTest {
 
         JsonArray epochs = json(out.resolve("train_log.json")).getAsJsonArray("epochs");
         double trainedF1 = epochs.get(epochs.size() - 1).getAsJsonObject().get("f1").getAsDouble();
-        CorpusCommandTest.Run evaluate = CorpusCommandTest.run("evaluate", "--model", out.toString(), "--test",
+        Cli.Run evaluate = Cli.run("evaluate", "--model", out.toString(), "--test",
                 validation.toString(), "--encoding", "latin-1", "--json");
         assertEquals(Xner.EXIT_OK, evaluate.exit(), evaluate.err());
         JsonObject scored = JsonParser.parseString(evaluate.out()).getAsJsonObject().getAsJsonObject(validation.toString());
@@ -74,24 +77,24 @@ class OwnDataCommandTest {
         assertEquals(List.of("LOC", "MISC", "ORG", "PER"), List.copyOf(scored.getAsJsonObject("per_type").keySet()).stream().sorted().toList());
         assertEquals(120, scored.get("sentences").getAsInt());
 
-        CorpusCommandTest.Run strict = CorpusCommandTest.run("evaluate", "--model", out.toString(), "--test",
+        Cli.Run strict = Cli.run("evaluate", "--model", out.toString(), "--test",
                 validation.toString(), "--encoding", "latin-1", "--mode", "strict");
         assertEquals(Xner.EXIT_OK, strict.exit(), strict.err());
         assertTrue(strict.out().contains("(seqeval strict, IOB2)"), strict.out());
 
-        CorpusCommandTest.Run analyze = CorpusCommandTest.run("analyze", "--model", out.toString(), "--test",
+        Cli.Run analyze = Cli.run("analyze", "--model", out.toString(), "--test",
                 validation.toString(), "--encoding", "latin-1", "--json");
         assertEquals(Xner.EXIT_OK, analyze.exit(), analyze.err());
         assertTrue(analyze.out().contains("B-MISC"), "the confusion matrix is over the model's nine labels");
 
         // domain adaptation: the same labels keep the head; other labels resize it, keeping shared rows
-        CorpusCommandTest.Run same = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+        Cli.Run same = Cli.run("train", "--train", train.toString(), "--validation",
                 validation.toString(), "--encoding", "latin-1", "--model", out.toString(), "--epochs", "1",
                 "--batch-size", "8", "--max-train-samples", "16", "--output", dir.resolve("again").toString());
         assertEquals(Xner.EXIT_OK, same.exit(), same.err());
         assertTrue(same.err().contains("the classifier head of " + out + " is kept (same labels)"), same.err());
         Path adapted = dir.resolve("adapted");
-        CorpusCommandTest.Run fewer = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+        Cli.Run fewer = Cli.run("train", "--train", train.toString(), "--validation",
                 validation.toString(), "--encoding", "latin-1", "--model", out.toString(), "--keep-types", "PER,LOC",
                 "--epochs", "1", "--batch-size", "8", "--max-train-samples", "16", "--output", adapted.toString());
         assertEquals(Xner.EXIT_OK, fewer.exit(), fewer.err());
@@ -101,7 +104,7 @@ class OwnDataCommandTest {
 
         // a folder that holds a run is not trained over without a word
         String steps = Files.readString(out.resolve("train_steps.tsv"));
-        CorpusCommandTest.Run over = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+        Cli.Run over = Cli.run("train", "--train", train.toString(), "--validation",
                 validation.toString(), "--encoding", "latin-1", "--model", body.toString(), "--output", out.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, over.exit(), over.err());
         assertTrue(over.err().contains("already holds a run (checkpoints): --resume continues it, --overwrite starts afresh"),
@@ -114,7 +117,7 @@ class OwnDataCommandTest {
         Path noMisc = dir.resolve("nomisc.conll");
         Files.writeString(noMisc, "Jan B-PER\nwoont O\nin O\nGent B-LOC\n\n");
         Path out = dir.resolve("refused");
-        CorpusCommandTest.Run run = CorpusCommandTest.run("train", "--train", noMisc.toString(), "--validation",
+        Cli.Run run = Cli.run("train", "--train", noMisc.toString(), "--validation",
                 validation.toString(), "--encoding", "latin-1", "--model", body.toString(), "--output", out.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, run.exit(), run.err());
         String line = run.err().lines().filter(l -> l.startsWith("xner: " + validation + ":") && l.contains("is not in")).findFirst().orElse(run.err());
@@ -136,11 +139,11 @@ class OwnDataCommandTest {
             List<String> args = new ArrayList<>(List.of("train", "--train", train.toString(), "--validation",
                     validation.toString(), c[0], c[1], "--model", body.toString(), "--output", dir.resolve("bad").toString()));
             if (!c[0].equals("--encoding")) args.addAll(List.of("--encoding", "latin-1"));
-            CorpusCommandTest.Run run = CorpusCommandTest.run(args.toArray(String[]::new));
+            Cli.Run run = Cli.run(args.toArray(String[]::new));
             assertEquals(Xner.EXIT_BAD_INPUT, run.exit(), String.join(" ", c) + ": " + run.err());
             assertTrue(run.err().lines().anyMatch(l -> l.startsWith(c[2])), run.err());
         }
-        CorpusCommandTest.Run utf8 = CorpusCommandTest.run("train", "--train", train.toString(), "--validation",
+        Cli.Run utf8 = Cli.run("train", "--train", train.toString(), "--validation",
                 validation.toString(), "--model", body.toString(), "--output", dir.resolve("bad").toString());
         assertEquals(Xner.EXIT_BAD_INPUT, utf8.exit());
         assertTrue(utf8.err().contains("not UTF-8 text") && utf8.err().contains("--encoding latin-1"), utf8.err());

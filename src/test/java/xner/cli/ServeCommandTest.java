@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,6 +21,7 @@ import xner.infer.Aggregation;
 import xner.infer.KeywordModel;
 import xner.serve.Offsets;
 import xner.serve.Settings;
+import xner.testing.Cli;
 
 class ServeCommandTest {
     @TempDir Path dir;
@@ -85,25 +83,17 @@ class ServeCommandTest {
     @Test
     void serveAnswersUntilInterrupted() throws Exception {
         String model = KeywordModel.standard(dir.resolve("model")).toString();
-        CommandLine cli = Xner.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread serving = new Thread(() -> exit.set(cli.execute("serve", "--model", model, "--port", "0")));
-        serving.start();
-        Pattern address = Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)");
-        Matcher m = address.matcher("");
-        for (int i = 0; i < 300 && !(m = address.matcher(err.toString())).find(); i++) Thread.sleep(50);
-        assertTrue(m.find(0), err.toString());
+        Cli.Background serving = Cli.start("serve", "--model", model, "--port", "0");
+        Matcher m = serving.awaitErr(Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)"));
+        assertTrue(m.find(0), serving.err());
         URI uri = URI.create(m.group(1));
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"Jeff Dean ist in Zürich\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.body().startsWith("[{\"entity_group\":\"PER\","), r.body());
-        serving.interrupt();
-        serving.join(TimeUnit.SECONDS.toMillis(20));
-        assertTrue(!serving.isAlive(), "the command returned");
-        assertEquals(Xner.EXIT_OK, exit.get(), err.toString());
+        serving.thread().interrupt();
+        serving.thread().join(TimeUnit.SECONDS.toMillis(20));
+        assertTrue(!serving.thread().isAlive(), "the command returned");
+        assertEquals(Xner.EXIT_OK, serving.exit(), serving.err());
     }
 }

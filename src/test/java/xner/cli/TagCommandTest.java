@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import xner.infer.KeywordModel;
+import xner.testing.Cli;
 
 /** {@code xner tag} on the keyword model: the table, the entities, JSON, and files in three formats. */
 class TagCommandTest {
@@ -47,7 +48,7 @@ class TagCommandTest {
 
     @Test
     void helpSaysWhyTheDefaultIsFirst() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--help");
+        Cli.Run r = Cli.run("tag", "--help");
         String help = r.out().replaceAll("\\s+", " ");
         assertTrue(help.contains("(default: first, so that a word is never split between two entities; transformers' "
                 + "pipeline defaults to none)"), r.out());
@@ -55,7 +56,7 @@ class TagCommandTest {
 
     @Test
     void aTextPrintsTheTagTextTableThenTheEntities() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, SENTENCE);
+        Cli.Run r = Cli.run("tag", "--model", model, SENTENCE);
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("Tokens  [CLS]  My  name  is  Sylvain  and"), lines.get(0));
@@ -69,7 +70,7 @@ class TagCommandTest {
 
     @Test
     void jsonIsThePipelinesAnswer() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--json", SENTENCE);
+        Cli.Run r = Cli.run("tag", "--model", model, "--json", SENTENCE);
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         JsonArray a = JsonParser.parseString(r.out()).getAsJsonArray();
         assertEquals(3, a.size());
@@ -77,7 +78,7 @@ class TagCommandTest {
         assertEquals(List.of("entity_group", "score", "word", "start", "end"), List.copyOf(loc.keySet()));
         assertEquals("Brooklyn", loc.get("word").getAsString());
         assertEquals(49, loc.get("start").getAsInt());
-        CorpusCommandTest.Run none = CorpusCommandTest.run("tag", "--model", model, "--json", "--aggregation", "none", "Microsoft");
+        Cli.Run none = Cli.run("tag", "--model", model, "--json", "--aggregation", "none", "Microsoft");
         JsonArray tokens = JsonParser.parseString(none.out()).getAsJsonArray();
         assertEquals("B-ORG", tokens.get(0).getAsJsonObject().get("entity").getAsString());
         assertEquals(2, tokens.get(1).getAsJsonObject().get("index").getAsInt());
@@ -85,7 +86,7 @@ class TagCommandTest {
 
     @Test
     void noEntitiesIsSaid() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "and I work");
+        Cli.Run r = Cli.run("tag", "--model", model, "and I work");
         assertTrue(r.out().endsWith("No entities found (aggregation first)." + System.lineSeparator()), r.out());
     }
 
@@ -99,7 +100,7 @@ class TagCommandTest {
         bytes.writeBytes((SENTENCE + "\n").getBytes(StandardCharsets.UTF_8));
         Files.write(in, bytes.toByteArray());
         Path out = dir.resolve("texts.jsonl");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
         assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":2: not UTF-8 text; skipped"), r.err());
         assertTrue(r.err().contains("4 lines read, 3 records tagged, 1 skipped (malformed)"), r.err());
@@ -119,9 +120,9 @@ class TagCommandTest {
         Files.writeString(in, String.join("\n", SENTENCE, "Google", "Jeff Dean ist in Zürich", "", "Microsoft in Brooklyn und Google") + "\n");
         Path byLine = dir.resolve("chunk-1.jsonl");
         Path chunked = dir.resolve("chunk-5.jsonl");
-        CorpusCommandTest.Run one = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", byLine.toString(),
+        Cli.Run one = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", byLine.toString(),
                 "--chunk", "1", "--batch-size", "1");
-        CorpusCommandTest.Run five = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", chunked.toString(),
+        Cli.Run five = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", chunked.toString(),
                 "--chunk", "5", "--batch-size", "2");
         assertEquals(Xner.EXIT_OK, one.exit(), one.err());
         assertEquals(Xner.EXIT_OK, five.exit(), five.err());
@@ -136,7 +137,7 @@ class TagCommandTest {
             assertEquals(a.get("text"), b.get("text"), "line " + (i + 1));
             assertEquals(brief(a.getAsJsonArray("entities")), brief(b.getAsJsonArray("entities")), "line " + (i + 1));
         }
-        CorpusCommandTest.Run zero = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--chunk", "0");
+        Cli.Run zero = Cli.run("tag", "--model", model, "--input", in.toString(), "--chunk", "0");
         assertEquals(Xner.EXIT_BAD_INPUT, zero.exit());
         assertTrue(zero.err().contains("--chunk must be >= 1, was 0"), zero.err());
     }
@@ -163,7 +164,7 @@ class TagCommandTest {
                 "{\"id\": 9, \"text\": 42}",
                 "{\"id\": 10, \"text\": \"Müller\"}") + "\n");
         Path out = dir.resolve("records.out.jsonl");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
                 "--batch-size", "1");
         assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":2: not JSON: "), r.err());
@@ -189,7 +190,7 @@ class TagCommandTest {
                 "{\"text\": \"Google\", \"score\": NaN}",
                 "{\"text\": \"Google\"} {}",
                 "{\"text\": \"Müller\"}") + "\n");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--max-skipped", "4");
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--max-skipped", "4");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":1: not JSON: malformed at column 3 (path $): the unquoted word \"text\""), r.err());
         assertTrue(r.err().contains(in + ":2: not JSON: duplicate name at column 26 (path $.text): the name \"text\" twice in one object; skipped"),
@@ -211,7 +212,7 @@ class TagCommandTest {
                 "Microsoft B-ORG", "Genève", "", // the second line lacks its tag
                 "Müller B-PER", "Microsoft B-ORG") + "\n");
         Path out = dir.resolve("gold.out.conll");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
         assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":10: 1 column where the sentence's first line (" + in + ":9) has 2; the sentence is skipped"),
                 r.err());
@@ -225,14 +226,14 @@ class TagCommandTest {
         Path in = dir.resolve("plain.txt");
         Files.writeString(in, "Jeff Dean, Google!\n");
         Path out = dir.resolve("plain.iob");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
                 "--aggregation", "max");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertEquals(List.of("Jeff B-PER", "Dean I-PER", ", O", "Google B-ORG", "! O", ""), Files.readAllLines(out));
 
         Path conll = dir.resolve("words.txt");
         Files.writeString(conll, "Jeff\nDean\n\nZürich\n");
-        CorpusCommandTest.Run j = CorpusCommandTest.run("tag", "--model", model, "--input", conll.toString(), "--input-format", "conll");
+        Cli.Run j = Cli.run("tag", "--model", model, "--input", conll.toString(), "--input-format", "conll");
         assertEquals(Xner.EXIT_OK, j.exit(), j.err());
         List<String> lines = j.out().lines().toList();
         assertEquals(2, lines.size(), j.out());
@@ -246,18 +247,18 @@ class TagCommandTest {
     void emptyAndBlankTextLinesHaveTheirRecordInBothOutputs() throws IOException {
         Path in = Files.writeString(dir.resolve("blanks.txt"), "Google\n\n \t \nMüller\n");
         Path conll = dir.resolve("blanks.conll");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", conll.toString());
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", conll.toString());
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertTrue(r.err().contains("4 lines read, 4 records tagged, 0 skipped"), r.err());
         assertEquals(List.of("Google B-ORG", "", "# empty record (line 2)", "", "# empty record (line 3)", "", "Müller B-PER", ""),
                 Files.readAllLines(conll));
         // readers of CoNLL see the empty records as comments: evaluate's reader and tag's own
         assertEquals(2, new xner.data.ConllReader(xner.data.LabelSet.PANX).read(conll).size());
-        CorpusCommandTest.Run again = CorpusCommandTest.run("tag", "--model", model, "--input", conll.toString());
+        Cli.Run again = Cli.run("tag", "--model", model, "--input", conll.toString());
         assertEquals(Xner.EXIT_OK, again.exit(), again.err());
         assertEquals(2, again.out().lines().count(), again.out());
 
-        CorpusCommandTest.Run json = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString());
+        Cli.Run json = Cli.run("tag", "--model", model, "--input", in.toString());
         List<String> lines = json.out().lines().toList();
         assertEquals(4, lines.size(), json.out());
         assertEquals("{\"text\":\"\",\"entities\":[]}", lines.get(1));
@@ -268,7 +269,7 @@ class TagCommandTest {
     void wordsKeepTheirControlCharactersOrTheirRecordIsRefusedWithTheReason() throws IOException {
         Path in = Files.writeString(dir.resolve("controls.txt"), "Jeff\u0007Dean ist\nZürich\u001f ist\nGoogle \u200b\n");
         Path out = dir.resolve("controls.conll");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
                 "--max-skipped", "2");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":2: U+001F (information separator one) at column 7 is in no word of the tokenizer's, "
@@ -278,7 +279,7 @@ class TagCommandTest {
 
         Path words = Files.writeString(dir.resolve("controls-in.conll"), "\u001fJeff B-PER\nDean\u000b I-PER\n\nJe\rff B-PER\n");
         Path wordsOut = dir.resolve("controls-out.conll");
-        CorpusCommandTest.Run w = CorpusCommandTest.run("tag", "--model", model, "--input", words.toString(), "--output",
+        Cli.Run w = Cli.run("tag", "--model", model, "--input", words.toString(), "--output",
                 wordsOut.toString(), "--max-skipped", "1");
         assertEquals(Xner.EXIT_OK, w.exit(), w.err());
         assertTrue(w.err().contains(words + ":4: the word \"Je\\rff\" holds U+000D (carriage return (cr)), which would split its "
@@ -290,7 +291,7 @@ class TagCommandTest {
     void aConllLineWithAnEmptyFirstColumnIsRefusedAtItsLine() throws IOException {
         Path in = Files.writeString(dir.resolve("no-word.conll"), "\tB-PER\nDean I-PER\n\nMüller B-PER\n");
         Path out = dir.resolve("no-word.out.conll");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
         assertEquals(Xner.EXIT_SKIPPED, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":1: no word in column 1 of \"<TAB>B-PER\" (the line starts with a tab); the sentence is "
                 + "skipped; skipped"), r.err());
@@ -301,7 +302,7 @@ class TagCommandTest {
     void aSentenceWithALineOfAnotherColumnCountNamesThatLine() throws IOException {
         Path in = Files.writeString(dir.resolve("columns.conll"), "Jeff\nDean I-PER\nist O\n\nA NN O\nB O\nC NN O\n\nMüller B-PER\n");
         Path out = dir.resolve("columns.out.conll");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString(),
                 "--max-skipped", "2");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertTrue(r.err().contains(in + ":1: 1 column where the sentence's other lines (" + in + ":2 and on) have 2; the sentence is "
@@ -352,18 +353,18 @@ class TagCommandTest {
 
     @Test
     void badCombinationsAreOneLineAndExitTwo() {
-        CorpusCommandTest.Run none = CorpusCommandTest.run("tag", "--model", model);
+        Cli.Run none = Cli.run("tag", "--model", model);
         assertEquals(Xner.EXIT_BAD_INPUT, none.exit());
         assertEquals("xner: give either a TEXT or --input FILE", none.err().strip());
-        CorpusCommandTest.Run conll = CorpusCommandTest.run("tag", "--model", model, "--input", "x.txt", "--format", "conll",
+        Cli.Run conll = Cli.run("tag", "--model", model, "--input", "x.txt", "--format", "conll",
                 "--aggregation", "simple");
         assertEquals(Xner.EXIT_BAD_INPUT, conll.exit());
         assertTrue(conll.err().startsWith("xner: --format conll writes one tag per word: it needs --aggregation first, average or max"),
                 conll.err());
-        CorpusCommandTest.Run missing = CorpusCommandTest.run("tag", "--model", model, "--input", dir.resolve("nope.txt").toString());
+        Cli.Run missing = Cli.run("tag", "--model", model, "--input", dir.resolve("nope.txt").toString());
         assertEquals(Xner.EXIT_BAD_INPUT, missing.exit());
         assertEquals("xner: " + dir.resolve("nope.txt") + ": no such file", missing.err().strip());
-        CorpusCommandTest.Run strategy = CorpusCommandTest.run("tag", "--model", model, "--aggregation", "mean", "x");
+        Cli.Run strategy = Cli.run("tag", "--model", model, "--aggregation", "mean", "x");
         assertEquals(Xner.EXIT_BAD_INPUT, strategy.exit());
     }
 
@@ -373,7 +374,7 @@ class TagCommandTest {
         Path link = dir.resolve("link.jsonl");
         Files.createSymbolicLink(link, in);
         for (Path out : List.of(in, link)) {
-            CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output",
+            Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output",
                     out.toString(), "--format", "jsonl");
             assertEquals(Xner.EXIT_BAD_INPUT, r.exit(), r.err());
             assertTrue(r.err().contains("is the input file " + in + ": tagging would overwrite it"), r.err());
@@ -386,7 +387,7 @@ class TagCommandTest {
         Path in = dir.resolve("one-bad.jsonl");
         Files.writeString(in, "{\"text\": \"" + SENTENCE + "\"}\n[1]\n");
         Path out = dir.resolve("one-bad.out.jsonl");
-        CorpusCommandTest.Run r = CorpusCommandTest.run("tag", "--model", model, "--input", in.toString(), "--output",
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output",
                 out.toString(), "--max-skipped", "1");
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         assertEquals(1, Files.readAllLines(out).size());

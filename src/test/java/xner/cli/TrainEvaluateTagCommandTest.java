@@ -10,13 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
-import xner.TinyModels;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
+import xner.testing.Cli;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 
 /** The train → evaluate → tag commands end to end on the real Swiss corpus, with a tiny random body. */
 class TrainEvaluateTagCommandTest {
@@ -35,7 +37,7 @@ class TrainEvaluateTagCommandTest {
     @Test
     void trainThenEvaluateAsJsonThenTag() throws IOException {
         Path out = dir.resolve("run");
-        CorpusCommandTest.Run train = CorpusCommandTest.run("train", "--data-dir", data, "--train-langs", "de",
+        Cli.Run train = Cli.run("train", "--data-dir", data, "--train-langs", "de",
                 "--model", body.toString(), "--epochs", "1", "--batch-size", "8", "--max-train-samples", "32",
                 "--max-validation-samples", "16", "--output", out.toString());
         assertEquals(Xner.EXIT_OK, train.exit(), train.err());
@@ -48,7 +50,7 @@ class TrainEvaluateTagCommandTest {
         assertTrue(run.getAsJsonObject("inputs").keySet().stream().anyMatch(f -> f.endsWith("de/train")), run.toString());
 
         Path predictions = dir.resolve("pred.conll");
-        CorpusCommandTest.Run evaluate = CorpusCommandTest.run("evaluate", "--model", out.toString(), "--data-dir", data,
+        Cli.Run evaluate = Cli.run("evaluate", "--model", out.toString(), "--data-dir", data,
                 "--langs", "it", "--split", "test", "--json", "--predictions", predictions.toString());
         assertEquals(Xner.EXIT_OK, evaluate.exit(), evaluate.err());
         JsonObject it = JsonParser.parseString(evaluate.out()).getAsJsonObject().getAsJsonObject("it");
@@ -59,20 +61,21 @@ class TrainEvaluateTagCommandTest {
         assertEquals("-DOCSTART- O O", lines.get(0));
         assertEquals(3, lines.get(2).split(" ").length, lines.get(2));
 
-        CorpusCommandTest.Run tag = CorpusCommandTest.run("tag", "--model", out.toString(), "Jeff Dean ist in Berlin");
+        Cli.Run tag = Cli.run("tag", "--model", out.toString(), "Jeff Dean ist in Berlin");
         assertEquals(Xner.EXIT_OK, tag.exit(), tag.err());
         assertTrue(tag.out().startsWith("Tokens  [CLS]"), tag.out());
         assertTrue(tag.out().lines().skip(1).findFirst().orElseThrow().startsWith("Tags"), tag.out());
     }
 
+    @Tag("slow")
     @Test
     void benchTrainTimesStepsAtAFixedShapeAndOnGroupedBatches() {
-        CorpusCommandTest.Run fixed = CorpusCommandTest.run("bench", "train", "--data-dir", data, "--model", body.toString(),
+        Cli.Run fixed = Cli.run("bench", "train", "--data-dir", data, "--model", body.toString(),
                 "--batch-size", "4", "--length", "12", "--steps", "2", "--warmup", "1");
         assertEquals(Xner.EXIT_OK, fixed.exit(), fixed.err());
         assertTrue(fixed.out().startsWith("RESULT xner-train B=4 T=12 sparse=true"), fixed.out());
         assertTrue(fixed.out().contains("mean-length=12.0"), fixed.out());
-        CorpusCommandTest.Run grouped = CorpusCommandTest.run("bench", "train", "--data-dir", data, "--model",
+        Cli.Run grouped = Cli.run("bench", "train", "--data-dir", data, "--model",
                 body.toString(), "--batch-size", "4", "--steps", "2", "--warmup", "1", "--dense-embeddings");
         assertEquals(Xner.EXIT_OK, grouped.exit(), grouped.err());
         assertTrue(grouped.out().startsWith("RESULT xner-train B=4 T=grouped sparse=false"), grouped.out());
@@ -80,7 +83,7 @@ class TrainEvaluateTagCommandTest {
 
     @Test
     void unknownCorpusIsOneLineAndExitTwo() {
-        CorpusCommandTest.Run r = CorpusCommandTest.run("train", "--data-dir", data, "--train-langs", "de",
+        Cli.Run r = Cli.run("train", "--data-dir", data, "--train-langs", "de",
                 "--corpus", "nope", "--output", dir.resolve("x").toString(), "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().startsWith("xner: --corpus: expected swiss or full"), r.err());

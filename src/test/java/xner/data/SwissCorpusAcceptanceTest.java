@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import xner.TestData;
+import xner.testing.TestData;
 
 /** The Swiss corpus on the real PAN-X files, against the facts checked in {@code data/panx/README.md}. */
 class SwissCorpusAcceptanceTest {

@@ -22,13 +22,15 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
 import xner.XnerInputException;
 import xner.data.DatasetDict;
 import xner.data.LocalPanx;
 import xner.data.SwissCorpus;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 import xner.train.TrainingConfig;
 
 /**
@@ -36,6 +38,7 @@ import xner.train.TrainingConfig;
  * and reports; a finished sub-run is skipped on a rerun; a killed one resumes from its checkpoint; a folder made
  * with other settings is refused.
  */
+@Tag("slow")
 class SwissPanxExperimentTest {
     @TempDir static Path dir;
     static Map<String, DatasetDict> corpus;
@@ -46,7 +49,7 @@ class SwissPanxExperimentTest {
         SwissCorpus swiss = SwissCorpus.sample(new LocalPanx(TestData.panx()), 0);
         corpus = new java.util.LinkedHashMap<>();
         for (String lang : swiss.languages()) corpus.put(lang, swiss.get(lang));
-        body = TinyBody.write(dir.resolve("body"), SubRun.LANGS.stream().map(l -> swiss.get(l).get("train").take(100)).toList());
+        body = TinyModels.bertBody(dir.resolve("body"), SubRun.LANGS.stream().flatMap(l -> swiss.get(l).get("train").take(100).stream()).toList(), 7);
     }
 
     static ExperimentSettings tiny(int epochs) {

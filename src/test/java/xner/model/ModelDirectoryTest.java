@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.testing.TinyModels;
 
 class ModelDirectoryTest {
     @TempDir Path dir;

@@ -18,14 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import xner.TestData;
 import xner.infer.FillMask;
+import xner.testing.TestData;
 
 /**
  * Multilingual BERT converted from its Maven Central jar against the independent reference
  * ({@code reference/mbert.json}, float64 PyTorch): fill-mask top 5 and hidden-state summaries.
  */
+@Tag("slow")
 class MultilingualBertTest {
     private static final double HIDDEN_TOLERANCE = 1e-4;
     private static final double PROBABILITY_TOLERANCE = 1e-3;

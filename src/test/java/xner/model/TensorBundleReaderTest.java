@@ -12,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -95,6 +96,7 @@ class TensorBundleReaderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void readsTheRealMultilingualBertIndex() throws IOException {
         Path index = mbertIndex();
@@ -115,7 +117,7 @@ class TensorBundleReaderTest {
     private static synchronized Path mbertIndex() throws IOException {
         Path cached = Path.of("target", "test-cache", "mbert-index", "variables.index").toAbsolutePath();
         if (Files.isRegularFile(cached)) return cached;
-        Path jar = xner.TestData.mbertJar();
+        Path jar = xner.testing.TestData.mbertJar();
         Files.createDirectories(cached.getParent());
         try (var outer = new java.util.zip.ZipInputStream(new java.io.BufferedInputStream(Files.newInputStream(jar)))) {
             for (var e = outer.getNextEntry(); e != null; e = outer.getNextEntry()) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.testing.TinyModels;
 
 class TensorflowBertConverterTest {
     @TempDir Path dir;

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.testing.TinyModels;
 
 /** The encoder and its masked-LM head on tiny random models, BERT and XLM-R. */
 class TinyModelTest {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -24,6 +25,7 @@ import xner.infer.TagPipeline;
  * The page in Debian's headless Chromium, driven by Selenium through chromedriver: type a sentence, press Tag,
  * read the highlighted entities; the screenshot is left in {@code target/page-screenshot.png}.
  */
+@Tag("slow")
 class PageBrowserTest {
     // Selenium warns that it has no DevTools bindings for this Chromium; this test uses none. (Held in a field:
     // java.util.logging keeps loggers weakly, and a collected one forgets its level.)

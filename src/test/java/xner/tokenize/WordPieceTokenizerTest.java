@@ -18,8 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
 import xner.XnerInputException;
+import xner.testing.TestData;
 
 /** Multilingual BERT's tokenizer against the chapter and the reference numbers; a tiny vocabulary for the rest. */
 class WordPieceTokenizerTest {

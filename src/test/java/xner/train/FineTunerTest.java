@@ -13,10 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
-import xner.TinyModels;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.LabelSet;
@@ -24,6 +23,8 @@ import xner.data.PanxReader;
 import xner.model.BertConfig;
 import xner.model.SafetensorsReader;
 import xner.model.TokenClassifier;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
 
@@ -47,7 +48,7 @@ class FineTunerTest {
             validation = Example.encode(german.skip(48), tokenizer, aligner);
             padId = tokenizer.padId();
         }
-        config = TinyModels.bert(vocab).withLabels(LabelSet.PANX.names());
+        config = TinyModels.wordLevelBert(vocab).withLabels(LabelSet.PANX.names());
     }
 
     private static TrainingConfig recipe() {
@@ -65,6 +66,7 @@ class FineTunerTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void killedAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
         Path whole = dir.resolve("whole");
@@ -88,6 +90,7 @@ class FineTunerTest {
         assertTrue(Files.isRegularFile(killed.resolve("tokenizer.json")));
     }
 
+    @Tag("slow")
     @Test
     void sameSeedSameLossCurveAndTheLossFalls() throws IOException {
         FineTuner.Result a = run(dir.resolve("a"), log -> { }, false);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
@@ -23,6 +22,7 @@ import xner.evaluate.SequenceLosses;
 import xner.evaluate.WordTags;
 import xner.model.BertConfig;
 import xner.model.TokenClassifier;
+import xner.testing.TestData;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
 

@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.TestData;
-import xner.TinyModels;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
 import xner.model.BertConfig;
 import xner.model.TokenClassifier;
+import xner.testing.TestData;
+import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
 
@@ -35,7 +35,7 @@ class TrainingStepTest {
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(dir.resolve("vocab.txt"))) {
             batch = Batch.collate(Example.encode(german, tokenizer, new LabelAligner(LabelSet.PANX)), tokenizer.padId());
         }
-        config = TinyModels.bert(vocab).withLabels(LabelSet.PANX.names());
+        config = TinyModels.wordLevelBert(vocab).withLabels(LabelSet.PANX.names());
     }
 
     private static final String POISONED = "bert.encoder.layer.0.output.dense.weight";

@@ -1,4 +1,4 @@
-package xner;
+package xner.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
