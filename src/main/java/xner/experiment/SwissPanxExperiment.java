@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.LabelSet;
 import xner.data.Sentence;
+import xner.data.Sha256;
 import xner.evaluate.ErrorAnalysis;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
@@ -292,17 +291,13 @@ public final class SwissPanxExperiment {
 
     /** SHA-256 of the sentences' tokens and tags: the same data gives the same fingerprint on any machine. */
     static String fingerprint(Dataset data) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Sentence s : data) {
-                digest.update(String.join(" ", s.tokens()).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\t');
-                digest.update(String.join(" ", s.tags()).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = Sha256.digest();
+        for (Sentence s : data) {
+            digest.update(String.join(" ", s.tokens()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\t');
+            digest.update(String.join(" ", s.tags()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
         }
+        return Sha256.hex(digest);
     }
 }
