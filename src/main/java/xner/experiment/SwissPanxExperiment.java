@@ -19,6 +19,7 @@ import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.LabelSet;
+import xner.data.Progress;
 import xner.data.Sentence;
 import xner.data.Sha256;
 import xner.evaluate.ErrorAnalysis;
@@ -129,7 +130,7 @@ public final class SwissPanxExperiment {
                         new SubRunResult.FinishedBy(provenance.gitCommit(), provenance.command()));
                 folders.finish(result, keepModel.test(run.id()));
                 results.put(run.id(), result);
-                progress.printf("xner: [%s] done in %s: test F1 %s%n", run.id(), clock(result.wallSeconds()),
+                progress.printf("xner: [%s] done in %s: test F1 %s%n", run.id(), Progress.clock(result.wallSeconds()),
                         describe(result));
                 ExperimentReport.write(output, results(provenance, bodyHashes, plan, results));
             }
@@ -282,11 +283,6 @@ public final class SwissPanxExperiment {
         List<String> parts = new ArrayList<>();
         r.test().forEach((lang, s) -> parts.add(String.format("%s %.4f", lang, s.f1())));
         return String.join(", ", parts);
-    }
-
-    static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
     /** SHA-256 of the sentences' tokens and tags: the same data gives the same fingerprint on any machine. */
