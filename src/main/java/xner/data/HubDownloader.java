@@ -21,10 +21,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -147,13 +145,13 @@ public final class HubDownloader {
             Fetch fetch = get(url);
             Expected check = new Expected(expected.size() >= 0 ? expected.size() : fetch.declared().size(),
                     expected.sha256() != null ? expected.sha256() : fetch.declared().sha256());
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha256 = Sha256.digest();
             long size;
             try (InputStream in = fetch.response().body();
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha256)) {
                 size = in.transferTo(out);
             }
-            verify(url, check, size, HexFormat.of().formatHex(sha256.digest()));
+            verify(url, check, size, Sha256.hex(sha256));
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (HttpTimeoutException e) {
@@ -165,8 +163,6 @@ public final class HubDownloader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new XnerInputException(url + ": download interrupted", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         } finally {
             deleteQuietly(part); // gone already when it was moved into place
         }

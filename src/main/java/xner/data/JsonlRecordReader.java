@@ -33,25 +33,16 @@ final class JsonlRecordReader implements RecordReader {
         } catch (XnerInputException e) {
             return malformed("not JSON: " + e.getMessage());
         }
-        if (!parsed.isJsonObject()) return malformed("expected a JSON object with a \"text\" string, found " + kind(parsed));
+        if (!parsed.isJsonObject()) return malformed("expected a JSON object with a \"text\" string, found " + StrictJson.kind(parsed));
         JsonElement text = parsed.getAsJsonObject().get("text");
         if (text == null || !text.isJsonPrimitive() || !text.getAsJsonPrimitive().isString()) {
-            return malformed("field \"text\": expected a string, found " + (text == null ? "none" : kind(text)));
+            return malformed("field \"text\": expected a string, found " + (text == null ? "none" : StrictJson.kind(text)));
         }
         return new InputRecord.Text(lines.source(), text.getAsString(), parsed.getAsJsonObject());
     }
 
     private InputRecord malformed(String reason) {
         return new InputRecord.Malformed(lines.source(), reason);
-    }
-
-    static String kind(JsonElement e) {
-        if (e.isJsonArray()) return "an array";
-        if (e.isJsonNull()) return "null";
-        if (e.isJsonObject()) return "an object";
-        if (e.getAsJsonPrimitive().isString()) return "a string";
-        if (e.getAsJsonPrimitive().isNumber()) return "a number";
-        return "a boolean";
     }
 
     @Override

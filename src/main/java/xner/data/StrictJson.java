@@ -50,6 +50,19 @@ public final class StrictJson {
         }
     }
 
+    /**
+     * What a JSON value is, in the words a message uses after "found": "an object", "an array", "a string",
+     * "a number", "a boolean" or "null" (JSON's own names, for files and request bodies alike).
+     */
+    public static String kind(JsonElement e) {
+        if (e.isJsonArray()) return "an array";
+        if (e.isJsonNull()) return "null";
+        if (e.isJsonObject()) return "an object";
+        if (e.getAsJsonPrimitive().isString()) return "a string";
+        if (e.getAsJsonPrimitive().isNumber()) return "a number";
+        return "a boolean";
+    }
+
     /** Walks {@code line} once: Gson's strict reader, plus the checks it leaves out (names twice, text after). */
     private static void check(String line) {
         JsonReader reader = strictReader(line);

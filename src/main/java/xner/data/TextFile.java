@@ -1,12 +1,7 @@
 package xner.data;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -90,25 +85,19 @@ final class TextFile {
     }
 
     private static String decode(Path file, byte[] bytes, Charset charset) {
-        CharsetDecoder decoder = charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate((int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()) + 1);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) result = decoder.flush(out);
-        if (result.isError()) {
+        String text;
+        try {
+            text = StrictText.decode(bytes, charset);
+        } catch (StrictText.NotText e) {
+            int offset = e.offset();
             int lineNumber = 1;
-            for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') lineNumber++;
-            int offset = in.position();
+            for (int i = 0; i < offset; i++) if (bytes[i] == '\n') lineNumber++;
             String hint = charset.equals(StandardCharsets.UTF_8)
                     ? "; if the file is latin-1 (ISO-8859-1), give --encoding latin-1 (or the charset it was written in)"
                     : "; give --encoding with the charset the file was written in";
             throw new XnerInputException(new Source(file, lineNumber).at("not " + charset.name() + " text (byte 0x"
                     + String.format("%02x", bytes[offset] & 0xff) + " at byte offset " + offset + ")" + hint));
         }
-        out.flip();
-        String text = out.toString();
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import xner.data.Progress;
 import xner.evaluate.ErrorAnalysis;
 import xner.train.EpochLog;
 
@@ -164,8 +165,8 @@ public final class ExperimentReport {
             runs.add(List.of(run.id(), String.join("+", run.trainLangs()),
                     res.map(x -> count(x.trainSentences())).orElse(NONE), String.valueOf(run.epochs()),
                     res.map(x -> count(x.steps())).orElse(NONE),
-                    res.map(x -> SwissPanxExperiment.clock(x.wallSeconds())).orElse(NONE),
-                    res.map(x -> SwissPanxExperiment.clock(x.trainingSeconds())).orElse(NONE),
+                    res.map(x -> Progress.clock(x.wallSeconds())).orElse(NONE),
+                    res.map(x -> Progress.clock(x.trainingSeconds())).orElse(NONE),
                     res.map(x -> x.resumedFromEpoch() > 0 ? "after epoch " + x.resumedFromEpoch() : "no").orElse(NONE),
                     res.map(SubRunResult::finishedAt).orElse("not finished"),
                     res.map(x -> x.finishedBy() == null ? "not recorded" : "`" + x.finishedBy().gitCommit() + "`").orElse(NONE)));

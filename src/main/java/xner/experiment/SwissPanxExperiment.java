@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,9 @@ import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.LabelSet;
+import xner.data.Progress;
 import xner.data.Sentence;
+import xner.data.Sha256;
 import xner.evaluate.ErrorAnalysis;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
@@ -130,7 +130,7 @@ public final class SwissPanxExperiment {
                         new SubRunResult.FinishedBy(provenance.gitCommit(), provenance.command()));
                 folders.finish(result, keepModel.test(run.id()));
                 results.put(run.id(), result);
-                progress.printf("xner: [%s] done in %s: test F1 %s%n", run.id(), clock(result.wallSeconds()),
+                progress.printf("xner: [%s] done in %s: test F1 %s%n", run.id(), Progress.clock(result.wallSeconds()),
                         describe(result));
                 ExperimentReport.write(output, results(provenance, bodyHashes, plan, results));
             }
@@ -285,24 +285,15 @@ public final class SwissPanxExperiment {
         return String.join(", ", parts);
     }
 
-    static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-    }
-
     /** SHA-256 of the sentences' tokens and tags: the same data gives the same fingerprint on any machine. */
     static String fingerprint(Dataset data) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Sentence s : data) {
-                digest.update(String.join(" ", s.tokens()).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\t');
-                digest.update(String.join(" ", s.tags()).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = Sha256.digest();
+        for (Sentence s : data) {
+            digest.update(String.join(" ", s.tokens()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\t');
+            digest.update(String.join(" ", s.tags()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
         }
+        return Sha256.hex(digest);
     }
 }

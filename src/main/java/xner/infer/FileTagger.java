@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import xner.XnerInputException;
 import xner.data.InputRecord;
+import xner.data.Progress;
 import xner.data.RecordReader;
 
 /**
@@ -139,7 +140,7 @@ public final class FileTagger {
         };
         written = 0;
         linesRead = 0;
-        Run run = new Run(reader, writer, out, new ProgressLine(err, totalBytes));
+        Run run = new Run(reader, writer, out, Progress.to(err), totalBytes);
         run.all();
         return new Summary(reader.lineNumber(), run.tagged, run.skipped);
     }
@@ -162,16 +163,18 @@ public final class FileTagger {
         final RecordReader reader;
         final RecordWriter writer;
         final Writer out;
-        final ProgressLine progress;
+        final Progress progress;
+        final long totalBytes; // the input's size, 0 or less when unknown (a pipe)
         final List<InputRecord> pending = new ArrayList<>();
         long tagged;
         long skipped;
 
-        Run(RecordReader reader, RecordWriter writer, Writer out, ProgressLine progress) {
+        Run(RecordReader reader, RecordWriter writer, Writer out, Progress progress, long totalBytes) {
             this.reader = reader;
             this.writer = writer;
             this.out = out;
             this.progress = progress;
+            this.totalBytes = totalBytes;
         }
 
         void all() throws IOException {
@@ -184,7 +187,7 @@ public final class FileTagger {
                 if (pending.size() >= batchRecords) flush();
             }
             flush();
-            progress.done(reader.bytesRead(), reader.lineNumber());
+            progress.finish(progressLine());
             out.flush();
         }
 
@@ -221,7 +224,22 @@ public final class FileTagger {
             out.flush(); // a run that is stopped leaves whole records, as many as written() says
             written = tagged;
             linesRead = reader.lineNumber();
-            progress.update(reader.bytesRead(), reader.lineNumber());
+            progress.update(fraction(), progressLine());
+        }
+
+        /** The part of the input read, by bytes; -1 when its size is unknown. */
+        double fraction() {
+            return totalBytes > 0 ? Math.min(1.0, (double) reader.bytesRead() / totalBytes) : -1;
+        }
+
+        /** Percentage of bytes, lines, lines/s and ETA; lines and lines/s only when the size is unknown. */
+        String progressLine() {
+            int lines = reader.lineNumber();
+            double rate = lines / progress.seconds();
+            if (totalBytes <= 0) return String.format("tagging: %,d lines, %.1f lines/s", lines, rate);
+            double fraction = fraction();
+            return String.format("tagging: %s %3.0f%% %,d lines, %.1f lines/s, ETA %s", Progress.bar(fraction),
+                    fraction * 100, lines, rate, progress.eta(fraction));
         }
 
         List<Tagged> tag(List<InputRecord> records) {

@@ -3,11 +3,6 @@ package xner.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import xner.XnerInputException;
 import xner.data.StrictJson;
+import xner.data.StrictText;
 import xner.infer.Aggregation;
 
 /**
@@ -43,12 +39,12 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
      * 413 when there are too many texts or one is too long.
      */
     static PredictRequest parse(byte[] body, Settings settings) {
-        ByteBuffer bytes = ByteBuffer.wrap(body);
-        CharBuffer decoded = CharBuffer.allocate(body.length); // UTF-8 never decodes to more chars than bytes
-        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes, decoded, true);
-        if (result.isError()) throw HttpError.malformed("the request body is not UTF-8: a malformed byte sequence at byte " + bytes.position());
-        String text = decoded.flip().toString();
+        String text;
+        try {
+            text = StrictText.utf8(body);
+        } catch (StrictText.NotText e) {
+            throw HttpError.malformed("the request body is not UTF-8: a malformed byte sequence at byte " + e.offset());
+        }
         if (text.isBlank()) throw HttpError.malformed("the request body is not JSON: it is " + (text.isEmpty() ? "empty" : "only whitespace"));
         JsonElement root;
         try {
@@ -57,7 +53,7 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
             throw HttpError.malformed("the request body is not JSON: " + e.getMessage());
         }
         if (!root.isJsonObject()) {
-            throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + kind(root));
+            throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + StrictJson.kind(root));
         }
         JsonObject object = root.getAsJsonObject();
         for (String key : object.keySet()) {
@@ -89,7 +85,7 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         Offsets offsets = settings.offsets();
         JsonElement p = object.get("parameters");
         if (p != null && !p.isJsonNull()) {
-            if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + kind(p));
+            if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + StrictJson.kind(p));
             for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
                 if (!PARAMETERS.contains(e.getKey())) {
                     throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels, offsets)");
@@ -106,7 +102,7 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
             JsonElement labels = p.getAsJsonObject().get("ignore_labels");
             if (labels != null && !labels.isJsonNull()) {
                 if (!labels.isJsonArray()) {
-                    throw HttpError.invalid("field \"parameters.ignore_labels\": expected a list of labels, found " + kind(labels));
+                    throw HttpError.invalid("field \"parameters.ignore_labels\": expected a list of labels, found " + StrictJson.kind(labels));
                 }
                 Set<String> set = new LinkedHashSet<>();
                 for (int i = 0; i < labels.getAsJsonArray().size(); i++) {
@@ -128,17 +124,8 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
 
     private static String string(JsonElement e, String field) {
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw HttpError.invalid("field \"" + field + "\": expected a string, found " + (e == null ? "nothing" : kind(e)));
+            throw HttpError.invalid("field \"" + field + "\": expected a string, found " + (e == null ? "nothing" : StrictJson.kind(e)));
         }
         return e.getAsString();
-    }
-
-    static String kind(JsonElement e) {
-        if (e.isJsonArray()) return "a list";
-        if (e.isJsonNull()) return "null";
-        if (e.isJsonObject()) return "an object";
-        if (e.getAsJsonPrimitive().isString()) return "a string";
-        if (e.getAsJsonPrimitive().isNumber()) return "a number";
-        return "a boolean";
     }
 }

@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.data.Sha256;
 import xner.infer.Prediction;
 import xner.infer.Tagged;
 
@@ -38,7 +38,7 @@ final class TagHandler extends Handler.Abstract {
     private final byte[] apiKeyDigest; // null: no key
 
     TagHandler(Batcher batcher, Settings settings, String model, LabelSet labels, byte[] page) {
-        this.apiKeyDigest = settings.apiKey() == null ? null : sha256(settings.apiKey());
+        this.apiKeyDigest = settings.apiKey() == null ? null : Sha256.of(settings.apiKey());
         this.batcher = batcher;
         this.settings = settings;
         this.model = model;
@@ -105,17 +105,9 @@ final class TagHandler extends Handler.Abstract {
             throw new HttpError(401, "this service needs an API key: send the header \"Authorization: Bearer KEY\"");
         }
         // equal-length digests compared in constant time: neither the key's bytes nor its length leak through timing
-        if (!MessageDigest.isEqual(apiKeyDigest, sha256(header.substring(7).strip()))) {
+        if (!MessageDigest.isEqual(apiKeyDigest, Sha256.of(header.substring(7).strip()))) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"xner\", error=\"invalid_token\"");
             throw new HttpError(401, "the API key in the Authorization header is not this service's");
-        }
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
 

@@ -20,13 +20,6 @@ import xner.XnerInputException;
  * UTF-16 offsets (DJL reports code points) and writes the Hugging Face tokenizer files.
  */
 abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceTokenizer, SentencePieceTokenizer {
-    static {
-        // DJL must never reach the network: the tokenizer loader otherwise calls a cloud metadata address, and a
-        // missing native flavour would be downloaded. A value set by the user (-D or environment) wins.
-        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
-        if (System.getProperty("OPT_OUT_TRACKING") == null) System.setProperty("OPT_OUT_TRACKING", "true");
-    }
-
     private final String tokenizerJson;
     private final Vocabulary vocabulary;
     private final SpecialTokens specialTokens;

@@ -2,17 +2,14 @@ package xner.tokenize;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import xner.XnerInputException;
+import xner.data.StrictText;
 
 /**
  * A SentencePiece model file ({@code sentencepiece.bpe.model}), the parts of its protobuf {@code ModelProto} a
@@ -186,9 +183,8 @@ final class SentencePieceModel {
         String string(String field) {
             byte[] b = bytes();
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
-            } catch (CharacterCodingException e) {
+                return StrictText.utf8(b);
+            } catch (StrictText.NotText e) {
                 throw error(field + " is not UTF-8");
             }
         }

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import xner.XnerInputException;
 import xner.data.NumpyGenerator;
+import xner.data.Progress;
 import xner.model.Durable;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
@@ -130,8 +131,9 @@ public final class FineTuner {
                 model.parameters().manager().getEngine().setRandomSeed((int) (config.seed() + epoch));
                 int[] order = new NumpyGenerator(config.seed() + epoch).permutation(train.size());
                 if (config.groupByLength()) order = LengthGroupedOrder.of(lengths, config.batchSize(), order);
-                Progress bar = new Progress(progress, "epoch " + epoch + "/" + config.epochs(),
-                        config.stepsPerEpoch(train.size()));
+                String label = "epoch " + epoch + "/" + config.epochs();
+                int stepsThisEpoch = config.stepsPerEpoch(train.size());
+                Progress bar = Progress.to(progress);
                 long started = System.nanoTime();
                 double lossSum = 0;
                 int batches = 0;
@@ -155,7 +157,9 @@ public final class FineTuner {
                     appendStep(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, result.loss(),
                             result.gradientNorm(), rate, result.attempts()));
                     batches++;
-                    bar.update(batches, lossSum / batches);
+                    double fraction = batches / (double) Math.max(1, stepsThisEpoch);
+                    bar.update(fraction, String.format("%s %s %d/%d steps, %.2f steps/s, loss %.4f, ETA %s", label,
+                            Progress.bar(fraction), batches, stepsThisEpoch, batches / bar.seconds(), lossSum / batches, bar.eta(fraction)));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);

@@ -2,17 +2,14 @@ package xner.train;
 
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import xner.data.Sha256;
 
 /**
  * How a model or a result was made, saved beside it as {@code xner-run.json}: the command, the input files
@@ -38,7 +35,7 @@ public record RunRecord(String command, Map<String, String> inputs, long seed, M
     /** A record of a run starting now, hashing {@code inputFiles}. */
     public static RunRecord capture(String command, List<Path> inputFiles, long seed, Map<String, Object> hyperparameters) {
         Map<String, String> inputs = new LinkedHashMap<>();
-        for (Path file : inputFiles) inputs.put(file.toString(), sha256(file));
+        for (Path file : inputFiles) inputs.put(file.toString(), Sha256.hex(file));
         return new RunRecord(command, inputs, seed, hyperparameters, System.getProperty("xner.gitCommit", "unknown"),
                 currentPlatform(), Instant.now().toString());
     }
@@ -71,16 +68,4 @@ public record RunRecord(String command, Map<String, String> inputs, long seed, M
         }
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
