@@ -21,19 +21,18 @@ import java.util.regex.Pattern;
  * rest of its sentence (the line named is the one that differs from most lines of the sentence; on a tie, the
  * one that differs from the sentence's first line).
  */
-final class ConllRecordReader implements RecordReader {
+final class ConllRecordReader extends LineRecordReader {
     private static final Pattern COLUMNS = Pattern.compile("[ \\t]+");
     private static final Pattern EDGES = Pattern.compile("^[ \\t]+|[ \\t]+$");
     private static final Pattern TAG_LIKE = Pattern.compile("O|[A-Z]-\\S+");
 
-    private final LineStream lines;
     private final List<String[]> rows = new ArrayList<>();
     private final List<Integer> rowLines = new ArrayList<>();
     private boolean broken; // a malformed line: the rest of its sentence is skipped with it
     private boolean ended;
 
     ConllRecordReader(LineStream lines) {
-        this.lines = lines;
+        super(lines);
     }
 
     @Override
@@ -107,15 +106,5 @@ final class ConllRecordReader implements RecordReader {
 
     private Source source(int row) {
         return new Source(lines.file(), rowLines.get(row));
-    }
-
-    @Override
-    public int lineNumber() {
-        return lines.lineNumber();
-    }
-
-    @Override
-    public long bytesRead() {
-        return lines.bytes();
     }
 }

@@ -8,11 +8,10 @@ import xner.XnerInputException;
  * JSON Lines as records, for {@link RecordReader#jsonl}: each non-blank line one JSON object with a
  * {@code text} string, strict JSON ({@link StrictJson}); its other fields travel with the text.
  */
-final class JsonlRecordReader implements RecordReader {
-    private final LineStream lines;
+final class JsonlRecordReader extends LineRecordReader {
 
     JsonlRecordReader(LineStream lines) {
-        this.lines = lines;
+        super(lines);
     }
 
     @Override
@@ -43,15 +42,5 @@ final class JsonlRecordReader implements RecordReader {
 
     private InputRecord malformed(String reason) {
         return new InputRecord.Malformed(lines.source(), reason);
-    }
-
-    @Override
-    public int lineNumber() {
-        return lines.lineNumber();
-    }
-
-    @Override
-    public long bytesRead() {
-        return lines.bytes();
     }
 }

@@ -3,11 +3,10 @@ package xner.data;
 import java.io.IOException;
 
 /** Text lines as records, for {@link RecordReader#text}: every line is one, a blank line an empty text. */
-final class TextRecordReader implements RecordReader {
-    private final LineStream lines;
+final class TextRecordReader extends LineRecordReader {
 
     TextRecordReader(LineStream lines) {
-        this.lines = lines;
+        super(lines);
     }
 
     @Override
@@ -16,15 +15,5 @@ final class TextRecordReader implements RecordReader {
         String line = lines.text();
         if (line == null) return new InputRecord.Malformed(lines.source(), LineStream.notUtf8());
         return new InputRecord.Text(lines.source(), line, null);
-    }
-
-    @Override
-    public int lineNumber() {
-        return lines.lineNumber();
-    }
-
-    @Override
-    public long bytesRead() {
-        return lines.bytes();
     }
 }
