@@ -69,7 +69,7 @@ final class BertLayer {
         float scale = (float) Math.sqrt(config.headSize());
         NDArray probabilities;
         if (training) {
-            probabilities = Functional.dropout(scores.div(scale).add(attentionBias).softmax(-1),
+            probabilities = Functional.dropout(Functional.dividedBy(scores, scale).add(attentionBias).softmax(-1),
                     config.attentionProbsDropoutProb(), true);
         } else {
             // the largest arrays of the pass: scale and mask in place and free the scores once softmax has read them

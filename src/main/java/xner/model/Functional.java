@@ -53,7 +53,42 @@ final class Functional {
 
     /** The tanh approximation of GELU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray cube = x.mul(x).mul(x); // as libtorch's pow(x, 3)
+        NDArray inner = times(times(cube, 0.044715).add(x), SQRT_2_OVER_PI);
+        return times(x, 0.5).mul(inner.tanh().add(1f));
+    }
+
+    /** max(x, 0), as {@code nn.ReLU}. */
+    static NDArray relu(NDArray x) {
+        return Activation.relu(x);
+    }
+
+    /** x · factor, safe under autograd ({@link #scalar}). */
+    static NDArray times(NDArray x, double factor) {
+        try (NDArray f = scalar(x, factor)) {
+            return x.mul(f);
+        }
+    }
+
+    /** x / divisor, safe under autograd ({@link #scalar}). */
+    static NDArray dividedBy(NDArray x, double divisor) {
+        try (NDArray d = scalar(x, divisor)) {
+            return x.div(d);
+        }
+    }
+
+    /**
+     * A 0-d array of {@code value} in {@code like}'s type and manager, whose memory libtorch owns.
+     *
+     * <p>Why not {@code x.mul(0.5f)}: DJL turns a Java number into a tensor over a Java direct buffer and
+     * closes it right after the op, but autograd keeps that tensor for the backward pass (the factor of a mul
+     * or div, the exponent of a pow, the bound of a maximum). Once the garbage collector frees the buffer, the
+     * backward pass reads freed memory: NaN, infinite or slightly wrong gradients beside a correct loss, more
+     * often the more often the collector runs (issue 12, item 8: runs of one seed that did not agree).
+     * {@code torch::full} allocates in libtorch, whose reference count keeps the value while the graph needs it.
+     * Ops on arrays that need no gradient (inference, masks, the optimiser) may take Java numbers.
+     */
+    static NDArray scalar(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value, like.getDataType());
     }
 }

@@ -25,7 +25,7 @@ public enum HiddenActivation {
     RELU(List.of("relu")) {
         @Override
         NDArray apply(NDArray x) {
-            return x.maximum(0f);
+            return Functional.relu(x);
         }
     };
 

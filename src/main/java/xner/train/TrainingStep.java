@@ -64,10 +64,11 @@ public final class TrainingStep {
      * Trains on one batch; returns its loss, gradient norm and attempts.
      *
      * <p>A step whose loss or gradient norm is not finite updates nothing and is computed once more from the
-     * same weights: the NaN gradients we have met (twice in some 7,000 steps, each time with a finite loss)
-     * did not come back when the same command ran again, so a second attempt tells a passing fault from a
-     * real divergence. When the second attempt fails too, training stops and names the batch's sentences.
-     * {@link StepResult#attempts()} says how many attempts the step took.
+     * same weights; when the second attempt fails too, training stops and names the batch's sentences.
+     * {@link StepResult#attempts()} says how many attempts the step took. The NaN gradients with a finite loss
+     * met before (twice in some 7,000 steps) were read from Java buffers the garbage collector had freed
+     * ({@code Functional#scalar}, fixed): a second attempt is now a guard against real divergence, and a run
+     * whose log shows one is no longer bit for bit reproducible.
      *
      * @param learningRate the schedule's rate for this step
      * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
