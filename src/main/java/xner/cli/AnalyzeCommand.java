@@ -1,6 +1,5 @@
 package xner.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Example;
 import xner.train.TokenLosses;
+import xner.data.JsonOutput;
 
 /**
  * {@code xner analyze}: the chapter's error analysis of a fine-tuned model on one language's split: losses by
@@ -118,7 +118,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (note != null) m.put("note", note);
             m.putAll(analysis.toJson(top, sequences, token));
             if (drawn.length > 0) m.put("plots", List.of(drawn).stream().map(Path::toString).toList());
-            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m));
+            out.println(JsonOutput.PRETTY.toJson(m));
         } else {
             out.printf("%s%s: ", what, note == null ? "" : " (* " + note + ")");
             out.print(analysis.report(top, sequences, token));

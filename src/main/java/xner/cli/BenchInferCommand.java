@@ -1,6 +1,5 @@
 package xner.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
@@ -21,6 +20,7 @@ import xner.infer.InferenceBenchmark;
 import xner.infer.TagPipeline;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
+import xner.data.JsonOutput;
 
 /**
  * {@code xner bench infer}: sentences/s and tokens/s of the tagging pipeline on the Swiss German test split,
@@ -125,7 +125,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         if (json) {
             report.add("results", results);
-            out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
+            out.println(JsonOutput.PRETTY.toJson(report));
             out.flush();
         }
         return Xner.EXIT_OK;

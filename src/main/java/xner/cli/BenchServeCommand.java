@@ -1,6 +1,5 @@
 package xner.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.JsonOutput;
 
 /**
  * {@code xner bench serve}: a soak of a running {@code xner serve}, bounded in requests and in time: texts
@@ -90,7 +90,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             if (!json) out.println(describe(level));
             out.flush();
         }
-        if (json) out.println(new GsonBuilder().setPrettyPrinting().create().toJson(levels));
+        if (json) out.println(JsonOutput.PRETTY.toJson(levels));
         return Xner.EXIT_OK;
     }
 

@@ -1,6 +1,5 @@
 package xner.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
+import xner.data.JsonOutput;
 
 /**
  * {@code xner corpus}: builds the chapter's Swiss PAN-X corpus and prints its tables: subset sizes per
@@ -53,7 +53,7 @@ public final class CorpusCommand implements Callable<Integer> {
         SwissCorpus corpus = SwissCorpus.sample(data.source(spec.commandLine().getErr()), seed, langs);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(summary(corpus)));
+            out.println(JsonOutput.LINE.toJson(summary(corpus)));
         } else {
             printTables(corpus, out);
         }

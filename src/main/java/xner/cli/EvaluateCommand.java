@@ -1,6 +1,5 @@
 package xner.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +28,7 @@ import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Evaluation;
 import xner.train.Example;
+import xner.data.JsonOutput;
 
 /**
  * {@code xner evaluate}: entity-level precision, recall and F1 (seqeval's) of a fine-tuned model on a split of
@@ -124,7 +124,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
             }
         }
-        if (json) out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
+        if (json) out.println(JsonOutput.PRETTY.toJson(summary));
         out.flush();
         return Xner.EXIT_OK;
     }

@@ -193,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
                             validation.size(), null));
                     results.put("test_files", files.test.stream().map(Path::toString).toList());
                     Files.writeString(output.resolve("test_results.json"),
-                            new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(results));
+                            xner.data.JsonOutput.PRETTY.toJson(results));
                     out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
                             ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
                     out.print(ev.scores().report(4));

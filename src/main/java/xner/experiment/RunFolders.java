@@ -1,7 +1,5 @@
 package xner.experiment;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -17,6 +15,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import xner.XnerInputException;
 import xner.model.ModelDirectory;
+import xner.data.JsonOutput;
 
 /**
  * The experiment's output folder as a record of progress: {@code runs/<id>/spec.json} (what the sub-run is),
@@ -29,8 +28,6 @@ final class RunFolders {
     static final String SPEC = "spec.json";
     static final String RESULT = "result.json";
     static final String MODEL = "model";
-    static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-            .create();
 
     private final Path output;
 
@@ -52,7 +49,7 @@ final class RunFolders {
         if (!Files.isRegularFile(file)) return Optional.empty();
         SubRunResult result;
         try {
-            result = GSON.fromJson(Files.readString(file), SubRunResult.class);
+            result = JsonOutput.PRETTY.fromJson(Files.readString(file), SubRunResult.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (JsonParseException | IllegalArgumentException e) {
@@ -82,7 +79,7 @@ final class RunFolders {
             throw new XnerInputException(modelDir(id) + " has checkpoints but " + file + " is missing: it cannot be "
                     + "told whether they belong to these settings; delete " + runDir(id) + " to start it afresh");
         }
-        writeAtomically(file, GSON.toJson(spec));
+        writeAtomically(file, JsonOutput.PRETTY.toJson(spec));
     }
 
     /** The epochs a killed attempt finished, from its checkpoint, or 0. */
@@ -95,7 +92,7 @@ final class RunFolders {
 
     /** Writes the result (atomically), then drops the checkpoints and, unless kept, the model. */
     void finish(SubRunResult result, boolean keepModel) throws IOException {
-        writeAtomically(runDir(result.id()).resolve(RESULT), GSON.toJson(result));
+        writeAtomically(runDir(result.id()).resolve(RESULT), JsonOutput.PRETTY.toJson(result));
         tidy(result.id(), keepModel);
     }
 

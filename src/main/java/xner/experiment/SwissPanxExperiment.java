@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import xner.data.JsonOutput;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
@@ -161,18 +162,18 @@ public final class SwissPanxExperiment {
 
         JsonObject spec = new JsonObject();
         spec.addProperty("id", run.id());
-        spec.add("train_langs", RunFolders.GSON.toJsonTree(run.trainLangs()));
+        spec.add("train_langs", JsonOutput.PRETTY.toJsonTree(run.trainLangs()));
         spec.addProperty("train_sentences", train.size());
         spec.addProperty("train_sha256", fingerprint(train));
         spec.addProperty("validation_sentences", validation.size());
         spec.addProperty("validation_sha256", fingerprint(validation));
         Map<String, Object> tests = new LinkedHashMap<>();
         test.forEach((lang, data) -> tests.put(lang, Map.of("sentences", data.size(), "sha256", fingerprint(data))));
-        spec.add("test", RunFolders.GSON.toJsonTree(tests));
-        spec.add("training", RunFolders.GSON.toJsonTree(recipe(run).asMap()));
+        spec.add("test", JsonOutput.PRETTY.toJsonTree(tests));
+        spec.add("training", JsonOutput.PRETTY.toJsonTree(recipe(run).asMap()));
         spec.addProperty("corpus_seed", corpusSeed);
         spec.addProperty("body", body.getFileName().toString());
-        spec.add("body_sha256", RunFolders.GSON.toJsonTree(bodyHashes));
+        spec.add("body_sha256", JsonOutput.PRETTY.toJsonTree(bodyHashes));
         return new Planned(train, validation, test, steps, spec);
     }
 

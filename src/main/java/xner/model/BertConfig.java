@@ -1,6 +1,5 @@
 package xner.model;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -25,6 +24,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import xner.XnerInputException;
+import xner.data.JsonOutput;
 
 /**
  * The hyperparameters of a BERT-family encoder, as Hugging Face's {@code config.json} holds them.
@@ -311,7 +311,7 @@ public record BertConfig(
         }
         JsonObject o = new JsonObject();
         keys.forEach(o::add);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
+        return JsonOutput.PRETTY.toJson(o) + "\n";
     }
 
     /** Writes {@link #toJson()} to a file. */

@@ -1,7 +1,6 @@
 package xner.model;
 
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import xner.data.JsonOutput;
 
 /**
  * Writes float32 tensors as a safetensors file, one tensor in memory at a time: the header is known from the
@@ -60,7 +60,7 @@ public final class SafetensorsWriter {
             entry.add("data_offsets", offsets);
             header.add(t.name(), entry);
         }
-        byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = JsonOutput.LINE.toJson(header).getBytes(StandardCharsets.UTF_8);
         // pad the header with spaces so that the data start at a multiple of 8, as the reference writer does
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,7 +1,5 @@
 package xner.tokenize;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -10,6 +8,7 @@ import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.util.List;
 import xner.XnerInputException;
+import xner.data.JsonOutput;
 
 /**
  * Hugging Face's tokenizer file formats ({@code tokenizer.json}, {@code tokenizer_config.json},
@@ -17,9 +16,6 @@ import xner.XnerInputException;
  * the pieces of a {@code tokenizer.json} the two tokenizers share (added tokens, a template post-processor).
  */
 final class TokenizerJson {
-    // no HTML escaping: "<s>" stays readable in saved files (both forms are valid JSON)
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Gson PRETTY = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
 
     private TokenizerJson() {}
 
@@ -34,11 +30,11 @@ final class TokenizerJson {
     }
 
     static String compact(JsonElement json) {
-        return GSON.toJson(json);
+        return JsonOutput.LINE.toJson(json);
     }
 
     static String pretty(JsonElement json) {
-        return PRETTY.toJson(json);
+        return JsonOutput.PRETTY.toJson(json);
     }
 
     static XnerInputException bad(Path file, String field, String expected) {

@@ -1,7 +1,5 @@
 package xner.train;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +17,7 @@ import xner.data.Progress;
 import xner.model.Durable;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
+import xner.data.JsonOutput;
 
 /**
  * Fine-tunes a token classifier with the chapter's recipe ({@link TrainingConfig#chapter()}), evaluating on
@@ -215,7 +214,7 @@ public final class FineTuner {
         try {
             model.save(staging, tokenizerDir);
             moments.save(staging.resolve(OPTIMIZER));
-            Files.writeString(staging.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state));
+            Files.writeString(staging.resolve(STATE), JsonOutput.PRETTY.toJson(state));
             Durable.sync(staging);
         } catch (IOException e) {
             ModelDirectory.deleteRecursively(staging);
@@ -259,9 +258,8 @@ public final class FineTuner {
 
     private static void writeLog(Path file, List<EpochLog> logs) throws IOException {
         JsonObject root = new JsonObject();
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        root.add("epochs", gson.toJsonTree(logs));
-        Files.writeString(file, gson.toJson(root));
+        root.add("epochs", JsonOutput.PRETTY.toJsonTree(logs));
+        Files.writeString(file, JsonOutput.PRETTY.toJson(root));
     }
 
     /** What a checkpoint records besides weights and moments. */
@@ -290,7 +288,7 @@ public final class FineTuner {
                                 + (v == null ? "missing" : v) + ", expected a whole number)");
                     }
                 }
-                s = new Gson().fromJson(o, TrainerState.class);
+                s = JsonOutput.PRETTY.fromJson(o, TrainerState.class);
             } catch (com.google.gson.JsonParseException | IllegalStateException | NumberFormatException e) {
                 throw new XnerInputException(file + ": not a trainer state (" + e.getClass().getSimpleName() + ")", e);
             }

@@ -1,6 +1,5 @@
 package xner.train;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import xner.data.Sha256;
+import xner.data.JsonOutput;
 
 /**
  * How a model or a result was made, saved beside it as {@code xner-run.json}: the command, the input files
@@ -57,7 +57,7 @@ public record RunRecord(String command, Map<String, String> inputs, long seed, M
     }
 
     public String toJson() {
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(this);
+        return JsonOutput.PRETTY.toJson(this);
     }
 
     public void write(Path file) {
