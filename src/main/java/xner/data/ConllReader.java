@@ -55,7 +55,7 @@ public final class ConllReader implements CorpusReader {
                 int id = labels.indexOf(tag);
                 if (id < 0) {
                     throw new xner.XnerInputException(raw.sources().get(i).at(tag.equals(written)
-                            ? PanxReader.unknownTag(tag, labels)
+                            ? CorpusReader.unknownTag(tag, labels)
                             : "unknown tag \"" + tag + "\", the IOB2 form of \"" + written + "\" (the label set is "
                                     + String.join(", ", labels.names()) + ")"));
                 }
@@ -124,7 +124,7 @@ public final class ConllReader implements CorpusReader {
             sources.add(text.source());
         }
         if (!tokens.isEmpty()) sentences.add(new RawSentence(tokens, tags, sources));
-        if (sentences.isEmpty()) throw PanxReader.noSentences(text);
+        if (sentences.isEmpty()) throw CorpusReader.noSentences(text);
         return sentences;
     }
 }

@@ -2,6 +2,7 @@ package xner.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import xner.XnerInputException;
 
 /**
  * A reader of one corpus file format: a file in, its tagged sentences out, in file order, each tag checked
@@ -18,4 +19,15 @@ public interface CorpusReader {
 
     /** The label set every tag read is checked against. */
     LabelSet labels();
+
+    /** The error of a file that holds no sentence, said after the whole file was read. */
+    static XnerInputException noSentences(TextFile text) {
+        return new XnerInputException(text.file() + ": no sentences ("
+                + (text.lineNumber() == 0 ? "the file is empty)" : "only blank lines)"));
+    }
+
+    /** What every reader says of a tag outside the label set; the caller puts file and line before it. */
+    static String unknownTag(String name, LabelSet labels) {
+        return "unknown tag \"" + name + "\" (the label set is " + String.join(", ", labels.names()) + ")";
+    }
 }

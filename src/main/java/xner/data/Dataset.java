@@ -167,7 +167,7 @@ public final class Dataset implements Iterable<Sentence> {
 
     private static void check(Sentence s, LabelSet labels) {
         for (String tag : s.tags()) {
-            if (!labels.contains(tag)) throw new XnerInputException(s.source().at(PanxReader.unknownTag(tag, labels)));
+            if (!labels.contains(tag)) throw new XnerInputException(s.source().at(CorpusReader.unknownTag(tag, labels)));
         }
     }
 }

@@ -41,7 +41,7 @@ public final class JsonlReader implements CorpusReader {
             for (int i = 0; i < raw.size(); i++) {
                 int id = labels.indexOf(raw.tags().get(i));
                 if (id < 0) throw new xner.XnerInputException(raw.source().at("ner_tags[" + i + "]: "
-                        + PanxReader.unknownTag(raw.tags().get(i), labels)));
+                        + CorpusReader.unknownTag(raw.tags().get(i), labels)));
                 tags.add(labels.name(id));
             }
             sentences.add(new Sentence(raw.tokens(), tags, raw.source()));
@@ -67,7 +67,7 @@ public final class JsonlReader implements CorpusReader {
             if (tokens.isEmpty()) throw text.error("a record without tokens");
             sentences.add(new RawSentence(tokens, tags, java.util.Collections.nCopies(tokens.size(), text.source())));
         }
-        if (sentences.isEmpty()) throw PanxReader.noSentences(text);
+        if (sentences.isEmpty()) throw CorpusReader.noSentences(text);
         return sentences;
     }
 

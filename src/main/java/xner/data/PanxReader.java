@@ -119,22 +119,13 @@ public final class PanxReader implements CorpusReader {
             sink.accept(tokens, tags, new Source(file, start));
             count++;
         }
-        if (count == 0) throw noSentences(text);
+        if (count == 0) throw CorpusReader.noSentences(text);
     }
 
     /** The label set's own instance of {@code name}, so that a corpus holds seven tag strings, not millions. */
     private String tag(TextFile text, String name) {
         int id = labels.indexOf(name);
-        if (id < 0) throw text.error(unknownTag(name, labels));
+        if (id < 0) throw text.error(CorpusReader.unknownTag(name, labels));
         return labels.name(id);
-    }
-
-    static XnerInputException noSentences(TextFile text) {
-        return new XnerInputException(text.file() + ": no sentences ("
-                + (text.lineNumber() == 0 ? "the file is empty)" : "only blank lines)"));
-    }
-
-    static String unknownTag(String name, LabelSet labels) {
-        return "unknown tag \"" + name + "\" (the label set is " + String.join(", ", labels.names()) + ")";
     }
 }
