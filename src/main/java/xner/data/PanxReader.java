@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import xner.XnerInputException;
 
 /**
  * A reader of XTREME's PAN-X (WikiANN) files: one word per line as {@code lang:token<TAB>tag}, a blank line
