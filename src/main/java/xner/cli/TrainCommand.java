@@ -101,18 +101,63 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        refuseToTrainOverARun();
+        Splits splits = readSplits(err);
+        TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
+                .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
+                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).build();
+        Path bodyDir = body != null ? body : MultilingualBert.modelDir();
+        FineTuning fineTuning = new FineTuning(splits.train(), splits.validation(), splits.labels(), bodyDir, config,
+                runDescription(splits.validationLangs()));
+
+        try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
+            err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", splits.train().size(),
+                    describe(trainLangs, files.train), splits.validation().size(),
+                    describe(splits.validationLangs(), files.validation), config.totalSteps(splits.train().size()));
+            err.flush();
+            FineTuner.Result result = fineTuning.run(tokenizer, output, resume,
+                    String.join(" ", spec.commandLine().getParseResult().originalArgs()), new PrintStream(System.err, true),
+                    note -> {
+                        err.println(note);
+                        err.flush();
+                    }, log -> { });
+            PrintWriter out = spec.commandLine().getOut();
+            Evaluation validation = result.validation();
+            out.printf("validation F1 %.4f (precision %.4f, recall %.4f) after %d epochs; model in %s%n",
+                    validation.scores().f1(), validation.scores().precision(), validation.scores().recall(),
+                    result.epochs().size(), output);
+            out.print(validation.scores().report(4));
+            if (splits.test() != null) scoreTest(splits, validation, tokenizer, config, out);
+            out.flush();
+        }
+        return Xner.EXIT_OK;
+    }
+
+    /**
+     * What the run trains, validates and tests on, in the model's label set.
+     *
+     * @param test            the test files' sentences, or null without {@code --test}
+     * @param validationLangs the PAN-X languages in {@code validation}
+     */
+    private record Splits(Dataset train, Dataset validation, Dataset test, LabelSet labels, List<String> validationLangs) {}
+
+    /** A folder that already holds a run is continued ({@code --resume}) or replaced ({@code --overwrite}), never both, never silently. */
+    private void refuseToTrainOverARun() {
         if (trainLangs.isEmpty() && files.train.isEmpty()) {
             throw new XnerInputException("nothing to train on: give --train-langs (PAN-X) or --train FILE");
         }
         if (resume && overwrite) throw new XnerInputException("--resume and --overwrite: choose one");
-        if (!resume && !overwrite) {
-            for (String f : List.of("checkpoints", "checkpoints.old", FineTuner.STEPS, "model.safetensors")) {
-                if (Files.exists(output.resolve(f))) {
-                    throw new XnerInputException(output + ": already holds a run (" + f + "): --resume continues it, "
-                            + "--overwrite starts afresh and replaces it");
-                }
+        if (resume || overwrite) return;
+        for (String f : List.of("checkpoints", "checkpoints.old", FineTuner.STEPS, "model.safetensors")) {
+            if (Files.exists(output.resolve(f))) {
+                throw new XnerInputException(output + ": already holds a run (" + f + "): --resume continues it, "
+                        + "--overwrite starts afresh and replaces it");
             }
         }
+    }
+
+    /** Reads PAN-X and the files, settles the label set (given, or from the training data) and cuts the samples. */
+    private Splits readSplits(PrintWriter err) {
         files.config(); // bad options fail before any file is read
         LabelSet labels = files.modelLabels();
         List<String> valLangs = validationLangs != null ? validationLangs
@@ -149,11 +194,11 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset validation = Dataset.concatenate(validationParts);
         if (maxValidationSamples != null) validation = validation.take(Math.min(maxValidationSamples, validation.size()));
         Dataset test = testFiles == null ? null : testFiles.dataset(labels, "the training data's");
+        return new Splits(train, validation, test, labels, valLangs);
+    }
 
-        TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
-                .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
-                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).build();
-        Path bodyDir = body != null ? body : MultilingualBert.modelDir();
+    /** Where the data came from, for {@code xner-run.json}. */
+    private Map<String, Object> runDescription(List<String> valLangs) {
         Map<String, Object> record = new java.util.LinkedHashMap<>();
         record.put("train_langs", trainLangs);
         record.put("validation_langs", valLangs);
@@ -164,44 +209,26 @@ public final class TrainCommand implements Callable<Integer> {
         record.put("corpus", data.corpus);
         record.put("corpus_seed", data.corpusSeed);
         record.put("max_length", maxLength > 0 ? maxLength : "the tokenizer's");
-        FineTuning fineTuning = new FineTuning(train, validation, labels, bodyDir, config, record);
+        return record;
+    }
 
-        try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
-            LabelAligner aligner = new LabelAligner(labels);
-            err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", train.size(),
-                    describe(trainLangs, files.train), validation.size(), describe(valLangs, files.validation),
-                    config.totalSteps(train.size()));
-            err.flush();
-            FineTuner.Result result = fineTuning.run(tokenizer, output, resume,
-                    String.join(" ", spec.commandLine().getParseResult().originalArgs()), new PrintStream(System.err, true),
-                    note -> {
-                        err.println(note);
-                        err.flush();
-                    }, log -> { });
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("validation F1 %.4f (precision %.4f, recall %.4f) after %d epochs; model in %s%n",
-                    result.validation().scores().f1(), result.validation().scores().precision(),
-                    result.validation().scores().recall(), result.epochs().size(), output);
-            out.print(result.validation().scores().report(4));
-            if (test != null) {
-                try (TokenClassifier model = TokenClassifier.load(output)) {
-                    Evaluation ev = Evaluation.run(model, Example.encode(test, tokenizer, aligner), config.evalBatchSize(),
-                            tokenizer.padId());
-                    Map<String, Object> results = new java.util.LinkedHashMap<>();
-                    results.put("test", EvaluateCommand.json(ev.scores(), ev.loss(), test.size(), null));
-                    results.put("validation", EvaluateCommand.json(result.validation().scores(), result.validation().loss(),
-                            validation.size(), null));
-                    results.put("test_files", files.test.stream().map(Path::toString).toList());
-                    Files.writeString(output.resolve("test_results.json"),
-                            xner.data.JsonOutput.PRETTY.toJson(results));
-                    out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
-                            ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
-                    out.print(ev.scores().report(4));
-                }
-            }
-            out.flush();
+    /** Scores the trained model on the test files: the report, and {@code test_results.json} beside the model. */
+    private void scoreTest(Splits splits, Evaluation validation, Tokenizer tokenizer, TrainingConfig config, PrintWriter out)
+            throws IOException {
+        Dataset test = splits.test();
+        try (TokenClassifier model = TokenClassifier.load(output)) {
+            Evaluation ev = Evaluation.run(model, Example.encode(test, tokenizer, new LabelAligner(splits.labels())),
+                    config.evalBatchSize(), tokenizer.padId());
+            Map<String, Object> results = new java.util.LinkedHashMap<>();
+            results.put("test", EvaluateCommand.json(ev.scores(), ev.loss(), test.size(), null));
+            results.put("validation", EvaluateCommand.json(validation.scores(), validation.loss(),
+                    splits.validation().size(), null));
+            results.put("test_files", files.test.stream().map(Path::toString).toList());
+            Files.writeString(output.resolve("test_results.json"), xner.data.JsonOutput.PRETTY.toJson(results));
+            out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
+                    ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
+            out.print(ev.scores().report(4));
         }
-        return Xner.EXIT_OK;
     }
 
     /** A PAN-X split with the model's label set (PAN-X's tags must be in it). */

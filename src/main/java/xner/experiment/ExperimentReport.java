@@ -136,6 +136,22 @@ public final class ExperimentReport {
 
     static ReportDocument document(ExperimentResults r, List<String> plots) {
         ReportDocument doc = new ReportDocument("Cross-lingual transfer on the Swiss PAN-X corpus");
+        introduction(doc, r);
+        setup(doc, r);
+        subRuns(doc, r);
+        finalTable(doc, r);
+        german(doc, r, plots);
+        frenchCurve(doc, r, plots);
+        germanFrench(doc, r);
+        eachLanguage(doc, r);
+        allFour(doc, r);
+        epochCurves(doc, r, plots);
+        notesSection(doc, r);
+        return doc;
+    }
+
+    /** What ran, on which code and machine, with which command. */
+    private static void introduction(ReportDocument doc, ExperimentResults r) {
         var p = r.provenance();
         doc.paragraph("Chapter 4 of *NLP with Transformers* on the JVM: body `" + r.body() + "` fine-tuned with the "
                 + "chapter's recipe; the chapter's numbers (xlm-roberta-base) stand beside ours. This report: code commit `"
@@ -145,7 +161,10 @@ public final class ExperimentReport {
         if (r.settings().quick()) {
             doc.paragraph("**Quick run** (`--quick`): " + quickSizes(r.settings()) + ".");
         }
+    }
 
+    /** The Swiss corpus sizes, the seeds and the recipe. */
+    private static void setup(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "Setup");
         List<List<String>> corpus = new ArrayList<>();
         r.corpusSizes().forEach((lang, splits) -> {
@@ -158,7 +177,10 @@ public final class ExperimentReport {
                 + "training seed " + r.settings().training().seed() + ".");
         doc.table(List.of("language", "train", "validation", "test", "note"), corpus);
         doc.paragraph("Recipe: " + recipe(r) + ".");
+    }
 
+    /** One row a sub-run: sizes, times, resumes, commit. */
+    private static void subRuns(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "Sub-runs");
         List<List<String>> runs = new ArrayList<>();
         for (SubRun run : r.plan()) {
@@ -177,7 +199,10 @@ public final class ExperimentReport {
         doc.paragraph("Wall time: the attempt that finished the sub-run (training, validation each epoch, test, "
                 + "analysis); training time: the training steps of all its epochs, over every attempt. Commit: the code "
                 + "that finished it (not recorded by results written before the commit was).");
+    }
 
+    /** The test F1 of every row the chapter has, the chapter's beside ours. */
+    private static void finalTable(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "Final table: test F1");
         doc.paragraph("Rows: the languages fine-tuned on (de: German only, scored zero-shot on the others; each: every "
                 + "language on itself; all: the four together; de-fr: German + French). Chapter rows: xlm-roberta-base.");
@@ -188,7 +213,10 @@ public final class ExperimentReport {
             if (chapter != null) table.add(row(row + " (chapter)", chapter));
         });
         doc.table(header("trained on"), table);
+    }
 
+    /** Section 1: the German model and its zero-shot transfer, per epoch and its error analysis. */
+    private static void german(ReportDocument doc, ExperimentResults r, List<String> plots) {
         doc.heading(2, "1. Fine-tuned on German, zero-shot on the others");
         r.result("de").ifPresentOrElse(de -> {
             testTable(doc, de, "de");
@@ -196,7 +224,10 @@ public final class ExperimentReport {
             doc.table(epochHeader(), epochRows(de));
             if (de.analysis() != null) analysis(doc, de.analysis(), plots);
         }, () -> doc.paragraph("Not finished yet."));
+    }
 
+    /** Section 2: the French learning curve against the zero-shot line. */
+    private static void frenchCurve(ReportDocument doc, ExperimentResults r, List<String> plots) {
         doc.heading(2, "2. French learning curve");
         List<List<String>> curve = new ArrayList<>();
         Double zeroShot = r.zeroShotFrench().orElse(null);
@@ -208,12 +239,18 @@ public final class ExperimentReport {
         doc.paragraph("Ours: " + r.crossover().map(ExperimentResults.Crossover::sentence).orElse(
                 "needs the German sub-run and the curve") + ". Chapter: " + ExperimentResults.CHAPTER_CROSSOVER + ".");
         if (plots.contains(LEARNING_CURVE)) doc.image("French learning curve with the zero-shot line", LEARNING_CURVE);
+    }
 
+    /** Section 3: German + French together. */
+    private static void germanFrench(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "3. Fine-tuned on German + French");
         r.result("de-fr").ifPresentOrElse(
                 res -> testTable(doc, res, null),
                 () -> doc.paragraph("Not finished yet."));
+    }
 
+    /** Section 4: each language fine-tuned on itself. */
+    private static void eachLanguage(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "4. Each language on itself");
         List<List<String>> each = new ArrayList<>();
         for (SubRun run : r.plan()) {
@@ -223,12 +260,18 @@ public final class ExperimentReport {
                     f4(ExperimentResults.CHAPTER.get("each").get(lang))));
         }
         doc.table(List.of("language", "F1 on its test", "chapter F1"), each);
+    }
 
+    /** Section 5: all four languages together. */
+    private static void allFour(ReportDocument doc, ExperimentResults r) {
         doc.heading(2, "5. Fine-tuned on all four");
         r.result("all").ifPresentOrElse(
                 res -> testTable(doc, res, "all"),
                 () -> doc.paragraph("Not finished yet."));
+    }
 
+    /** Loss and F1 per epoch of every finished sub-run. */
+    private static void epochCurves(ReportDocument doc, ExperimentResults r, List<String> plots) {
         doc.heading(2, "Per-epoch curves");
         if (plots.contains(EPOCHS_LOSS)) {
             doc.image("Training (solid) and validation (dashed) loss per epoch", EPOCHS_LOSS);
@@ -240,13 +283,15 @@ public final class ExperimentReport {
                 doc.table(epochHeader(), epochRows(res));
             });
         }
+    }
 
+    /** What a reader must know to read the numbers (flags, missing gold tags). */
+    private static void notesSection(ReportDocument doc, ExperimentResults r) {
         List<String> notes = notes(r);
         if (!notes.isEmpty()) {
             doc.heading(2, "Notes");
             for (String note : notes) doc.paragraph(note);
         }
-        return doc;
     }
 
     private static void analysis(ReportDocument doc, SubRunResult.Analysis a, List<String> plots) {
