@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import xner.XnerInputException;
 import xner.data.StrictJson;
@@ -39,6 +38,31 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
      * 413 when there are too many texts or one is too long.
      */
     static PredictRequest parse(byte[] body, Settings settings) {
+        JsonObject object = jsonObject(body);
+        for (String key : object.keySet()) {
+            if (!FIELDS.contains(key)) throw HttpError.invalid("unknown field \"" + key + "\" (expected inputs, parameters)");
+        }
+        JsonElement in = object.get("inputs");
+        if (in == null) throw HttpError.invalid("field \"inputs\" is missing: a text or a list of texts");
+        boolean batch = in.isJsonArray();
+        List<String> inputs = texts(in, settings);
+        JsonElement p = object.get("parameters");
+        if (p == null || p.isJsonNull()) {
+            return new PredictRequest(inputs, batch, settings.aggregation(), Aggregation.IGNORED_BY_DEFAULT, settings.offsets());
+        }
+        if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + StrictJson.kind(p));
+        JsonObject parameters = p.getAsJsonObject();
+        for (String key : parameters.keySet()) {
+            if (!PARAMETERS.contains(key)) {
+                throw HttpError.invalid("unknown parameter \"" + key + "\" (expected aggregation_strategy, ignore_labels, offsets)");
+            }
+        }
+        return new PredictRequest(inputs, batch, aggregation(parameters, settings), ignoreLabels(parameters),
+                offsets(parameters, settings));
+    }
+
+    /** The body as a JSON object: UTF-8, strict JSON (the one reader JSON Lines files have too), an object. */
+    private static JsonObject jsonObject(byte[] body) {
         String text;
         try {
             text = StrictText.utf8(body);
@@ -48,19 +72,18 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         if (text.isBlank()) throw HttpError.malformed("the request body is not JSON: it is " + (text.isEmpty() ? "empty" : "only whitespace"));
         JsonElement root;
         try {
-            root = StrictJson.parse(text); // the one strict reader, as for JSON Lines files: 400 naming what and where
+            root = StrictJson.parse(text);
         } catch (XnerInputException e) {
             throw HttpError.malformed("the request body is not JSON: " + e.getMessage());
         }
         if (!root.isJsonObject()) {
             throw HttpError.malformed("expected a JSON object {\"inputs\": ..., \"parameters\": {...}}, found " + StrictJson.kind(root));
         }
-        JsonObject object = root.getAsJsonObject();
-        for (String key : object.keySet()) {
-            if (!FIELDS.contains(key)) throw HttpError.invalid("unknown field \"" + key + "\" (expected inputs, parameters)");
-        }
-        JsonElement in = object.get("inputs");
-        if (in == null) throw HttpError.invalid("field \"inputs\" is missing: a text or a list of texts");
+        return root.getAsJsonObject();
+    }
+
+    /** {@code inputs}: one text or a list of them, each within the service's limits. */
+    private static List<String> texts(JsonElement in, Settings settings) {
         List<String> inputs = new ArrayList<>();
         boolean batch = in.isJsonArray();
         if (batch) {
@@ -80,46 +103,40 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
                         + " characters, over the limit of " + settings.maxTextChars());
             }
         }
-        Aggregation aggregation = settings.aggregation();
-        Set<String> ignore = Aggregation.IGNORED_BY_DEFAULT;
-        Offsets offsets = settings.offsets();
-        JsonElement p = object.get("parameters");
-        if (p != null && !p.isJsonNull()) {
-            if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + StrictJson.kind(p));
-            for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
-                if (!PARAMETERS.contains(e.getKey())) {
-                    throw HttpError.invalid("unknown parameter \"" + e.getKey() + "\" (expected aggregation_strategy, ignore_labels, offsets)");
-                }
-            }
-            JsonElement strategy = p.getAsJsonObject().get("aggregation_strategy");
-            if (strategy != null && !strategy.isJsonNull()) {
-                try {
-                    aggregation = Aggregation.parse(string(strategy, "parameters.aggregation_strategy"), "parameters.aggregation_strategy");
-                } catch (XnerInputException e) {
-                    throw HttpError.invalid(e.getMessage());
-                }
-            }
-            JsonElement labels = p.getAsJsonObject().get("ignore_labels");
-            if (labels != null && !labels.isJsonNull()) {
-                if (!labels.isJsonArray()) {
-                    throw HttpError.invalid("field \"parameters.ignore_labels\": expected a list of labels, found " + StrictJson.kind(labels));
-                }
-                Set<String> set = new LinkedHashSet<>();
-                for (int i = 0; i < labels.getAsJsonArray().size(); i++) {
-                    set.add(string(labels.getAsJsonArray().get(i), "parameters.ignore_labels[" + i + "]"));
-                }
-                ignore = set;
-            }
-            JsonElement counted = p.getAsJsonObject().get("offsets");
-            if (counted != null && !counted.isJsonNull()) {
-                try {
-                    offsets = Offsets.parse(string(counted, "parameters.offsets"), "parameters.offsets");
-                } catch (XnerInputException e) {
-                    throw HttpError.invalid(e.getMessage());
-                }
-            }
+        return inputs;
+    }
+
+    private static Aggregation aggregation(JsonObject parameters, Settings settings) {
+        JsonElement strategy = parameters.get("aggregation_strategy");
+        if (strategy == null || strategy.isJsonNull()) return settings.aggregation();
+        try {
+            return Aggregation.parse(string(strategy, "parameters.aggregation_strategy"), "parameters.aggregation_strategy");
+        } catch (XnerInputException e) {
+            throw HttpError.invalid(e.getMessage());
         }
-        return new PredictRequest(inputs, batch, aggregation, ignore, offsets);
+    }
+
+    private static Set<String> ignoreLabels(JsonObject parameters) {
+        JsonElement labels = parameters.get("ignore_labels");
+        if (labels == null || labels.isJsonNull()) return Aggregation.IGNORED_BY_DEFAULT;
+        if (!labels.isJsonArray()) {
+            throw HttpError.invalid("field \"parameters.ignore_labels\": expected a list of labels, found " + StrictJson.kind(labels));
+        }
+        Set<String> set = new LinkedHashSet<>();
+        for (int i = 0; i < labels.getAsJsonArray().size(); i++) {
+            set.add(string(labels.getAsJsonArray().get(i), "parameters.ignore_labels[" + i + "]"));
+        }
+        return set;
+    }
+
+    private static Offsets offsets(JsonObject parameters, Settings settings) {
+        JsonElement counted = parameters.get("offsets");
+        if (counted == null || counted.isJsonNull()) return settings.offsets();
+        try {
+            return Offsets.parse(string(counted, "parameters.offsets"), "parameters.offsets");
+        } catch (XnerInputException e) {
+            throw HttpError.invalid(e.getMessage());
+        }
     }
 
     private static String string(JsonElement e, String field) {
