@@ -72,7 +72,7 @@ public final class FillMask {
      */
     public List<Mask> fill(String text, int k) {
         if (tokenizer == null) throw new IllegalStateException("this FillMask was built without a tokenizer: give it token ids");
-        int[] ids = tokenizer.encode(text).ids().stream().mapToInt(Integer::intValue).toArray();
+        int[] ids = tokenizer.encode(text).idArray();
         int maskId = tokenizer.maskId();
         int[] masks = IntStream.range(0, ids.length).filter(i -> ids[i] == maskId).toArray();
         if (masks.length == 0) throw new XnerInputException("no " + tokenizer.maskToken() + " in \"" + text + "\"");

@@ -72,11 +72,12 @@ public record Encoding(
         return specialTokensMask.get(i) == 1;
     }
 
-    /** The ids as a {@code long[]}, the form a model's input tensor is built from. */
-    public long[] idArray() {
-        long[] out = new long[ids.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
-        return out;
+    /**
+     * The ids as an {@code int[]}, the form every working array of ids takes ({@code Example}, the tagging
+     * pipeline's windows, fill-mask); only a {@code Batch} widens them to {@code long}, for the int64 tensor.
+     */
+    public int[] idArray() {
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The number of words this encoding has tokens of: one more than its largest word id (0 when none). */

@@ -56,7 +56,7 @@ public record Example(int[] ids, int[] labels, Sentence sentence) {
         List<Example> examples = new ArrayList<>(data.size());
         for (Sentence sentence : data) {
             Encoding encoding = tokenizer.encodeWords(sentence.tokens());
-            int[] ids = encoding.ids().stream().mapToInt(Integer::intValue).toArray();
+            int[] ids = encoding.idArray();
             int[] labels = aligner.align(encoding, sentence).stream().mapToInt(Integer::intValue).toArray();
             examples.add(new Example(ids, labels, sentence));
         }

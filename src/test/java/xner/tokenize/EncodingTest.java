@@ -29,6 +29,6 @@ class EncodingTest {
         assertEquals(5, e.size());
         assertEquals(2, e.wordCount());
         assertTrue(e.isSpecial(0) && !e.isSpecial(1));
-        assertArrayEquals(new long[] {101, 43964, 103286, 10492, 102}, e.idArray());
+        assertArrayEquals(new int[] {101, 43964, 103286, 10492, 102}, e.idArray());
     }
 }
