@@ -291,7 +291,7 @@ public final class SparkTagCommand implements Callable<Integer> {
             if (!task.taskInfo().successful()) return; // a failed job says why in one line of its own
             done++;
             if (task.taskMetrics() != null) rows += task.taskMetrics().outputMetrics().recordsWritten();
-            progress.update(tasks > 0 ? Math.min(0.999, done / (double) tasks) : -1, line());
+            progress.update(tasks > 0 ? done / (double) tasks : -1, line());
         }
 
         synchronized void finish() {
