@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
@@ -51,6 +53,7 @@ class EntityTaggerTest {
 
     @BeforeAll
     static void start() throws Exception {
+        if (TinyTagger.missing() != null) return; // each test skips, with the reason
         List<Sentence> sentences = new ArrayList<>(TinyTagger.sentences("de", "test", 300));
         sentences.addAll(TinyTagger.sentences("fr", "test", 100));
         model = TinyTagger.model(dir.resolve("model"), sentences, 7);
@@ -59,6 +62,11 @@ class EntityTaggerTest {
         spark = SparkSession.builder().master("local[2]").appName("EntityTaggerTest")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    }
+
+    @BeforeEach
+    void needsPanx() {
+        assumeTrue(TinyTagger.missing() == null, TinyTagger.missing());
     }
 
     @AfterAll

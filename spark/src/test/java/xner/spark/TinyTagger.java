@@ -26,13 +26,23 @@ final class TinyTagger {
 
     /** The PAN-X folder under {@code $XNER_DATA}, or the test is skipped with the reason. */
     static Path panx() {
+        assumeTrue(missing() == null, missing());
         String data = System.getenv("XNER_DATA");
-        assumeTrue(data != null && !data.isBlank(),
-                "skipped: XNER_DATA is not set (point it at the data folder, e.g. XNER_DATA=../shared/data)");
+        Path dir = Path.of(data).resolve("panx");
+        return (Files.isDirectory(dir) ? dir : Path.of(data)).toAbsolutePath();
+    }
+
+    /**
+     * Why PAN-X cannot be had, or null when it can. A class that builds its model once checks this in
+     * {@code @BeforeAll} and skips each test in {@code @BeforeEach}, so every skipped test is counted with the reason.
+     */
+    static String missing() {
+        String data = System.getenv("XNER_DATA");
+        if (data == null || data.isBlank()) return "skipped: XNER_DATA is not set (point it at the data folder, e.g. XNER_DATA=../shared/data)";
         Path dir = Path.of(data).resolve("panx");
         if (!Files.isDirectory(dir)) dir = Path.of(data);
-        assumeTrue(Files.isRegularFile(dir.resolve("de").resolve("test")), "skipped: no PAN-X de/test under XNER_DATA=" + data);
-        return dir.toAbsolutePath();
+        if (!Files.isRegularFile(dir.resolve("de").resolve("test"))) return "skipped: no PAN-X de/test under XNER_DATA=" + data;
+        return null;
     }
 
     /** The first {@code n} sentences of PAN-X {@code lang}'s {@code split}. */
