@@ -188,7 +188,9 @@ public final class SparkTagCommand implements Callable<Integer> {
                 throw new XnerInputException("--model " + model + ": no readable config.json: not a model folder");
             }
         }
-        String modelPath = localModel != null ? localModel.toAbsolutePath().toString() : model;
+        // locally the executor is this process; on a cluster a relative path is the executors' (--archives unpacks
+        // into their working directory), so it travels as given
+        String modelPath = local && localModel != null ? localModel.toAbsolutePath().toString() : model;
 
         PrintWriter err = spec.commandLine().getErr();
         SparkSession.Builder builder = SparkSession.builder().appName("xner spark-tag");
