@@ -36,7 +36,7 @@ import xner.infer.TagPipeline;
 class TwoWorkerClusterTest {
     @TempDir static Path dir;
 
-    /** Each partition's executor process and how many pipelines its JVM holds. */
+    /** Each partition's executor process, how many pipelines its JVM holds, its rows, libtorch's intra-op threads. */
     static final class WhoTagged implements MapPartitionsFunction<Row, String> {
         private static final long serialVersionUID = 1L;
 
@@ -47,7 +47,8 @@ class TwoWorkerClusterTest {
                 rows.next();
                 n++;
             }
-            return List.of(ProcessHandle.current().pid() + " " + ExecutorModels.loaded() + " " + n).iterator();
+            return List.of(ProcessHandle.current().pid() + " " + ExecutorModels.loaded() + " " + n + " "
+                    + ai.djl.pytorch.jni.JniUtils.getNumThreads()).iterator();
         }
     }
 
@@ -97,6 +98,8 @@ class TwoWorkerClusterTest {
                 String[] f = who.split(" ");
                 assertNotEquals(Long.toString(ProcessHandle.current().pid()), f[0], "tagged outside the driver");
                 assertEquals("1", f[1], "one pipeline in executor " + f[0] + ", loaded once for all its tasks");
+                // libtorch would take every core of the machine; spark.task.cpus is 1
+                assertEquals("1", f[3], "intra-op threads of executor " + f[0]);
                 pids.add(f[0]);
             }
             assertEquals(2, pids.size(), "both workers' executors tagged: " + pids);
