@@ -159,6 +159,37 @@ class SparkTagCommandTest {
     }
 
     @Test
+    void jsonLinesInAndOutKeepEveryFieldIncludingNulls() throws IOException {
+        Path in = dir.resolve("docs.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", i);
+            if (i == 4) o.add("text", com.google.gson.JsonNull.INSTANCE);
+            else o.addProperty("text", texts.get(i));
+            o.addProperty("lang", i % 2 == 0 ? "de" : null);
+            lines.add(o.toString());
+        }
+        Files.write(in, lines);
+        Path out = dir.resolve("docs-out.jsonl");
+        Run r = run("--model", model.toString(), "--input", in.toString(), "--output", out.toString(), "--master", "local[2]",
+                "--partitions", "1");
+        assertEquals(0, r.exit(), r.err());
+        List<JsonObject> got = readJsonl(out);
+        assertEquals(12, got.size());
+        for (int i = 0; i < 12; i++) {
+            JsonObject o = got.get(i);
+            assertEquals(i, o.get("id").getAsInt(), "in order");
+            assertTrue(o.has("lang") && o.has("text"), "null fields are written, not dropped: " + o);
+            if (i == 4) {
+                assertTrue(o.get("text").isJsonNull() && o.getAsJsonArray("entities").isEmpty(), o.toString());
+                continue;
+            }
+            assertEquals(describe(pipeline.tag(texts.get(i)).predict(Aggregation.FIRST)), describe(o.getAsJsonArray("entities")));
+        }
+    }
+
+    @Test
     void aMissingColumnOrANonStringColumnIsOneLineAndNoOutput() throws IOException {
         Path in = dir.resolve("bad.jsonl");
         Files.writeString(in, "{\"id\": 1, \"body\": \"Jeff Dean\"}\n{\"id\": 2, \"body\": \"Google\"}\n");
