@@ -1,0 +1,140 @@
+package xner.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
+import xner.XnerInputException;
+import xner.infer.Aggregation;
+import xner.infer.EntityGroup;
+import xner.infer.Prediction;
+import xner.infer.TagPipeline;
+import xner.infer.Tagged;
+import xner.infer.TokenPrediction;
+
+/**
+ * What an executor runs for one partition of {@link EntityTagger#transform}: its rows read {@code chunkSize} at a
+ * time, the chunk's texts tagged together (the pipeline sorts their windows by length into passes, as
+ * {@code tag --input} does), and each row given back in order with its entities appended.
+ *
+ * <p>The pipeline comes from {@link ExecutorModels}: loaded once per executor JVM and shared by its tasks. Only
+ * this small object travels to executors (the model path and options), never the weights.
+ */
+final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final String modelPath;
+    // the pipeline's options as numbers: TagPipeline.Options is a record, not Serializable
+    private final int maxLength;
+    private final int stride;
+    private final int batchSize;
+    private final int maxTokens;
+    private final Aggregation aggregation;
+    private final int column;
+    private final int chunkSize;
+
+    PartitionTagger(String modelPath, TagPipeline.Options options, Aggregation aggregation, int column, int chunkSize) {
+        if (chunkSize < 1) throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
+        this.modelPath = modelPath;
+        this.maxLength = options.maxLength();
+        this.stride = options.stride();
+        this.batchSize = options.batchSize();
+        this.maxTokens = options.maxTokens();
+        this.aggregation = aggregation;
+        this.column = column;
+        this.chunkSize = chunkSize;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        TaskContext task = TaskContext.get();
+        TagPipeline pipeline = ExecutorModels.pipeline(modelPath,
+                new TagPipeline.Options(maxLength, stride, batchSize, maxTokens), task == null ? 0 : task.cpus());
+        int partition = task == null ? -1 : task.partitionId();
+        return new Iterator<>() {
+            final List<Row> out = new ArrayList<>(chunkSize);
+            int next; // index into out of the next row to give
+            long rowsBefore; // rows of this partition in earlier chunks, for messages
+
+            @Override
+            public boolean hasNext() {
+                if (next < out.size()) return true;
+                if (!rows.hasNext()) return false;
+                rowsBefore += out.size();
+                out.clear();
+                next = 0;
+                List<Row> chunk = new ArrayList<>(chunkSize);
+                while (chunk.size() < chunkSize && rows.hasNext()) chunk.add(rows.next());
+                tagChunk(pipeline, chunk, partition, rowsBefore, out);
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return out.get(next++);
+            }
+        };
+    }
+
+    /** Tags a chunk's non-empty texts together and appends each row, with its entities, to {@code out}. */
+    private void tagChunk(TagPipeline pipeline, List<Row> chunk, int partition, long rowsBefore, List<Row> out) {
+        List<String> texts = new ArrayList<>();
+        for (Row r : chunk) {
+            String text = text(r);
+            if (text != null) texts.add(text);
+        }
+        List<Tagged> tagged;
+        try {
+            tagged = pipeline.tagBatch(texts);
+        } catch (RuntimeException e) {
+            // one text can fail the whole chunk (a lone surrogate the tokenizer refuses): find it, and say which row
+            tagged = new ArrayList<>(texts.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                String text = text(chunk.get(i));
+                if (text == null) continue;
+                try {
+                    tagged.add(pipeline.tag(text));
+                } catch (RuntimeException alone) {
+                    throw new XnerInputException("partition " + partition + ", row " + (rowsBefore + i)
+                            + " of the partition (0-based), column " + column + ": tagging failed: " + alone.getMessage(), alone);
+                }
+            }
+        }
+        int t = 0;
+        for (Row r : chunk) {
+            String text = text(r);
+            List<Row> predictions = text == null ? List.of() : rows(tagged.get(t++).predict(aggregation));
+            Object[] values = new Object[r.length() + 1];
+            for (int c = 0; c < r.length(); c++) values[c] = r.get(c);
+            values[r.length()] = CollectionConverters.asScala(predictions).toSeq(); // Spark's external type for arrays
+            out.add(RowFactory.create(values));
+        }
+    }
+
+    /** The row's text, or null when there is nothing to tag (null or empty). */
+    private String text(Row r) {
+        if (r.isNullAt(column)) return null;
+        String s = r.getString(column);
+        return s.isEmpty() ? null : s;
+    }
+
+    /** The predictions as rows of {@link EntityTagger#entitySchema} or {@link EntityTagger#tokenSchema}. */
+    private static List<Row> rows(List<Prediction> predictions) {
+        List<Row> rows = new ArrayList<>(predictions.size());
+        for (Prediction p : predictions) {
+            if (p instanceof EntityGroup g) {
+                rows.add(RowFactory.create(g.entityGroup(), (float) g.score(), g.word(), g.start(), g.end()));
+            } else {
+                TokenPrediction k = (TokenPrediction) p;
+                rows.add(RowFactory.create(k.entity(), (float) k.score(), k.index(), k.word(), k.start(), k.end()));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,332 @@
+package xner.spark;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import xner.XnerInputException;
+import xner.data.Progress;
+import xner.infer.Aggregation;
+import xner.infer.TagPipeline;
+
+/**
+ * {@code xner spark-tag}: a corpus tagged on Spark, by default an embedded local one, so that it runs on a laptop
+ * with nothing installed: {@code bin/xner spark-tag --model runs/de --input docs.parquet --output tagged.parquet}.
+ * Parquet, JSON Lines or text lines in; Parquet or JSON Lines out (a folder of part files, as Spark writes), each
+ * input row with its entities. The output is written under {@code .NAME.partial} beside it and renamed when the job
+ * has finished: a run that fails leaves no folder under the final name.
+ */
+@Command(name = "spark-tag", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Tag a corpus on Apache Spark (embedded local Spark by default): Parquet, JSON Lines or text "
+                + "lines in; Parquet or JSON Lines out, every row with an \"entities\" column."})
+public final class SparkTagCommand implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    /** The kinds of input. */
+    enum InputFormat {
+        PARQUET, JSONL, TEXT;
+
+        /** From the name's extension ({@code .parquet}; {@code .jsonl}, {@code .ndjson}, {@code .json}); a folder by its files'. */
+        static InputFormat of(String path) {
+            InputFormat byName = byName(path);
+            if (byName != null) return byName;
+            Path local = localPath(path);
+            if (local != null && Files.isDirectory(local)) {
+                try (Stream<Path> files = Files.list(local)) {
+                    return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("_"))
+                            .map(InputFormat::byName).filter(f -> f != null).findFirst().orElse(TEXT);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return TEXT;
+        }
+
+        private static InputFormat byName(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.endsWith(".parquet")) return PARQUET;
+            if (n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json")) return JSONL;
+            return null;
+        }
+
+        static InputFormat parse(String name) {
+            for (InputFormat f : values()) if (f.name().equalsIgnoreCase(name)) return f;
+            throw new XnerInputException("--input-format: unknown format \"" + name + "\" (expected parquet, jsonl or text)");
+        }
+    }
+
+    /** The kinds of output. */
+    enum OutputFormat {
+        PARQUET, JSONL;
+
+        static OutputFormat of(String path) {
+            return path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? PARQUET : JSONL;
+        }
+
+        static OutputFormat parse(String name) {
+            for (OutputFormat f : values()) if (f.name().equalsIgnoreCase(name)) return f;
+            throw new XnerInputException("--format: unknown format \"" + name + "\" (expected parquet or jsonl)");
+        }
+    }
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "A fine-tuned model folder, readable at this path by every executor.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "A file or folder (Parquet, JSON Lines or text).")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH",
+            description = "The output folder (Parquet for a .parquet name, else JSON Lines); replaced when the job succeeds.")
+    String output;
+
+    @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
+            description = "The string column to tag (default: ${DEFAULT-VALUE}); for text input, the name the lines get.")
+    String textColumn;
+
+    @Option(names = "--output-column", defaultValue = "entities", paramLabel = "NAME",
+            description = "The column of entities added (default: ${DEFAULT-VALUE}).")
+    String outputColumn;
+
+    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
+            description = "Spark's master (default: ${DEFAULT-VALUE}, an embedded Spark on this machine's cores); "
+                    + "ignored under spark-submit, which sets it.")
+    String master;
+
+    @Option(names = "--input-format", paramLabel = "parquet|jsonl|text", description = "The input's format (default: from its name).")
+    String inputFormat;
+
+    @Option(names = "--format", paramLabel = "parquet|jsonl", description = "The output's format (default: from its name).")
+    String format;
+
+    @Option(names = "--aggregation", defaultValue = "first", paramLabel = "STRATEGY",
+            description = "none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
+    String aggregation;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+            description = "Split text and JSON Lines files into at least N partitions, in file order (default: Spark's "
+                    + "parallelism, the cores of local[*]). Parquet splits by row group.")
+    int partitions;
+
+    @Option(names = "--batch-size", defaultValue = "" + TagPipeline.DEFAULT_BATCH_SIZE, paramLabel = "N",
+            description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
+            description = "Padded tokens per forward pass, at most (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
+            description = "Rows of a partition tagged together, sorted by length into passes (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
+            description = "Tokens per window (default: the model's).")
+    int maxLength;
+
+    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
+            description = "Tokens shared by consecutive windows (default: 128, at most half a window).")
+    int stride;
+
+    @Option(names = "--stacktrace", description = "Print the full stack trace of an error.")
+    boolean stacktrace;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: one exception handler, one exit-code mapping, as {@code xner}'s. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SparkTagCommand());
+        cli.setExecutionExceptionHandler(SparkTagCommand::handle);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        // everything that can be checked before Spark starts is checked here
+        Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
+        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
+        if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
+        if (partitions < 0) throw new XnerInputException("--partitions must be >= 0, was " + partitions);
+        InputFormat in = inputFormat != null ? InputFormat.parse(inputFormat) : InputFormat.of(input);
+        OutputFormat out = format != null ? OutputFormat.parse(format) : OutputFormat.of(output);
+        Path localInput = localPath(input);
+        if (localInput != null && !Files.exists(localInput)) throw new XnerInputException("--input " + input + ": no such file or folder");
+        Path localModel = localPath(model);
+        boolean local = master.startsWith("local");
+        if (local && localModel != null) {
+            // executors of a cluster check for themselves (naming their host); here they are this process
+            if (!Files.isDirectory(localModel)) throw new XnerInputException("--model " + model + ": no such folder");
+            if (!Files.isReadable(localModel.resolve("config.json"))) {
+                throw new XnerInputException("--model " + model + ": no readable config.json: not a model folder");
+            }
+        }
+        // locally the executor is this process; on a cluster a relative path is the executors' (--archives unpacks
+        // into their working directory), so it travels as given
+        String modelPath = local && localModel != null ? localModel.toAbsolutePath().toString() : model;
+
+        PrintWriter err = spec.commandLine().getErr();
+        SparkSession.Builder builder = SparkSession.builder().appName("xner spark-tag");
+        if (!System.getProperties().containsKey("spark.master")) builder.master(master); // spark-submit sets it
+        if (local) builder.config("spark.ui.enabled", "false");
+        SparkSession spark = builder.getOrCreate();
+        try {
+            // a file is cut into enough splits for every core: Spark's default charges 4 MB a file and makes one split
+            // of a small corpus. Splits, unlike repartition(), keep the file's order.
+            int wanted = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+            spark.conf().set("spark.sql.files.minPartitionNum", Integer.toString(wanted));
+            spark.conf().set("spark.sql.files.openCostInBytes", "0");
+            Dataset<Row> rows = read(spark, in);
+            checkColumn(rows.schema());
+            EntityTagger tagger = new EntityTagger().setModelPath(modelPath).setInputCol(textColumn).setOutputCol(outputColumn)
+                    .setAggregation(strategy.wireName()).setBatchSize(options.batchSize()).setMaxTokens(options.maxTokens())
+                    .setMaxLength(options.maxLength()).setStride(options.stride()).setChunkSize(chunk);
+            Dataset<Row> tagged = tagger.transform(rows);
+
+            Path localOutput = localPath(output);
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(
+                    localOutput != null ? localOutput.toAbsolutePath().toUri().toString() : output);
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            org.apache.hadoop.fs.Path partial = new org.apache.hadoop.fs.Path(target.getParent(), "." + target.getName() + ".partial");
+            ProgressListener listener = new ProgressListener(Progress.to(err));
+            spark.sparkContext().addSparkListener(listener);
+            try {
+                var writer = tagged.write().mode(SaveMode.Overwrite);
+                if (out == OutputFormat.PARQUET) writer.parquet(partial.toString());
+                else writer.option("ignoreNullFields", "false").json(partial.toString()); // every column on every line
+            } catch (Throwable e) { // SparkException too, a checked exception Scala throws undeclared
+                fs.delete(partial, true);
+                throw e;
+            } finally {
+                spark.sparkContext().removeSparkListener(listener);
+            }
+            // the job has finished: only now does the output take its name
+            if (fs.exists(target) && !fs.delete(target, true)) throw new IOException("cannot replace " + target);
+            if (!fs.rename(partial, target)) throw new IOException("cannot rename " + partial + " to " + target);
+            listener.finish();
+            err.printf(Locale.ROOT, "xner: %s → %s: %,d rows tagged in %d partitions, %.1f rows/s%n", input, output,
+                    listener.rows, listener.tasks, listener.rows / listener.progress.seconds());
+            err.flush();
+            return EXIT_OK;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private Dataset<Row> read(SparkSession spark, InputFormat in) {
+        return switch (in) {
+            case PARQUET -> spark.read().parquet(input);
+            // strict: a malformed line fails the job, naming it, rather than becoming a row of nulls
+            case JSONL -> spark.read().option("mode", "FAILFAST").json(input);
+            case TEXT -> spark.read().text(input).withColumnRenamed("value", textColumn);
+        };
+    }
+
+    private void checkColumn(StructType schema) {
+        if (!Arrays.asList(schema.fieldNames()).contains(textColumn)) {
+            throw new XnerInputException("--text-column " + textColumn + ": " + input + " has no such column (its columns: "
+                    + String.join(", ", schema.fieldNames()) + ")");
+        }
+        StructField field = schema.apply(textColumn);
+        if (!field.dataType().equals(DataTypes.StringType)) {
+            throw new XnerInputException("--text-column " + textColumn + ": in " + input + " it is " + field.dataType().simpleString()
+                    + ", not a string");
+        }
+        if (Arrays.asList(schema.fieldNames()).contains(outputColumn)) {
+            throw new XnerInputException("--output-column " + outputColumn + ": " + input + " has a column of that name already");
+        }
+    }
+
+    /** A path on this machine's file system, or null for a URI of another ({@code hdfs://}, {@code s3a://}). */
+    static Path localPath(String path) {
+        if (path.startsWith("file:")) return ExecutorModels.resolve(path);
+        if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) return null;
+        return Path.of(path);
+    }
+
+    /** The progress line: partitions written of the write's stage, rows, rows per second. */
+    static final class ProgressListener extends SparkListener {
+        final Progress progress;
+        volatile int tasks;
+        volatile int done;
+        volatile long rows;
+
+        ProgressListener(Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public synchronized void onStageSubmitted(SparkListenerStageSubmitted stage) {
+            tasks = stage.stageInfo().numTasks();
+            done = 0;
+        }
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd task) {
+            if (!task.taskInfo().successful()) return; // a failed job says why in one line of its own
+            done++;
+            if (task.taskMetrics() != null) rows += task.taskMetrics().outputMetrics().recordsWritten();
+            progress.update(tasks > 0 ? done / (double) tasks : -1, line());
+        }
+
+        synchronized void finish() {
+            progress.finish(line());
+        }
+
+        private String line() {
+            return String.format(Locale.ROOT, "spark-tag: %d/%d partitions, %,d rows, %.1f rows/s", done, tasks, rows,
+                    rows / progress.seconds());
+        }
+    }
+
+    /** One line for a user: the first {@link XnerInputException} among the causes (an executor's arrives wrapped), else the error's. */
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        Throwable reason = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof XnerInputException) {
+                reason = t;
+                break;
+            }
+        }
+        boolean bad = reason instanceof XnerInputException || reason instanceof AnalysisException;
+        if (parsed.hasMatchedOption("--stacktrace")) e.printStackTrace(err);
+        else err.println("xner: " + firstLine(reason) + (bad ? "" : "  (--stacktrace for details)"));
+        err.flush();
+        return bad ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    }
+
+    private static String firstLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) return t.toString();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
+    }
+}
