@@ -86,8 +86,9 @@ class BenchInferCommandTest {
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).contains("random ids of 8 tokens"), r.out());
-        assertTrue(lines.get(1).startsWith("batch   3: 6 rows in "), r.out());
-        assertTrue(lines.get(1).contains("(48 tokens, 48 computed with padding)"), r.out());
+        assertTrue(lines.get(1).startsWith("libtorch: loaded in "), r.out());
+        assertTrue(lines.get(2).startsWith("libtorch batch   3: 6 rows in "), r.out());
+        assertTrue(lines.get(2).contains("(48 tokens, 48 computed with padding)"), r.out());
     }
 
     @Test
