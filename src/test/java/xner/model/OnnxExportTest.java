@@ -123,6 +123,36 @@ class OnnxExportTest {
         }
     }
 
+    /**
+     * ONNX Runtime's optimizer recognises the graph: the erf chain becomes Gelu (with the bias, BiasGelu), the scaled
+     * q·kᵀ a FusedMatMul, and each int8 chain DynamicQuantizeMatMul (ORT's own saved, optimised model, counted).
+     */
+    @Test
+    void onnxRuntimesOptimizerFusesGeluAndTheInt8Products() throws Exception {
+        BertConfig config = tiny(TinyModels.bert());
+        Path folder = exported(dir, "fusions", config, 12);
+        java.util.Map<String, Long> fp32 = optimisedOps(folder.resolve(OnnxTokenClassifier.FP32_FILE));
+        java.util.Map<String, Long> int8 = optimisedOps(folder.resolve(OnnxTokenClassifier.INT8_FILE));
+        long layers = config.numHiddenLayers();
+        assertEquals(layers, fp32.getOrDefault("com.microsoft:BiasGelu", 0L), fp32.toString());
+        assertEquals(0L, fp32.getOrDefault(":Erf", 0L), fp32.toString());
+        assertEquals(layers, fp32.getOrDefault("com.microsoft:FusedMatMul", 0L), fp32.toString());
+        assertEquals(0L, int8.getOrDefault(":MatMulInteger", 0L), int8.toString());
+        assertTrue(int8.getOrDefault("com.microsoft:DynamicQuantizeMatMul", 0L) + int8.getOrDefault("com.microsoft:MatMulIntegerToFloat", 0L)
+                == 6 * layers, int8.toString());
+    }
+
+    private java.util.Map<String, Long> optimisedOps(Path file) throws Exception {
+        Path optimised = dir.resolve("optimised-" + file.getFileName());
+        try (var options = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setOptimizedModelFilePath(optimised.toString());
+            ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString(), options).close();
+        }
+        return OnnxExport.read(optimised).getGraph().getNodeList().stream().collect(java.util.stream.Collectors.groupingBy(
+                n -> n.getDomain() + ":" + n.getOpType(), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
     @Test
     void int8IsCloseToFp32ButQuantized() throws IOException {
         BertConfig config = tiny(TinyModels.bert()).toBuilder().initializerRange(0.2).build();
