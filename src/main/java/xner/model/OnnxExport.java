@@ -86,6 +86,7 @@ public final class OnnxExport {
                 if (Files.isRegularFile(source)) publish(outputDir, name, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
             }
         }
+        writeTokenizerJson(modelDir, outputDir);
         String name = quantize == null ? OnnxTokenClassifier.FP32_FILE : OnnxTokenClassifier.INT8_FILE;
         ModelProto finished = graph;
         Path file = publish(outputDir, name, tmp -> {
@@ -94,6 +95,29 @@ public final class OnnxExport {
             }
         });
         return new Written(file, from, Files.size(file));
+    }
+
+    /**
+     * Optimum's folders always hold {@code tokenizer.json}, the one file tokenizers outside Python read
+     * (transformers.js, tokenizers' bindings); a model folder with only {@code vocab.txt} (mBERT as converted) gets
+     * it written from the tokenizer xner loads, the same tokenizer.
+     */
+    private static void writeTokenizerJson(Path modelDir, Path outputDir) throws IOException {
+        if (Files.isRegularFile(outputDir.resolve("tokenizer.json"))) return;
+        boolean hasTokenizer = ModelDirectory.TOKENIZER_FILES.stream().anyMatch(f -> Files.isRegularFile(modelDir.resolve(f)));
+        if (!hasTokenizer) return; // a model of ids alone (tests); nothing to convert
+        Path scratch = ModelDirectory.temporarySibling(outputDir.resolve("tokenizer"), "tmp");
+        try (xner.tokenize.Tokenizer tokenizer = xner.tokenize.Tokenizers.load(modelDir)) {
+            tokenizer.save(scratch);
+            for (String file : List.of("tokenizer.json", "special_tokens_map.json")) {
+                Path made = scratch.resolve(file);
+                if (Files.isRegularFile(made) && !Files.exists(outputDir.resolve(file))) {
+                    publish(outputDir, file, tmp -> Files.copy(made, tmp, StandardCopyOption.REPLACE_EXISTING));
+                }
+            }
+        } finally {
+            ModelDirectory.deleteRecursively(scratch);
+        }
     }
 
     /** Reads an ONNX file (up to protobuf's 2 GB). */

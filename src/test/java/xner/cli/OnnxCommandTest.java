@@ -60,6 +60,22 @@ class OnnxCommandTest {
     }
 
     @Test
+    void aFolderWithOnlyVocabTxtGetsTheTokenizerJsonOfItsTokenizer() throws IOException {
+        Path plain = dir.resolve("vocab-only");
+        Files.createDirectories(plain);
+        for (String name : List.of("config.json", "model.safetensors", "vocab.txt")) Files.copy(model.resolve(name), plain.resolve(name));
+        Path out = dir.resolve("vocab-only-onnx");
+        assertEquals(Xner.EXIT_OK, Cli.run("export", "--model", plain.toString(), "--output", out.toString()).exit());
+        assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("config.json", "model.onnx", "special_tokens_map.json", "tokenizer.json", "vocab.txt"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "no scratch folder or partial file left");
+        }
+        Cli.Run tagged = Cli.run("tag", "--model", out.toString(), "--runtime", "onnx", TEXT);
+        assertEquals(Cli.run("tag", "--model", model.toString(), TEXT).out(), tagged.out(), "the same tokens, the same tags");
+    }
+
+    @Test
     void tagOnOnnxPrintsWhatLibtorchPrints() {
         Cli.Run torch = Cli.run("tag", "--model", model.toString(), TEXT);
         Cli.Run fp32 = Cli.run("tag", "--model", onnx.toString(), "--runtime", "onnx", TEXT);
