@@ -18,7 +18,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.Sentence;
 import xner.infer.InferenceBenchmark;
-import xner.infer.Runtime;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
@@ -103,8 +103,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (sentences.isEmpty()) throw new XnerInputException(lang + " " + split + ": no sentences to tag");
         }
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
-        List<Runtime> chosen = runtimes.stream().map(r -> Runtime.parse(r, "--runtime")).toList();
-        if (weights.mbert && chosen.stream().anyMatch(r -> r != Runtime.LIBTORCH)) {
+        List<ModelRuntime> chosen = runtimes.stream().map(r -> ModelRuntime.parse(r, "--runtime")).toList();
+        if (weights.mbert && chosen.stream().anyMatch(r -> r != ModelRuntime.LIBTORCH)) {
             throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
                     + "--model DIR --output DIR");
         }
@@ -120,7 +120,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + split + " (" + data.corpus + " corpus)", threads);
             out.flush();
         }
-        for (Runtime runtime : chosen) {
+        for (ModelRuntime runtime : chosen) {
             long started = System.nanoTime();
             try (TagPipeline pipeline = load(runtime)) {
                 double loadSeconds = (System.nanoTime() - started) / 1e9;
@@ -169,7 +169,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TagPipeline load(Runtime runtime) {
+    private TagPipeline load(ModelRuntime runtime) {
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
         TagPipeline.Options options = TagPipeline.Options.DEFAULTS.withBatchSize(largest);
         if (!weights.mbert) return TagPipeline.load(weights.model, options, runtime);

@@ -1,7 +1,7 @@
 package xner.cli;
 
 import picocli.CommandLine.Option;
-import xner.infer.Runtime;
+import xner.infer.ModelRuntime;
 
 /** {@code --runtime}: which runtime runs the model, libtorch (the weights) or ONNX Runtime (the exported files). */
 final class RuntimeOption {
@@ -11,7 +11,7 @@ final class RuntimeOption {
                     + "with xner export. ONNX needs no libtorch; threads: XNER_THREADS as for libtorch.")
     String runtime;
 
-    Runtime runtime() {
-        return Runtime.parse(runtime, "--runtime");
+    ModelRuntime runtime() {
+        return ModelRuntime.parse(runtime, "--runtime");
     }
 }

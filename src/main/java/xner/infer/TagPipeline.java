@@ -35,7 +35,7 @@ import xner.train.Padded;
  * windows and {@code maxTokens} padded tokens, so that a pass's memory is bounded whatever the input.
  *
  * <p>The model runs on libtorch ({@link TokenClassifier}) or ONNX Runtime ({@link OnnxTokenClassifier}), behind
- * {@link LogitsModel}: everything else here is the same for both ({@link Runtime}).
+ * {@link LogitsModel}: everything else here is the same for both ({@link ModelRuntime}).
  *
  * <p>Safe for concurrent calls: each forward pass frees what it made (a scope of its own on libtorch), the
  * tokenizer is thread-safe, and nothing else changes after loading.
@@ -118,11 +118,11 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     public static TagPipeline load(Path dir, Options options) {
-        return load(dir, options, Runtime.LIBTORCH);
+        return load(dir, options, ModelRuntime.LIBTORCH);
     }
 
     /** The pipeline of a model folder on {@code runtime}: its weights, or the ONNX file that runtime reads. */
-    public static TagPipeline load(Path dir, Options options, Runtime runtime) {
+    public static TagPipeline load(Path dir, Options options, ModelRuntime runtime) {
         LogitsModel classifier = runtime.load(dir);
         try {
             return create(dir, classifier, options);

@@ -11,7 +11,6 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -232,10 +231,5 @@ public final class OnnxTokenClassifier implements LogitsModel {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /** Names of the ONNX files a folder holds, for messages. */
-    static List<String> present(Path dir) {
-        return java.util.stream.Stream.of(FP32_FILE, INT8_FILE).filter(n -> Files.isRegularFile(dir.resolve(n))).toList();
     }
 }

@@ -80,8 +80,8 @@ class OnnxParityTest {
         float largest = 0;
         float worst = 0;
         try (Tokenizer tokenizer = Tokenizers.load(folder);
-                LogitsModel torch = Runtime.LIBTORCH.load(folder);
-                LogitsModel onnx = Runtime.ONNX.load(folder)) {
+                LogitsModel torch = ModelRuntime.LIBTORCH.load(folder);
+                LogitsModel onnx = ModelRuntime.ONNX.load(folder)) {
             assertEquals("onnx " + OnnxTokenClassifier.FP32_FILE, onnx.runtime());
             List<int[]> ids = new ArrayList<>();
             for (Sentence s : sentences) ids.add(tokenizer.encodeWords(s.tokens()).ids().stream().mapToInt(Integer::intValue).toArray());
@@ -107,10 +107,10 @@ class OnnxParityTest {
         List<List<String>> words = sentences.stream().map(Sentence::tokens).toList();
         List<String> fromTorch;
         List<String> fromOnnx;
-        try (TagPipeline p = TagPipeline.load(folder, TagPipeline.Options.DEFAULTS, Runtime.LIBTORCH)) {
+        try (TagPipeline p = TagPipeline.load(folder, TagPipeline.Options.DEFAULTS, ModelRuntime.LIBTORCH)) {
             fromTorch = entities(p.tagWordsBatch(words));
         }
-        try (TagPipeline p = TagPipeline.load(folder, TagPipeline.Options.DEFAULTS, Runtime.ONNX)) {
+        try (TagPipeline p = TagPipeline.load(folder, TagPipeline.Options.DEFAULTS, ModelRuntime.ONNX)) {
             fromOnnx = entities(p.tagWordsBatch(words));
         }
         assertTrue(fromTorch.size() > sentences.size() / 10, "too few entities to compare: " + fromTorch.size());

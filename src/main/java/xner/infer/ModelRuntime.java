@@ -7,7 +7,7 @@ import xner.model.OnnxTokenClassifier;
 import xner.model.TokenClassifier;
 
 /** Which runtime runs the model: {@code --runtime libtorch|onnx|onnx-int8}. */
-public enum Runtime {
+public enum ModelRuntime {
     /** libtorch through DJL, from {@code model.safetensors}: the default, and what training runs. */
     LIBTORCH("libtorch"),
     /** ONNX Runtime from {@code model.onnx}, or {@code model_quantized.onnx} when the folder has only that. */
@@ -17,7 +17,7 @@ public enum Runtime {
 
     private final String wireName;
 
-    Runtime(String wireName) {
+    ModelRuntime(String wireName) {
         this.wireName = wireName;
     }
 
@@ -36,8 +36,8 @@ public enum Runtime {
     }
 
     /** The runtime an option names; {@code option} names it in the message. */
-    public static Runtime parse(String name, String option) {
-        for (Runtime r : values()) if (r.wireName.equals(name)) return r;
+    public static ModelRuntime parse(String name, String option) {
+        for (ModelRuntime r : values()) if (r.wireName.equals(name)) return r;
         throw new XnerInputException(option + ": expected libtorch, onnx or onnx-int8, got \"" + name + "\"");
     }
 }
