@@ -265,6 +265,23 @@ class OnnxExportTest {
     }
 
     @Test
+    void threadsComeFromTheSettingXnerThreadsMakes() {
+        String before = System.getProperty("xner.onnx.num_threads");
+        try {
+            System.clearProperty("xner.onnx.num_threads");
+            assertEquals(OnnxTokenClassifier.DEFAULT_THREADS, OnnxTokenClassifier.threads());
+            System.setProperty("xner.onnx.num_threads", "3");
+            assertEquals(3, OnnxTokenClassifier.threads());
+            System.setProperty("xner.onnx.num_threads", "two");
+            XnerInputException e = assertThrows(XnerInputException.class, OnnxTokenClassifier::threads);
+            assertTrue(e.getMessage().contains("XNER_THREADS") && e.getMessage().contains("\"two\""), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("xner.onnx.num_threads");
+            else System.setProperty("xner.onnx.num_threads", before);
+        }
+    }
+
+    @Test
     void aFolderWithoutOnnxFilesSaysHowToMakeThem() throws IOException {
         Path folder = dir.resolve("plain");
         try (TokenClassifier model = TokenClassifier.initialise(tiny(TinyModels.bert()), 1)) {
