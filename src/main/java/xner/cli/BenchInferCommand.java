@@ -17,6 +17,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.Sentence;
 import xner.infer.InferenceBenchmark;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
@@ -78,6 +79,11 @@ public final class BenchInferCommand implements Callable<Integer> {
             description = "Timed forward passes with --length (default: ${DEFAULT-VALUE}, as the reference).")
     int steps;
 
+    @Option(names = "--runtime", split = ",", defaultValue = "libtorch", paramLabel = "RUNTIME[,RUNTIME...]",
+            description = "libtorch, onnx and/or onnx-int8, each timed in turn in this run (default: ${DEFAULT-VALUE}). "
+                    + "Resident memory is the process's: run one runtime a process for clean figures.")
+    List<String> runtimes;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -97,29 +103,49 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (sentences.isEmpty()) throw new XnerInputException(lang + " " + split + ": no sentences to tag");
         }
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
+        List<ModelRuntime> chosen = runtimes.stream().map(r -> ModelRuntime.parse(r, "--runtime")).toList();
+        if (weights.mbert && chosen.stream().anyMatch(r -> r != ModelRuntime.LIBTORCH)) {
+            throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
+                    + "--model DIR --output DIR");
+        }
         JsonObject report = new JsonObject();
         report.addProperty("model", weights.mbert ? MultilingualBert.NAME + " (fresh head)" : weights.model.toString());
         report.addProperty("threads", threads);
+        report.addProperty("onnx_threads", System.getProperty("xner.onnx.num_threads", "2"));
         report.addProperty("input", length > 0 ? "random ids, length " + length : "PAN-X " + lang + " " + split + " (" + data.corpus + ")");
         JsonArray results = new JsonArray();
-        try (TagPipeline pipeline = load()) {
-            if (!json) {
-                out.printf("xner bench infer: %s, %s, %s intra-op threads%n", report.get("model").getAsString(),
-                        length > 0 ? "random ids of " + length + " tokens" : sentences.size() + " sentences of PAN-X " + lang + " "
-                                + split + " (" + data.corpus + " corpus)", threads);
-                out.flush();
-            }
-            for (int b : batches) {
-                InferenceBenchmark.Result r = length > 0
-                        ? InferenceBenchmark.fixedShape(pipeline, b, length, steps, warmup, 0)
-                        : InferenceBenchmark.sentences(pipeline, sentences, b, chunk > 0 ? chunk : b, warmup);
-                results.add(json(r));
+        if (!json) {
+            out.printf("xner bench infer: %s, %s, %s intra-op threads%n", report.get("model").getAsString(),
+                    length > 0 ? "random ids of " + length + " tokens" : sentences.size() + " sentences of PAN-X " + lang + " "
+                            + split + " (" + data.corpus + " corpus)", threads);
+            out.flush();
+        }
+        for (ModelRuntime runtime : chosen) {
+            long started = System.nanoTime();
+            try (TagPipeline pipeline = load(runtime)) {
+                double loadSeconds = (System.nanoTime() - started) / 1e9;
+                String name = pipeline.runtime();
                 if (!json) {
-                    out.printf("batch %3d%s: %,d %s in %.2f s: %.1f sentences/s, %.0f tokens/s (%,d tokens, %,d computed with padding); "
-                                    + "median %.1f ms a call%n", b, chunk > 0 ? String.format(", chunk %d", chunk) : "", r.sentences(),
-                            length > 0 ? "rows" : "sentences", r.seconds(), r.sentencesPerSecond(), r.tokensPerSecond(), r.tokens(),
-                            r.computed(), r.medianCallMs());
+                    out.printf("%s: loaded in %.2f s, resident %,d MB%n", name, loadSeconds, residentMegabytes());
                     out.flush();
+                }
+                for (int b : batches) {
+                    InferenceBenchmark.Result r = length > 0
+                            ? InferenceBenchmark.fixedShape(pipeline, b, length, steps, warmup, 0)
+                            : InferenceBenchmark.sentences(pipeline, sentences, b, chunk > 0 ? chunk : b, warmup);
+                    JsonObject row = json(r);
+                    row.addProperty("runtime", name);
+                    row.addProperty("load_seconds", loadSeconds);
+                    row.addProperty("resident_mb", residentMegabytes());
+                    results.add(row);
+                    if (!json) {
+                        out.printf("%s batch %3d%s: %,d %s in %.2f s: %.1f sentences/s, %.0f tokens/s (%,d tokens, %,d computed with "
+                                        + "padding); median %.1f ms, p99 %.1f ms a call%n", name, b,
+                                chunk > 0 ? String.format(", chunk %d", chunk) : "", r.sentences(), length > 0 ? "rows" : "sentences",
+                                r.seconds(), r.sentencesPerSecond(), r.tokensPerSecond(), r.tokens(), r.computed(), r.medianCallMs(),
+                                r.p99CallMs());
+                        out.flush();
+                    }
                 }
             }
         }
@@ -131,10 +157,22 @@ public final class BenchInferCommand implements Callable<Integer> {
         return Xner.EXIT_OK;
     }
 
-    private TagPipeline load() {
+    /** This process's resident memory (VmRSS), in MB; 0 where /proc is not there. */
+    static long residentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private TagPipeline load(ModelRuntime runtime) {
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
         TagPipeline.Options options = TagPipeline.Options.DEFAULTS.withBatchSize(largest);
-        if (!weights.mbert) return TagPipeline.load(weights.model, options);
+        if (!weights.mbert) return TagPipeline.load(weights.model, options, runtime);
         Path dir = MultilingualBert.modelDir();
         return TagPipeline.create(dir, TokenClassifier.fromPretrained(dir, LabelSet.PANX, 42), options);
     }
@@ -151,6 +189,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         o.addProperty("sentences_per_second", r.sentencesPerSecond());
         o.addProperty("tokens_per_second", r.tokensPerSecond());
         o.addProperty("median_call_ms", r.medianCallMs());
+        o.addProperty("p99_call_ms", r.p99CallMs());
         return o;
     }
 }

@@ -22,7 +22,7 @@ import xner.data.LabelSet;
 import xner.data.DatasetDict;
 import xner.data.Sentence;
 import xner.evaluate.EntityScores;
-import xner.model.TokenClassifier;
+import xner.model.LogitsModel;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
@@ -41,6 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
+    @Mixin RuntimeOption runtime;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -79,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Dataset> sets = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model);
+        try (Tokenizer tokenizer = Tokenizers.load(model); LogitsModel classifier = runtime.runtime().load(model);
                 BufferedWriter conll = predictions == null ? null : Files.newBufferedWriter(predictions)) {
             LabelSet labels = classifier.labels();
             if (files.any()) {

@@ -32,6 +32,7 @@ import xner.serve.TagServer;
                 "SIGTERM or Ctrl-C: stop accepting, answer what was received (503 past --shutdown-timeout), then close."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin RuntimeOption runtime;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -109,7 +110,8 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens));
+        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
+                runtime.runtime());
                 TagServer server = TagServer.start(pipeline, settings)) {
             // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
             // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)

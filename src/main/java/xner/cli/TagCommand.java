@@ -36,6 +36,7 @@ import xner.infer.Tagged;
                         + "CoNLL in; JSON Lines or CoNLL out."})
 public final class TagCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin RuntimeOption runtime;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -103,9 +104,10 @@ public final class TagCommand implements Callable<Integer> {
         }
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
+        runtime.runtime(); // a bad --runtime is named before anything loads
         TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
         if (input == null) {
-            try (TagPipeline pipeline = TagPipeline.load(model, options)) {
+            try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
                 return tagText(pipeline, strategy);
             }
         }
@@ -123,7 +125,7 @@ public final class TagCommand implements Callable<Integer> {
         if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
         checkOutputIsNotInput(stdin, stdout);
-        try (TagPipeline pipeline = TagPipeline.load(model, options)) {
+        try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
         }
     }

@@ -1,14 +1,13 @@
 package xner.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.model.LogitsModel;
+import xner.model.OnnxTokenClassifier;
 import xner.model.TokenClassifier;
 import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;
@@ -35,8 +34,11 @@ import xner.train.Padded;
  * run as windows sorted by length, each pass padded to its longest and holding at most {@code batchSize}
  * windows and {@code maxTokens} padded tokens, so that a pass's memory is bounded whatever the input.
  *
- * <p>Safe for concurrent calls: each call opens its own scope under the model's memory manager, the tokenizer
- * is thread-safe, and nothing else changes after loading.
+ * <p>The model runs on libtorch ({@link TokenClassifier}) or ONNX Runtime ({@link OnnxTokenClassifier}), behind
+ * {@link LogitsModel}: everything else here is the same for both ({@link ModelRuntime}).
+ *
+ * <p>Safe for concurrent calls: each forward pass frees what it made (a scope of its own on libtorch), the
+ * tokenizer is thread-safe, and nothing else changes after loading.
  */
 public final class TagPipeline implements AutoCloseable {
     /** The overlap of consecutive windows when none is given, transformers' customary value (capped at half a window). */
@@ -91,14 +93,14 @@ public final class TagPipeline implements AutoCloseable {
 
     private final Path modelDir;
     private final Tokenizer tokenizer; // never truncates: long texts become windows here
-    private final TokenClassifier classifier;
+    private final LogitsModel classifier;
     private final LabelSet labels;
     private final int maxLength;
     private final int stride;
     private final int batchSize;
     private final int maxTokens;
 
-    private TagPipeline(Path modelDir, Tokenizer tokenizer, TokenClassifier classifier, int maxLength, int stride, int batchSize,
+    private TagPipeline(Path modelDir, Tokenizer tokenizer, LogitsModel classifier, int maxLength, int stride, int batchSize,
             int maxTokens) {
         this.modelDir = modelDir;
         this.tokenizer = tokenizer;
@@ -116,7 +118,12 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     public static TagPipeline load(Path dir, Options options) {
-        TokenClassifier classifier = TokenClassifier.load(dir);
+        return load(dir, options, ModelRuntime.LIBTORCH);
+    }
+
+    /** The pipeline of a model folder on {@code runtime}: its weights, or the ONNX file that runtime reads. */
+    public static TagPipeline load(Path dir, Options options, ModelRuntime runtime) {
+        LogitsModel classifier = runtime.load(dir);
         try {
             return create(dir, classifier, options);
         } catch (RuntimeException e) {
@@ -129,11 +136,11 @@ public final class TagPipeline implements AutoCloseable {
      * A pipeline over a classifier already loaded, with the tokenizer of {@code tokenizerDir}; the pipeline
      * owns the classifier from now on and closes it.
      */
-    public static TagPipeline create(Path tokenizerDir, TokenClassifier classifier, Options options) {
+    public static TagPipeline create(Path tokenizerDir, LogitsModel classifier, Options options) {
         int configured = Tokenizers.modelMaxLength(tokenizerDir);
         Tokenizer tokenizer = Tokenizers.load(tokenizerDir, Integer.MAX_VALUE);
         try {
-            int positions = classifier.encoder().maxSequenceLength();
+            int positions = classifier.maxSequenceLength();
             int maxLength = options.maxLength() > 0 ? options.maxLength() : Math.min(configured, positions);
             if (maxLength > positions) {
                 throw new XnerInputException("max length " + maxLength + " is more than the model's " + positions + " positions");
@@ -212,12 +219,17 @@ public final class TagPipeline implements AutoCloseable {
         return maxTokens;
     }
 
+    /** Which runtime and file run the model: {@code libtorch}, {@code onnx model.onnx}. */
+    public String runtime() {
+        return classifier.runtime();
+    }
+
     public Path modelDir() {
         return modelDir;
     }
 
     /** The model, for benchmarks and leak checks; the pipeline owns it. */
-    TokenClassifier classifier() {
+    LogitsModel classifier() {
         return classifier;
     }
 
@@ -297,16 +309,11 @@ public final class TagPipeline implements AutoCloseable {
 
     /**
      * Logits of one pass of windows, each flattened (position, label), padding dropped: the only place the model
-     * runs, in a scope of its own that frees every array of the pass.
+     * runs.
      */
     private float[][] forwardPass(List<int[]> windows) {
         Padded batch = Padded.of(windows, tokenizer.padId());
-        float[] all;
-        try (NDManager call = classifier.parameters().manager().newSubManager()) {
-            Shape shape = new Shape(batch.rows(), batch.length());
-            NDArray logits = classifier.logits(call, call.create(batch.ids(), shape), call.create(batch.mask(), shape), false); // (rows, length, labels)
-            all = logits.toFloatArray();
-        }
+        float[] all = classifier.logits(batch.rows(), batch.length(), batch.ids(), batch.mask()); // (rows, length, labels)
         int labelCount = labels.size();
         float[][] out = new float[batch.rows()][];
         for (int r = 0; r < batch.rows(); r++) {

@@ -4,8 +4,8 @@
  *
  * <p>{@link xner.infer.TagPipeline#tag(String)} → preprocess (tokenize the whole text, then cut it into
  * overlapping {@link xner.infer.Windows} when it is longer than the model's window: a {@code Windowed} input)
- * → forward (windows in passes of similar length, padded as training pads its batches, one memory scope per
- * pass) → postprocess (each token from the window that owns it, softmax) → {@link xner.infer.Tagged} (every
+ * → forward (windows in passes of similar length, padded as training pads its batches, through a
+ * {@link xner.model.LogitsModel} on libtorch or ONNX Runtime, {@link xner.infer.ModelRuntime}) → postprocess (each token from the window that owns it, softmax) → {@link xner.infer.Tagged} (every
  * token with its label probabilities)
  * → {@link xner.infer.Aggregation#group} → {@link xner.infer.EntityGroup}s ({@code PER "Jeff Dean" 0–9}) or
  * {@link xner.infer.TokenPrediction}s. Aggregation is plain Java over probabilities, testable without a model.

@@ -3,6 +3,7 @@ package xner.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import xner.data.LabelSet;
  *   }
  * </pre>
  */
-public final class TokenClassifier implements AutoCloseable {
+public final class TokenClassifier implements LogitsModel {
     static final String WEIGHT = "classifier.weight";
     static final String BIAS = "classifier.bias";
 
@@ -87,8 +88,8 @@ public final class TokenClassifier implements AutoCloseable {
                     fresh.add(labels.name(row));
                 }
             }
-            model.parameters.replace(WEIGHT, weight, new ai.djl.ndarray.types.Shape(labels.size(), hidden));
-            model.parameters.replace(BIAS, bias, new ai.djl.ndarray.types.Shape(labels.size()));
+            model.parameters.replace(WEIGHT, weight, new Shape(labels.size(), hidden));
+            model.parameters.replace(BIAS, bias, new Shape(labels.size()));
             BertConfig config = old.withLabels(labels.names());
             String shapes = "found shape [" + before.size() + ", " + hidden + "] in the checkpoint and [" + labels.size() + ", "
                     + hidden + "] in the model; rows kept for " + kept + ", new for " + fresh;
@@ -180,6 +181,25 @@ public final class TokenClassifier implements AutoCloseable {
         return head(encoder.forward(step, inputIds, wordVectors, attentionMask, null, training), training);
     }
 
+    /** Inference on Java arrays, in a scope of its own that frees every array of the pass ({@link LogitsModel}). */
+    @Override
+    public float[] logits(int rows, int length, long[] ids, long[] mask) {
+        try (NDManager call = parameters.manager().newSubManager()) {
+            Shape shape = new Shape(rows, length);
+            return logits(call, call.create(ids, shape), call.create(mask, shape), false).toFloatArray(); // (rows, length, labels)
+        }
+    }
+
+    @Override
+    public int maxSequenceLength() {
+        return encoder.maxSequenceLength();
+    }
+
+    @Override
+    public String runtime() {
+        return "libtorch";
+    }
+
     private NDArray head(NDArray hidden, boolean training) {
         NDArray x = Functional.dropout(hidden, config.hiddenDropoutProb(), training);
         return Functional.linear(x, parameters.get(WEIGHT), parameters.get(BIAS));
@@ -219,10 +239,12 @@ public final class TokenClassifier implements AutoCloseable {
         ModelDirectory.write(dir, config, parameters, tokenizerFrom);
     }
 
+    @Override
     public BertConfig config() {
         return config;
     }
 
+    @Override
     public LabelSet labels() {
         return new LabelSet(config.id2label());
     }

@@ -1,17 +1,14 @@
 package xner.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import xner.evaluate.EntityScores;
 import xner.evaluate.WordTags;
-import xner.model.TokenClassifier;
+import xner.model.LogitsModel;
 
 /**
- * A token classifier run over labelled examples without gradients: the mean cross-entropy over labelled
+ * A token classifier (on either runtime) run over labelled examples without gradients: the mean cross-entropy over labelled
  * tokens, the predicted label id of every token, and the entity-level scores of the word tags.
  *
  * @param loss       mean cross-entropy over all labelled tokens of the set
@@ -61,29 +58,46 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
      * real token: the attention mask hides it). Words cut off by the tokenizer's maximum length are scored as
      * predicted {@code O} ({@link WordTags#withTruncatedWords}); examples must label first sub-tokens only.
      */
-    public static Evaluation run(TokenClassifier model, List<Example> examples, int batchSize, int padId) {
+    public static Evaluation run(LogitsModel model, List<Example> examples, int batchSize, int padId) {
         int[][] predicted = new int[examples.size()][];
         double[] lossSum = {0};
         long[] labelled = {0};
+        int labelCount = model.labels().size();
         Batch.inLengthOrder(examples, batchSize, padId, (batch, positions) -> {
-            try (NDManager call = model.parameters().manager().newSubManager()) {
-                Shape shape = new Shape(batch.size(), batch.length());
-                NDArray labels = call.create(batch.labels(), shape);
-                NDArray logits = model.logits(call, call.create(batch.ids(), shape), call.create(batch.mask(), shape), false);
-                long count = Arrays.stream(batch.labels()).filter(l -> l >= 0).count();
-                lossSum[0] += TokenClassifier.loss(logits, labels).getFloat() * count;
-                labelled[0] += count;
-                long[] argmax = logits.argMax(-1).toLongArray();
-                for (int row = 0; row < batch.size(); row++) {
-                    int[] p = new int[batch.examples().get(row).length()];
-                    for (int t = 0; t < p.length; t++) p[t] = (int) argmax[row * batch.length() + t];
-                    predicted[positions[row]] = p;
+            float[] logits = model.logits(batch.size(), batch.length(), batch.ids(), batch.mask()); // (batch, length, labels)
+            long[] labels = batch.labels();
+            for (int row = 0; row < batch.size(); row++) {
+                int[] p = new int[batch.examples().get(row).length()];
+                for (int t = 0; t < p.length; t++) {
+                    int token = row * batch.length() + t;
+                    p[t] = argmax(logits, token * labelCount, labelCount);
+                    if (labels[token] >= 0) {
+                        lossSum[0] -= logSoftmax(logits, token * labelCount, labelCount, (int) labels[token]);
+                        labelled[0]++;
+                    }
                 }
+                predicted[positions[row]] = p;
             }
         });
         int[][] gold = examples.stream().map(Example::labels).toArray(int[][]::new);
         WordTags words = WordTags.align(predicted, gold, model.labels())
                 .withTruncatedWords(examples.stream().map(e -> e.sentence().tags()).toList());
         return new Evaluation(labelled[0] == 0 ? 0 : lossSum[0] / labelled[0], List.of(predicted), words, words.score());
+    }
+
+    /** The index of the largest of {@code count} logits from {@code from} (the first of equals, as argmax). */
+    private static int argmax(float[] logits, int from, int count) {
+        int best = 0;
+        for (int k = 1; k < count; k++) if (logits[from + k] > logits[from + best]) best = k;
+        return best;
+    }
+
+    /** log softmax(logits[from, from + count))[label], in double, shifted by the maximum for stability. */
+    private static double logSoftmax(float[] logits, int from, int count, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < count; k++) max = Math.max(max, logits[from + k]);
+        double sum = 0;
+        for (int k = 0; k < count; k++) sum += Math.exp(logits[from + k] - max);
+        return logits[from + label] - max - Math.log(sum);
     }
 }

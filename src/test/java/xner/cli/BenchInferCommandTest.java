@@ -86,8 +86,31 @@ class BenchInferCommandTest {
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).contains("random ids of 8 tokens"), r.out());
-        assertTrue(lines.get(1).startsWith("batch   3: 6 rows in "), r.out());
-        assertTrue(lines.get(1).contains("(48 tokens, 48 computed with padding)"), r.out());
+        assertTrue(lines.get(1).startsWith("libtorch: loaded in "), r.out());
+        assertTrue(lines.get(2).startsWith("libtorch batch   3: 6 rows in "), r.out());
+        assertTrue(lines.get(2).contains("(48 tokens, 48 computed with padding)"), r.out());
+    }
+
+    @Test
+    void everyRuntimeIsTimedInOneRun() {
+        Path folder = dir.resolve("model");
+        assertEquals(Xner.EXIT_OK, Cli.run("export", "--model", folder.toString(), "--output", folder.toString()).exit());
+        assertEquals(Xner.EXIT_OK, Cli.run("export", "--model", folder.toString(), "--output", folder.toString(), "--quantize", "int8").exit());
+        Cli.Run r = Cli.run("bench", "infer", "--model", model, "--length", "8", "--batch", "2", "--steps", "2", "--warmup", "0",
+                "--runtime", "libtorch,onnx,onnx-int8", "--json");
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        JsonArray results = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("results");
+        assertEquals(List.of("libtorch", "onnx model.onnx", "onnx model_quantized.onnx"),
+                results.asList().stream().map(e -> e.getAsJsonObject().get("runtime").getAsString()).toList());
+        for (var e : results) {
+            JsonObject row = e.getAsJsonObject();
+            assertEquals(4, row.get("sentences").getAsInt(), row.toString());
+            assertTrue(row.get("load_seconds").getAsDouble() > 0 && row.get("p99_call_ms").getAsDouble() >= row.get("median_call_ms").getAsDouble(),
+                    row.toString());
+        }
+        Cli.Run mbert = Cli.run("bench", "infer", "--mbert", "--length", "8", "--runtime", "onnx");
+        assertEquals(Xner.EXIT_BAD_INPUT, mbert.exit());
+        assertTrue(mbert.err().contains("--mbert runs on libtorch only"), mbert.err());
     }
 
     @Test

@@ -215,7 +215,7 @@ class TagPipelineTest {
         try (TagPipeline model = TagPipeline.load(random)) {
             List<List<String>> expected = new ArrayList<>();
             for (String t : texts) expected.add(describe(model.tag(t).predict(Aggregation.NONE)));
-            int arrays = model.classifier().parameters().manager().getManagedArrays().size();
+            int arrays = ((TokenClassifier) model.classifier()).parameters().manager().getManagedArrays().size();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<List<String>>> answers = new ArrayList<>();
@@ -224,7 +224,7 @@ class TagPipelineTest {
             } finally {
                 pool.shutdown();
             }
-            assertEquals(arrays, model.classifier().parameters().manager().getManagedArrays().size());
+            assertEquals(arrays, ((TokenClassifier) model.classifier()).parameters().manager().getManagedArrays().size());
         }
     }
 

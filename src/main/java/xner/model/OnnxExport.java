@@ -1,0 +1,268 @@
+package xner.model;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.CodedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import xner.XnerInputException;
+
+/**
+ * A {@link TokenClassifier} as an ONNX graph of standard operators (opset {@value OnnxGraph#OPSET}), in the
+ * contract Hugging Face Optimum's token-classification export has: inputs {@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids} (int64, axes {@code batch_size} × {@code sequence_length}),
+ * output {@code logits} (float32, batch × sequence × labels).
+ *
+ * <p>The graph computes what {@link Encoder} computes, op for op: embeddings (word + token type + position)
+ * → LayerNorm; per layer self-attention softmax(q·kᵀ/√d + (1 − mask)·−10000)·v → dense → LayerNorm(x +
+ * residual) → dense → activation → dense → LayerNorm(x + residual); then the head. LayerNorm is ONNX's
+ * LayerNormalization, GELU the erf form x·0.5·(1 + erf(x/√2)): the patterns ONNX Runtime's optimizer fuses
+ * (LayerNormalization + Add → SkipLayerNormalization, the erf chain → Gelu). Weight matrices are stored
+ * transposed, (in, out), for MatMul, as PyTorch's exporter stores them.
+ */
+public final class OnnxExport {
+    /** Metadata key naming the body, so that messages can say what a file holds. */
+    static final String BODY_KEY = "xner_body";
+
+    private OnnxExport() {}
+
+    /**
+     * What {@link #export} wrote.
+     *
+     * @param file      the ONNX file
+     * @param from      what it was made from: {@code model.safetensors} or {@code model.onnx}
+     * @param bytes     the ONNX file's size
+     */
+    public record Written(Path file, String from, long bytes) {}
+
+    /**
+     * Exports the token classifier of {@code modelDir} into {@code outputDir} in Optimum's layout: {@value
+     * OnnxTokenClassifier#FP32_FILE} (or {@value OnnxTokenClassifier#INT8_FILE} when {@code quantize} is not
+     * null) beside {@code config.json} and the tokenizer files. The weights are read from {@code model.safetensors};
+     * a folder with only {@code model.onnx} can still be quantized. Every file is written under a temporary name and
+     * renamed when complete; {@code outputDir} may be {@code modelDir}.
+     */
+    public static Written export(Path modelDir, Path outputDir, OnnxQuantizer.Granularity quantize) throws IOException {
+        if (!Files.isDirectory(modelDir)) throw new XnerInputException(modelDir + ": no such model directory");
+        Path safetensors = modelDir.resolve(ModelDirectory.WEIGHTS);
+        Path fp32 = modelDir.resolve(OnnxTokenClassifier.FP32_FILE);
+        ModelProto graph;
+        String from;
+        if (Files.isRegularFile(safetensors)) {
+            try (TokenClassifier model = TokenClassifier.load(modelDir)) {
+                graph = graph(model);
+            }
+            from = ModelDirectory.WEIGHTS;
+        } else if (quantize != null && Files.isRegularFile(fp32)) {
+            ModelDirectory.readConfig(modelDir); // the labels must be there, as for loading
+            graph = read(fp32);
+            from = OnnxTokenClassifier.FP32_FILE;
+        } else if (Files.isRegularFile(modelDir.resolve(OnnxTokenClassifier.INT8_FILE)) && !Files.isRegularFile(fp32)) {
+            throw new XnerInputException(modelDir + ": holds only " + OnnxTokenClassifier.INT8_FILE + ", which is already "
+                    + "quantized; export from the fine-tuned model folder (with " + ModelDirectory.WEIGHTS + ") instead");
+        } else {
+            throw new XnerInputException(safetensors + ": no such file (export reads a fine-tuned model folder: config.json, "
+                    + ModelDirectory.WEIGHTS + ", tokenizer files" + (quantize == null ? "" : "; or model.onnx to quantize") + ")");
+        }
+        if (quantize != null) {
+            if (OnnxQuantizer.isQuantized(graph)) {
+                throw new XnerInputException(modelDir.resolve(from) + ": is already quantized (it has integer matrix products); "
+                        + "--quantize needs the float model: export without --quantize first");
+            }
+            graph = OnnxQuantizer.quantize(graph, quantize);
+        }
+        Files.createDirectories(outputDir);
+        if (!Files.isSameFile(modelDir, outputDir)) {
+            publish(outputDir, ModelDirectory.CONFIG, tmp -> Files.copy(modelDir.resolve(ModelDirectory.CONFIG), tmp,
+                    StandardCopyOption.REPLACE_EXISTING));
+            for (String name : ModelDirectory.TOKENIZER_FILES) {
+                Path source = modelDir.resolve(name);
+                if (Files.isRegularFile(source)) publish(outputDir, name, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+            }
+        }
+        writeTokenizerJson(modelDir, outputDir);
+        String name = quantize == null ? OnnxTokenClassifier.FP32_FILE : OnnxTokenClassifier.INT8_FILE;
+        ModelProto finished = graph;
+        Path file = publish(outputDir, name, tmp -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                finished.writeTo(out);
+            }
+        });
+        return new Written(file, from, Files.size(file));
+    }
+
+    /**
+     * Optimum's folders always hold {@code tokenizer.json}, the one file tokenizers outside Python read
+     * (transformers.js, tokenizers' bindings); a model folder with only {@code vocab.txt} (mBERT as converted) gets
+     * it written from the tokenizer xner loads, the same tokenizer.
+     */
+    private static void writeTokenizerJson(Path modelDir, Path outputDir) throws IOException {
+        if (Files.isRegularFile(outputDir.resolve("tokenizer.json"))) return;
+        boolean hasTokenizer = ModelDirectory.TOKENIZER_FILES.stream().anyMatch(f -> Files.isRegularFile(modelDir.resolve(f)));
+        if (!hasTokenizer) return; // a model of ids alone (tests); nothing to convert
+        Path scratch = ModelDirectory.temporarySibling(outputDir.resolve("tokenizer"), "tmp");
+        try (xner.tokenize.Tokenizer tokenizer = xner.tokenize.Tokenizers.load(modelDir)) {
+            tokenizer.save(scratch);
+            for (String file : List.of("tokenizer.json", "special_tokens_map.json")) {
+                Path made = scratch.resolve(file);
+                if (Files.isRegularFile(made) && !Files.exists(outputDir.resolve(file))) {
+                    publish(outputDir, file, tmp -> Files.copy(made, tmp, StandardCopyOption.REPLACE_EXISTING));
+                }
+            }
+        } finally {
+            ModelDirectory.deleteRecursively(scratch);
+        }
+    }
+
+    /** Reads an ONNX file (up to protobuf's 2 GB). */
+    static ModelProto read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return ModelProto.parseFrom(coded);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new XnerInputException(file + ": not an ONNX model (truncated?): " + e.getMessage());
+        }
+    }
+
+    private interface Writing {
+        void to(Path tmp) throws IOException;
+    }
+
+    /** Writes {@code dir/name} as {@code dir/.name.partial}, flushed to disk and renamed into place. */
+    private static Path publish(Path dir, String name, Writing writing) throws IOException {
+        Path tmp = dir.resolve("." + name + ".partial");
+        Path target = dir.resolve(name);
+        try {
+            writing.to(tmp);
+            Durable.sync(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The fp32 graph of {@code model}. */
+    public static ModelProto graph(TokenClassifier model) {
+        BertConfig c = model.config();
+        Parameters p = model.parameters();
+        String prefix = Encoder.prefix(c);
+        OnnxGraph g = new OnnxGraph(c.isRoberta() ? "XLMRobertaForTokenClassification" : "BertForTokenClassification");
+        g.input("input_ids", TensorProto.DataType.INT64, "batch_size", "sequence_length");
+        g.input("attention_mask", TensorProto.DataType.INT64, "batch_size", "sequence_length");
+        g.input("token_type_ids", TensorProto.DataType.INT64, "batch_size", "sequence_length");
+        Weights w = new Weights(g, p);
+
+        // Embeddings: word + token type + position rows, as Embeddings.forward adds them, then LayerNorm
+        String e = prefix + ".embeddings.";
+        String words = g.op("Gather", List.of(w.table(e + "word_embeddings.weight"), "input_ids"));
+        String types = g.op("Gather", List.of(w.table(e + "token_type_embeddings.weight"), "token_type_ids"));
+        String positions = g.op("Gather", List.of(w.table(e + "position_embeddings.weight"), positionIds(g, c)));
+        String x = g.op("Add", List.of(g.op("Add", List.of(words, types)), positions));
+        x = layerNorm(g, w, x, e + "LayerNorm", c.layerNormEps());
+
+        // (1 - mask) · -10000 as (batch, 1, 1, seq), added to every head's scores (Encoder.MASKED_BIAS)
+        String mask = g.op("Cast", List.of("attention_mask"), "to", (long) TensorProto.DataType.FLOAT.getNumber());
+        String bias = g.op("Mul", List.of(g.op("Sub", List.of(g.scalar(1f), mask)), g.scalar(Encoder.MASKED_BIAS)));
+        bias = g.op("Unsqueeze", List.of(bias, g.longs(new long[] {1, 2}, 2)));
+
+        for (int i = 0; i < c.numHiddenLayers(); i++) x = layer(g, w, c, x, bias, prefix + ".encoder.layer." + i + ".");
+
+        String logits = w.linear(x, TokenClassifier.WEIGHT.replace(".weight", ""));
+        g.opNamed("logits", "Identity", List.of(logits));
+        g.output("logits", TensorProto.DataType.FLOAT, "batch_size", "sequence_length", (long) c.numLabels());
+        return g.model("xner", BODY_KEY, c.modelType());
+    }
+
+    /**
+     * The position-table row of each token: BERT's 0..seq-1; XLM-R's pad + cumsum(ids ≠ pad) at tokens and pad at
+     * padding ({@link XlmRobertaEncoder}).
+     */
+    private static String positionIds(OnnxGraph g, BertConfig c) {
+        if (!c.isRoberta()) {
+            String length = g.op("Gather", List.of(g.op("Shape", List.of("input_ids")), g.longs(new long[] {1})), "axis", 0L);
+            return g.op("Range", List.of(g.longs(new long[] {0}), length, g.longs(new long[] {1}))); // (seq), broadcast over the batch
+        }
+        String pad = g.longs(new long[] {c.padTokenId()});
+        String notPadding = g.op("Cast", List.of(g.op("Not", List.of(g.op("Equal", List.of("input_ids", pad))))),
+                "to", (long) TensorProto.DataType.INT64.getNumber());
+        String counted = g.op("CumSum", List.of(notPadding, g.longs(new long[] {1})));
+        return g.op("Add", List.of(g.op("Mul", List.of(counted, notPadding)), pad));
+    }
+
+    /** BertLayer: attention → BertSelfOutput → BertIntermediate → BertOutput. */
+    private static String layer(OnnxGraph g, Weights w, BertConfig c, String x, String bias, String l) {
+        long heads = c.numAttentionHeads();
+        long d = c.headSize();
+        String headShape = g.longs(new long[] {0, 0, heads, d}, 4);  // Reshape: 0 keeps batch and seq
+        String q = g.op("Transpose", List.of(g.op("Reshape", List.of(w.linear(x, l + "attention.self.query"), headShape))),
+                "perm", new long[] {0, 2, 1, 3});                          // (batch, heads, seq, d)
+        String kT = g.op("Transpose", List.of(g.op("Reshape", List.of(w.linear(x, l + "attention.self.key"), headShape))),
+                "perm", new long[] {0, 2, 3, 1});                          // (batch, heads, d, seq)
+        String v = g.op("Transpose", List.of(g.op("Reshape", List.of(w.linear(x, l + "attention.self.value"), headShape))),
+                "perm", new long[] {0, 2, 1, 3});
+        String scores = g.op("Div", List.of(g.op("MatMul", List.of(q, kT)), g.scalar((float) Math.sqrt(c.headSize()))));
+        String probabilities = g.op("Softmax", List.of(g.op("Add", List.of(scores, bias))), "axis", -1L);
+        String context = g.op("Transpose", List.of(g.op("MatMul", List.of(probabilities, v))), "perm", new long[] {0, 2, 1, 3});
+        context = g.op("Reshape", List.of(context, g.longs(new long[] {0, 0, c.hiddenSize()}, 3))); // (batch, seq, hidden)
+
+        String attention = layerNorm(g, w, g.op("Add", List.of(w.linear(context, l + "attention.output.dense"), x)),
+                l + "attention.output.LayerNorm", c.layerNormEps());
+        String intermediate = activation(g, c.activation(), w.linear(attention, l + "intermediate.dense"));
+        return layerNorm(g, w, g.op("Add", List.of(w.linear(intermediate, l + "output.dense"), attention)),
+                l + "output.LayerNorm", c.layerNormEps());
+    }
+
+    private static String activation(OnnxGraph g, HiddenActivation a, String x) {
+        return switch (a) {
+            // x · 0.5 · (1 + erf(x / √2)): the chain ONNX Runtime fuses into Gelu
+            case GELU -> g.op("Mul", List.of(g.op("Mul", List.of(x, g.op("Add", List.of(g.op("Erf",
+                    List.of(g.op("Div", List.of(x, g.scalar((float) Math.sqrt(2)))))), g.scalar(1f))))), g.scalar(0.5f)));
+            // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))), x³ as x·x·x like Functional.geluTanh
+            case GELU_TANH -> {
+                String cube = g.op("Mul", List.of(g.op("Mul", List.of(x, x)), x));
+                String inner = g.op("Mul", List.of(g.op("Add", List.of(g.op("Mul", List.of(cube, g.scalar(0.044715f))), x)),
+                        g.scalar((float) Math.sqrt(2 / Math.PI))));
+                yield g.op("Mul", List.of(g.op("Mul", List.of(x, g.scalar(0.5f))), g.op("Add", List.of(g.op("Tanh", List.of(inner)),
+                        g.scalar(1f)))));
+            }
+            case RELU -> g.op("Relu", List.of(x));
+        };
+    }
+
+    private static String layerNorm(OnnxGraph g, Weights w, String x, String module, double eps) {
+        return g.op("LayerNormalization", List.of(x, w.vector(module + ".weight"), w.vector(module + ".bias")),
+                "axis", -1L, "epsilon", (float) eps);
+    }
+
+    /** The model's parameters as initializers named as in the checkpoint (transposed matrices get a {@code .T}). */
+    private record Weights(OnnxGraph g, Parameters p) {
+        String table(String name) {
+            long[] shape = p.get(name).getShape().getShape();
+            return g.floats(name, p.get(name).toFloatArray(), shape);
+        }
+
+        String vector(String name) {
+            return g.floats(name, p.get(name).toFloatArray(), p.get(name).getShape().getShape());
+        }
+
+        /** nn.Linear as MatMul(x, Wᵀ) + b. */
+        String linear(String x, String module) {
+            long[] shape = p.get(module + ".weight").getShape().getShape(); // (out, in)
+            int out = Math.toIntExact(shape[0]);
+            int in = Math.toIntExact(shape[1]);
+            float[] weight = p.get(module + ".weight").toFloatArray();
+            float[] transposed = new float[weight.length];
+            for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) transposed[i * out + o] = weight[o * in + i];
+            String wT = g.floats(module + ".weight.T", transposed, in, out);
+            return g.op("Add", List.of(g.op("MatMul", List.of(x, wT)), vector(module + ".bias")));
+        }
+    }
+}

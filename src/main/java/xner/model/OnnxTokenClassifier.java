@@ -1,0 +1,235 @@
+package xner.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import xner.XnerInputException;
+import xner.data.LabelSet;
+
+/**
+ * A token classifier run by ONNX Runtime from an exported {@code model.onnx} (or {@code model_quantized.onnx}),
+ * with {@code config.json} beside it for the labels. Loads no libtorch: a folder of the ONNX file, the config and
+ * the tokenizer files tags and serves alone.
+ *
+ * <pre>
+ *   try (OnnxTokenClassifier model = OnnxTokenClassifier.load(Path.of("runs/de-onnx"), null)) {
+ *       float[] logits = model.logits(1, 3, new long[] {101, 17218, 102}, new long[] {1, 1, 1}); // (1, 3, labels)
+ *   }
+ * </pre>
+ *
+ * <p>The file is checked when it loads: it must read as ONNX, take {@code input_ids} and {@code attention_mask}
+ * (and {@code token_type_ids}, when it has that input), and answer {@code logits} of (batch, sequence, the
+ * config's label count) on a probe of two tokens; each failure is one line naming the file.
+ */
+public final class OnnxTokenClassifier implements LogitsModel {
+    public static final String FP32_FILE = "model.onnx";
+    public static final String INT8_FILE = "model_quantized.onnx";
+    /** Intra-op threads when {@code xner.onnx.num_threads} is not set: two, as for libtorch on these machines. */
+    static final int DEFAULT_THREADS = 2;
+
+    private static final Set<String> REQUIRED_INPUTS = Set.of("input_ids", "attention_mask");
+    private static final String TOKEN_TYPES = "token_type_ids";
+
+    private final Path file;
+    private final BertConfig config;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final boolean takesTokenTypes;
+
+    private OnnxTokenClassifier(Path file, BertConfig config, OrtEnvironment environment, OrtSession session) {
+        this.file = file;
+        this.config = config;
+        this.environment = environment;
+        this.session = session;
+        this.takesTokenTypes = session.getInputNames().contains(TOKEN_TYPES);
+    }
+
+    /**
+     * The ONNX model of folder {@code dir}: {@code fileName} there, or when null {@value #FP32_FILE}, else
+     * {@value #INT8_FILE} when that is the only one.
+     */
+    public static OnnxTokenClassifier load(Path dir, String fileName) {
+        return load(dir, fileName, threads());
+    }
+
+    /** As {@link #load(Path, String)} with {@code threads} intra-op threads. */
+    public static OnnxTokenClassifier load(Path dir, String fileName, int threads) {
+        Path file = file(dir, fileName);
+        BertConfig config = ModelDirectory.readConfig(dir);
+        if (config.id2label().isEmpty()) {
+            throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG)
+                    + ": no id2label: this is not a token-classification model (fine-tune one with xner train)");
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = environment.createSession(file.toString(), options);
+        } catch (OrtException e) {
+            throw new XnerInputException(file + ": not a readable ONNX model (truncated, or not ONNX?): " + firstLine(e));
+        }
+        OnnxTokenClassifier model = new OnnxTokenClassifier(file, config, environment, session);
+        try {
+            model.check();
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The ONNX file a folder offers, or a message that says how to make one. */
+    public static Path file(Path dir, String fileName) {
+        if (!Files.isDirectory(dir)) throw new XnerInputException(dir + ": no such model directory");
+        if (fileName != null) {
+            Path named = dir.resolve(fileName);
+            if (!Files.isRegularFile(named)) {
+                throw new XnerInputException(named + ": no such file" + (fileName.equals(INT8_FILE)
+                        ? " (make it with: xner export --model " + dir + " --output " + dir + " --quantize int8)" : ""));
+            }
+            return named;
+        }
+        if (Files.isRegularFile(dir.resolve(FP32_FILE))) return dir.resolve(FP32_FILE);
+        if (Files.isRegularFile(dir.resolve(INT8_FILE))) return dir.resolve(INT8_FILE);
+        throw new XnerInputException(dir + ": no " + FP32_FILE + " or " + INT8_FILE + " for --runtime onnx; make one with: "
+                + "xner export --model " + dir + " --output " + dir + " [--quantize int8]");
+    }
+
+    /** The intra-op threads: {@code xner.onnx.num_threads}, which {@code XNER_THREADS} sets as it does libtorch's. */
+    static int threads() {
+        String value = System.getProperty("xner.onnx.num_threads");
+        if (value == null || value.isBlank()) return DEFAULT_THREADS;
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new XnerInputException("xner.onnx.num_threads (XNER_THREADS): expected a number of threads >= 1, got \"" + value + "\"");
+    }
+
+    /** Inputs named as the exporters name them, and logits of (batch, sequence, the config's labels). */
+    private void check() {
+        Set<String> inputs = new TreeSet<>(session.getInputNames());
+        Set<String> allowed = new TreeSet<>(REQUIRED_INPUTS);
+        allowed.add(TOKEN_TYPES);
+        if (!inputs.containsAll(REQUIRED_INPUTS) || !allowed.containsAll(inputs)) {
+            throw new XnerInputException(file + ": inputs " + inputs + "; a token classifier takes input_ids, attention_mask "
+                    + "and optionally token_type_ids");
+        }
+        if (!session.getOutputNames().contains("logits")) {
+            throw new XnerInputException(file + ": not a token classifier: its outputs are " + session.getOutputNames()
+                    + ", expected logits (batch, sequence, labels)");
+        }
+        long[] declared = outputShape();
+        if (declared.length != 3) {
+            throw new XnerInputException(file + ": not a token classifier: logits have " + declared.length
+                    + " dimensions, expected 3 (batch, sequence, labels)");
+        }
+        int labels = config.numLabels();
+        if (declared[2] > 0 && declared[2] != labels) throw labelCount(declared[2]);
+        // a probe of two tokens: catches a file whose shapes are dynamic but whose head is another's
+        int probeLength = Math.min(2, maxSequenceLength());
+        float[] probe = logits(1, probeLength, new long[probeLength], filled(probeLength));
+        if (probe.length != (long) probeLength * labels) throw labelCount(probe.length / probeLength);
+    }
+
+    private long[] outputShape() {
+        try {
+            NodeInfo info = session.getOutputInfo().get("logits");
+            if (!(info.getInfo() instanceof TensorInfo tensor)) {
+                throw new XnerInputException(file + ": not a token classifier: logits are not a tensor");
+            }
+            return tensor.getShape();
+        } catch (OrtException e) {
+            throw new XnerInputException(file + ": cannot read its outputs: " + firstLine(e));
+        }
+    }
+
+    private XnerInputException labelCount(long found) {
+        return new XnerInputException(file + ": logits have " + found + " labels but " + ModelDirectory.CONFIG + "'s id2label has "
+                + config.numLabels() + " " + config.id2label() + ": the ONNX file and the config are of different models");
+    }
+
+    private static long[] filled(int n) {
+        long[] ones = new long[n];
+        java.util.Arrays.fill(ones, 1L);
+        return ones;
+    }
+
+    @Override
+    public float[] logits(int rows, int length, long[] ids, long[] mask) {
+        long[] shape = {rows, length};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
+            inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+            if (takesTokenTypes) inputs.put(TOKEN_TYPES, OnnxTensor.createTensor(environment, LongBuffer.allocate(ids.length), shape));
+            try (OrtSession.Result result = session.run(inputs, Set.of("logits"))) {
+                OnnxTensor logits = (OnnxTensor) result.get(0);
+                FloatBuffer buffer = logits.getFloatBuffer();
+                float[] out = new float[buffer.remaining()];
+                buffer.get(out);
+                return out; // (rows, length, labels)
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(file + ": ONNX Runtime failed on a batch of " + rows + " × " + length + ": " + firstLine(e), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public LabelSet labels() {
+        return new LabelSet(config.id2label());
+    }
+
+    @Override
+    public BertConfig config() {
+        return config;
+    }
+
+    /** As the libtorch encoder: RoBERTa's positions start after the padding id ({@link XlmRobertaEncoder}). */
+    @Override
+    public int maxSequenceLength() {
+        return config.isRoberta() ? config.maxPositionEmbeddings() - config.padTokenId() - 1 : config.maxPositionEmbeddings();
+    }
+
+    @Override
+    public String runtime() {
+        return "onnx " + file.getFileName();
+    }
+
+    /** The file this model was loaded from. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(file + ": closing the ONNX Runtime session failed", e);
+        }
+    }
+
+    private static String firstLine(OrtException e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

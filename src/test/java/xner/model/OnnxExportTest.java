@@ -1,0 +1,294 @@
+package xner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import xner.XnerInputException;
+import xner.data.LabelSet;
+import xner.testing.TinyModels;
+
+/**
+ * The ONNX export of tiny token classifiers run by ONNX Runtime against the same model on libtorch: the same
+ * logits (1e-4) for BERT and XLM-R bodies, every activation, padded batches; int8 close but not equal; and
+ * every malformed file named in one line.
+ */
+class OnnxExportTest {
+    @TempDir Path dir;
+
+    /** A tiny classifier with weights wide enough (N(0, 0.5)) that logits are O(1), not O(0.01). */
+    static BertConfig tiny(BertConfig body) {
+        return body.toBuilder().initializerRange(0.5).build().withLabels(LabelSet.PANX.names());
+    }
+
+    /** Saves a tiny model of {@code config} into {@code dir}/name with fp32 and int8 ONNX files beside it. */
+    static Path exported(Path root, String name, BertConfig config, long seed) throws IOException {
+        Path folder = root.resolve(name);
+        try (TokenClassifier model = TokenClassifier.initialise(config, seed)) {
+            model.save(folder, null);
+        }
+        OnnxExport.export(folder, folder, null);
+        OnnxExport.export(folder, folder, OnnxQuantizer.Granularity.PER_CHANNEL);
+        return folder;
+    }
+
+    /** Three rows of random ids, the last two padded (the pad id on padding, mask 0). */
+    record Padded(int rows, int length, long[] ids, long[] mask) {
+        static Padded random(BertConfig c, int length, long seed) {
+            Random random = new Random(seed);
+            int rows = 3;
+            int[] lengths = {length, length - 3, 2};
+            long[] ids = new long[rows * length];
+            long[] mask = new long[rows * length];
+            for (int r = 0; r < rows; r++) {
+                for (int t = 0; t < length; t++) {
+                    boolean token = t < lengths[r];
+                    // real tokens never take the pad id: XLM-R numbers positions by ids ≠ pad
+                    ids[r * length + t] = token ? 2 + random.nextInt(c.vocabSize() - 2) : c.padTokenId();
+                    mask[r * length + t] = token ? 1 : 0;
+                }
+            }
+            return new Padded(rows, length, ids, mask);
+        }
+    }
+
+    static float maxDifference(float[] a, float[] b) {
+        assertEquals(a.length, b.length, "logit counts");
+        float max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max;
+    }
+
+    static float maxAbs(float[] a) {
+        float max = 0;
+        for (float v : a) max = Math.max(max, Math.abs(v));
+        return max;
+    }
+
+    private void assertParity(BertConfig config, long seed) throws IOException {
+        Path folder = exported(dir, config.modelType() + "-" + config.hiddenAct(), config, seed);
+        Padded batch = Padded.random(config, 12, seed);
+        try (TokenClassifier torch = TokenClassifier.load(folder);
+                OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 1)) {
+            float[] expected = torch.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            float[] actual = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            assertTrue(maxAbs(expected) > 0.3, "logits too small to compare: " + maxAbs(expected));
+            float diff = maxDifference(expected, actual);
+            assertTrue(diff < 1e-4, config.modelType() + " " + config.hiddenAct() + ": ONNX and libtorch logits differ by " + diff);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gelu", "gelu_new", "relu"})
+    void bertLogitsEqualLibtorchsForEveryActivation(String activation) throws IOException {
+        assertParity(tiny(TinyModels.bert()).toBuilder().hiddenAct(activation).build(), 7);
+    }
+
+    @Test
+    void xlmRobertaLogitsEqualLibtorchsWithItsPositionsAfterThePaddingId() throws IOException {
+        assertParity(tiny(TinyModels.xlmRoberta()), 11);
+    }
+
+    @Test
+    void theFileHasOptimumsInputsAndOutputWithDynamicAxes() throws IOException {
+        Path folder = exported(dir, "contract", tiny(TinyModels.bert()), 3);
+        ModelProto model = OnnxExport.read(folder.resolve(OnnxTokenClassifier.FP32_FILE));
+        assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"),
+                model.getGraph().getInputList().stream().map(v -> v.getName()).toList());
+        for (var input : model.getGraph().getInputList()) {
+            assertEquals(TensorProto.DataType.INT64_VALUE, input.getType().getTensorType().getElemType());
+            assertEquals(List.of("batch_size", "sequence_length"),
+                    input.getType().getTensorType().getShape().getDimList().stream().map(d -> d.getDimParam()).toList());
+        }
+        assertEquals("logits", model.getGraph().getOutput(0).getName());
+        assertEquals(LabelSet.PANX.size(), model.getGraph().getOutput(0).getType().getTensorType().getShape().getDim(2).getDimValue());
+        assertEquals(OnnxGraph.OPSET, model.getOpsetImport(0).getVersion());
+        assertTrue(model.getGraph().getNodeList().stream().allMatch(n -> n.getDomain().isEmpty()), "standard operators only");
+        assertTrue(Files.isRegularFile(folder.resolve(ModelDirectory.CONFIG)));
+        try (var files = Files.list(folder)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".partial")), "no temporary file left");
+        }
+    }
+
+    /**
+     * ONNX Runtime's optimizer recognises the graph: the erf chain becomes Gelu (with the bias, BiasGelu), the scaled
+     * q·kᵀ a FusedMatMul, and each int8 chain DynamicQuantizeMatMul (ORT's own saved, optimised model, counted).
+     */
+    @Test
+    void onnxRuntimesOptimizerFusesGeluAndTheInt8Products() throws Exception {
+        BertConfig config = tiny(TinyModels.bert());
+        Path folder = exported(dir, "fusions", config, 12);
+        java.util.Map<String, Long> fp32 = optimisedOps(folder.resolve(OnnxTokenClassifier.FP32_FILE));
+        java.util.Map<String, Long> int8 = optimisedOps(folder.resolve(OnnxTokenClassifier.INT8_FILE));
+        long layers = config.numHiddenLayers();
+        assertEquals(layers, fp32.getOrDefault("com.microsoft:BiasGelu", 0L), fp32.toString());
+        assertEquals(0L, fp32.getOrDefault(":Erf", 0L), fp32.toString());
+        assertEquals(layers, fp32.getOrDefault("com.microsoft:FusedMatMul", 0L), fp32.toString());
+        assertEquals(0L, int8.getOrDefault(":MatMulInteger", 0L), int8.toString());
+        assertTrue(int8.getOrDefault("com.microsoft:DynamicQuantizeMatMul", 0L) + int8.getOrDefault("com.microsoft:MatMulIntegerToFloat", 0L)
+                == 6 * layers, int8.toString());
+    }
+
+    private java.util.Map<String, Long> optimisedOps(Path file) throws Exception {
+        Path optimised = dir.resolve("optimised-" + file.getFileName());
+        try (var options = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setOptimizedModelFilePath(optimised.toString());
+            ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString(), options).close();
+        }
+        return OnnxExport.read(optimised).getGraph().getNodeList().stream().collect(java.util.stream.Collectors.groupingBy(
+                n -> n.getDomain() + ":" + n.getOpType(), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
+    @Test
+    void int8IsCloseToFp32ButQuantized() throws IOException {
+        BertConfig config = tiny(TinyModels.bert()).toBuilder().initializerRange(0.2).build();
+        Path folder = exported(dir, "int8", config, 5);
+        ModelProto quantized = OnnxExport.read(folder.resolve(OnnxTokenClassifier.INT8_FILE));
+        long integerProducts = quantized.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMulInteger")).count();
+        assertEquals(6L * config.numHiddenLayers(), integerProducts, "q, k, v, attention output, intermediate, output per layer");
+        assertTrue(quantized.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().equals("bert.encoder.layer.0.attention.self.query.weight.T")),
+                "the float matrix is replaced, not kept beside the int8 one");
+        Padded batch = Padded.random(config, 12, 1);
+        try (OnnxTokenClassifier fp32 = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 1);
+                OnnxTokenClassifier int8 = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1)) {
+            float[] a = fp32.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            float[] b = int8.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            float diff = maxDifference(a, b);
+            assertTrue(diff > 0, "int8 logits are exactly the fp32 ones: nothing was quantized");
+            assertTrue(diff < 0.05 * maxAbs(a), "int8 differs from fp32 by " + diff + " of logits up to " + maxAbs(a));
+        }
+    }
+
+    @Test
+    void perTensorQuantizationHasOneScaleAMatrix() throws IOException {
+        Path folder = dir.resolve("per-tensor");
+        try (TokenClassifier model = TokenClassifier.initialise(tiny(TinyModels.bert()), 2)) {
+            model.save(folder, null);
+        }
+        OnnxExport.export(folder, folder, null);
+        OnnxExport.export(folder, folder, OnnxQuantizer.Granularity.PER_TENSOR);
+        ModelProto quantized = OnnxExport.read(folder.resolve(OnnxTokenClassifier.INT8_FILE));
+        TensorProto scale = quantized.getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().equals("bert.encoder.layer.0.attention.self.query.weight.T_scale")).findFirst().orElseThrow();
+        assertEquals(0, scale.getDimsCount(), "a scalar scale");
+        try (OnnxTokenClassifier int8 = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1)) {
+            assertEquals(2 * LabelSet.PANX.size(), int8.logits(1, 2, new long[] {2, 3}, new long[] {1, 1}).length);
+        }
+    }
+
+    @Test
+    void quantizingAQuantizedModelSaysWhatToDo() throws IOException {
+        Path folder = exported(dir, "twice", tiny(TinyModels.bert()), 4);
+        Path onlyInt8 = dir.resolve("only-int8");
+        Files.createDirectories(onlyInt8);
+        Files.copy(folder.resolve(ModelDirectory.CONFIG), onlyInt8.resolve(ModelDirectory.CONFIG));
+        Files.copy(folder.resolve(OnnxTokenClassifier.INT8_FILE), onlyInt8.resolve(OnnxTokenClassifier.INT8_FILE));
+        XnerInputException e = assertThrows(XnerInputException.class,
+                () -> OnnxExport.export(onlyInt8, onlyInt8, OnnxQuantizer.Granularity.PER_CHANNEL));
+        assertTrue(e.getMessage().contains("already quantized") && e.getMessage().contains(onlyInt8.toString()), e.getMessage());
+        // a model.onnx that is itself quantized (renamed) is recognised by its graph
+        Path renamed = dir.resolve("renamed");
+        Files.createDirectories(renamed);
+        Files.copy(folder.resolve(ModelDirectory.CONFIG), renamed.resolve(ModelDirectory.CONFIG));
+        Files.copy(folder.resolve(OnnxTokenClassifier.INT8_FILE), renamed.resolve(OnnxTokenClassifier.FP32_FILE));
+        e = assertThrows(XnerInputException.class, () -> OnnxExport.export(renamed, renamed, OnnxQuantizer.Granularity.PER_CHANNEL));
+        assertTrue(e.getMessage().contains("is already quantized"), e.getMessage());
+    }
+
+    @Test
+    void anOnnxOnlyFolderCanStillBeQuantized() throws IOException {
+        Path folder = exported(dir, "source", tiny(TinyModels.bert()), 6);
+        Path onnxOnly = dir.resolve("onnx-only");
+        Files.createDirectories(onnxOnly);
+        Files.copy(folder.resolve(ModelDirectory.CONFIG), onnxOnly.resolve(ModelDirectory.CONFIG));
+        Files.copy(folder.resolve(OnnxTokenClassifier.FP32_FILE), onnxOnly.resolve(OnnxTokenClassifier.FP32_FILE));
+        OnnxExport.Written w = OnnxExport.export(onnxOnly, onnxOnly, OnnxQuantizer.Granularity.PER_CHANNEL);
+        assertEquals(OnnxTokenClassifier.FP32_FILE, w.from());
+        assertArrayEquals(Files.readAllBytes(folder.resolve(OnnxTokenClassifier.INT8_FILE)), Files.readAllBytes(w.file()),
+                "the same int8 file as quantizing straight from the weights");
+    }
+
+    @Test
+    void aTruncatedFileIsNamed() throws IOException {
+        Path folder = exported(dir, "truncated", tiny(TinyModels.bert()), 8);
+        Path file = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1));
+        assertTrue(e.getMessage().startsWith(file + ": not a readable ONNX model"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void aLabelCountOtherThanTheConfigsIsNamed() throws IOException {
+        Path folder = exported(dir, "labels", tiny(TinyModels.bert()), 9);
+        BertConfig config = ModelDirectory.readConfig(folder);
+        config.withLabels(List.of("O", "B-PER", "I-PER")).write(folder.resolve(ModelDirectory.CONFIG));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1));
+        assertTrue(e.getMessage().contains(folder.resolve(OnnxTokenClassifier.FP32_FILE) + ": logits have 7 labels but config.json's "
+                + "id2label has 3"), e.getMessage());
+    }
+
+    @Test
+    void otherInputNamesAndOtherOutputsAreNamed() throws IOException {
+        Path folder = exported(dir, "foreign", tiny(TinyModels.bert()), 10);
+        Path file = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        writeIdentity(file, List.of("input"), "logits");
+        XnerInputException e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1));
+        assertTrue(e.getMessage().startsWith(file + ": inputs [input]"), e.getMessage());
+        writeIdentity(file, List.of("input_ids", "attention_mask"), "last_hidden_state");
+        e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1));
+        assertTrue(e.getMessage().startsWith(file + ": not a token classifier: its outputs are [last_hidden_state]"), e.getMessage());
+    }
+
+    /** A one-node ONNX file: Identity from the first of {@code inputs} to {@code output}. */
+    private static void writeIdentity(Path file, List<String> inputs, String output) throws IOException {
+        OnnxGraph g = new OnnxGraph("identity");
+        for (String input : inputs) g.input(input, TensorProto.DataType.INT64, "batch", "sequence");
+        g.opNamed(output, "Identity", List.of(inputs.get(0)));
+        g.output(output, TensorProto.DataType.INT64, "batch", "sequence");
+        Files.write(file, g.model("test").toByteArray());
+    }
+
+    @Test
+    void threadsComeFromTheSettingXnerThreadsMakes() {
+        String before = System.getProperty("xner.onnx.num_threads");
+        try {
+            System.clearProperty("xner.onnx.num_threads");
+            assertEquals(OnnxTokenClassifier.DEFAULT_THREADS, OnnxTokenClassifier.threads());
+            System.setProperty("xner.onnx.num_threads", "3");
+            assertEquals(3, OnnxTokenClassifier.threads());
+            System.setProperty("xner.onnx.num_threads", "two");
+            XnerInputException e = assertThrows(XnerInputException.class, OnnxTokenClassifier::threads);
+            assertTrue(e.getMessage().contains("XNER_THREADS") && e.getMessage().contains("\"two\""), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("xner.onnx.num_threads");
+            else System.setProperty("xner.onnx.num_threads", before);
+        }
+    }
+
+    @Test
+    void aFolderWithoutOnnxFilesSaysHowToMakeThem() throws IOException {
+        Path folder = dir.resolve("plain");
+        try (TokenClassifier model = TokenClassifier.initialise(tiny(TinyModels.bert()), 1)) {
+            model.save(folder, null);
+        }
+        XnerInputException e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1));
+        assertTrue(e.getMessage().contains("no model.onnx or model_quantized.onnx") && e.getMessage().contains("xner export --model "
+                + folder), e.getMessage());
+    }
+}
