@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import xner.XnerInputException;
 import xner.infer.Aggregation;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 
 /**
@@ -53,6 +54,7 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
     private final IntParam maxLength;
     private final IntParam stride;
     private final IntParam chunkSize;
+    private final Param<String> runtime;
 
     public EntityTagger() {
         this(Identifiable.randomUID("xnerEntityTagger"));
@@ -76,6 +78,8 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
                 v -> (Integer) v >= -1);
         chunkSize = new IntParam(this, "chunkSize", "rows of a partition tagged together, sorted by length into passes",
                 EntityTagger::positive);
+        runtime = new Param<>(this, "runtime", "libtorch (model.safetensors), onnx (model.onnx) or onnx-int8 "
+                + "(model_quantized.onnx), as xner export writes them", EntityTagger::validRuntime);
         setDefault(inputCol, "text");
         setDefault(outputCol, "entities");
         setDefault(aggregation, "first");
@@ -84,10 +88,15 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
         setDefault(maxLength, 0);
         setDefault(stride, -1);
         setDefault(chunkSize, 512);
+        setDefault(runtime, ModelRuntime.LIBTORCH.wireName());
     }
 
     private static boolean validAggregation(String name) {
         return Arrays.stream(Aggregation.values()).anyMatch(a -> a.wireName().equals(name));
+    }
+
+    private static boolean validRuntime(String name) {
+        return Arrays.stream(ModelRuntime.values()).anyMatch(r -> r.wireName().equals(name));
     }
 
     private static boolean positive(Object v) {
@@ -194,6 +203,19 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
         return getOrDefault(outputCol);
     }
 
+    public Param<String> runtime() {
+        return runtime;
+    }
+
+    public EntityTagger setRuntime(String name) {
+        set(runtime, name);
+        return this;
+    }
+
+    public ModelRuntime getRuntime() {
+        return ModelRuntime.parse(getOrDefault(runtime), "runtime");
+    }
+
     public Aggregation getAggregation() {
         return Aggregation.parse(getOrDefault(aggregation), "aggregation");
     }
@@ -255,7 +277,7 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         int column = dataset.schema().fieldIndex(getInputCol());
-        PartitionTagger tagger = new PartitionTagger(getModelPath(), options(), getAggregation(), column,
+        PartitionTagger tagger = new PartitionTagger(getModelPath(), getRuntime(), options(), getAggregation(), column,
                 (Integer) getOrDefault(chunkSize));
         return dataset.toDF().mapPartitions(tagger, Encoders.row(out));
     }

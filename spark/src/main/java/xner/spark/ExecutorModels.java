@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import xner.XnerInputException;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 
 /**
@@ -18,10 +19,11 @@ import xner.infer.TagPipeline;
  *
  * <p>Before the first load the DJL settings {@code bin/xner} gives the CLI are set here too (offline, no
  * tracking), because an executor's JVM is Spark's, not ours; libtorch's intra-op threads follow
- * {@code spark.task.cpus}, so that N concurrent tasks of an N-core executor use N cores, not N².
+ * {@code spark.task.cpus}, so that N concurrent tasks of an N-core executor use N cores, not N² (ONNX Runtime's
+ * threads too; on ONNX Runtime libtorch is never loaded).
  */
 final class ExecutorModels {
-    private record Key(Path dir, TagPipeline.Options options) {}
+    private record Key(Path dir, ModelRuntime runtime, TagPipeline.Options options) {}
 
     private static final Map<Key, TagPipeline> LOADED = new ConcurrentHashMap<>();
 
@@ -34,15 +36,16 @@ final class ExecutorModels {
      * @param threads libtorch intra-op threads for this JVM ({@code spark.task.cpus}); 0 leaves them as they are
      * @throws XnerInputException naming this host and the path when the folder cannot be read or loaded
      */
-    static TagPipeline pipeline(String path, TagPipeline.Options options, int threads) {
+    static TagPipeline pipeline(String path, ModelRuntime runtime, TagPipeline.Options options, int threads) {
         Path dir = resolve(path);
         if (threads > 0) setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        if (threads > 0) setIfAbsent("xner.onnx.num_threads", Integer.toString(threads));
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
-        TagPipeline pipeline = LOADED.computeIfAbsent(new Key(dir, options), k -> load(path, k));
+        TagPipeline pipeline = LOADED.computeIfAbsent(new Key(dir, runtime, options), k -> load(path, k));
         // the engine may have started before this task (another model, the driver in local mode): set them now
-        if (threads > 0 && JniUtils.getNumThreads() != threads) JniUtils.setNumThreads(threads);
+        if (runtime == ModelRuntime.LIBTORCH && threads > 0 && JniUtils.getNumThreads() != threads) JniUtils.setNumThreads(threads);
         return pipeline;
     }
 
@@ -56,7 +59,7 @@ final class ExecutorModels {
             throw new XnerInputException("host " + host() + ": " + dir + " has no readable config.json: not a model folder");
         }
         try {
-            return TagPipeline.load(dir, key.options());
+            return TagPipeline.load(dir, key.options(), key.runtime());
         } catch (RuntimeException e) {
             throw new XnerInputException("host " + host() + ": cannot load the model " + dir + ": " + e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import xner.XnerInputException;
 import xner.infer.Aggregation;
 import xner.infer.EntityGroup;
 import xner.infer.Prediction;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
 import xner.infer.TokenPrediction;
@@ -29,6 +30,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     private final String modelPath;
+    private final ModelRuntime runtime;
     // the pipeline's options as numbers: TagPipeline.Options is a record, not Serializable
     private final int maxLength;
     private final int stride;
@@ -38,9 +40,11 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
     private final int column;
     private final int chunkSize;
 
-    PartitionTagger(String modelPath, TagPipeline.Options options, Aggregation aggregation, int column, int chunkSize) {
+    PartitionTagger(String modelPath, ModelRuntime runtime, TagPipeline.Options options, Aggregation aggregation, int column,
+            int chunkSize) {
         if (chunkSize < 1) throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
         this.modelPath = modelPath;
+        this.runtime = runtime;
         this.maxLength = options.maxLength();
         this.stride = options.stride();
         this.batchSize = options.batchSize();
@@ -53,7 +57,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         TaskContext task = TaskContext.get();
-        TagPipeline pipeline = ExecutorModels.pipeline(modelPath,
+        TagPipeline pipeline = ExecutorModels.pipeline(modelPath, runtime,
                 new TagPipeline.Options(maxLength, stride, batchSize, maxTokens), task == null ? 0 : task.cpus());
         int partition = task == null ? -1 : task.partitionId();
         return new Iterator<>() {

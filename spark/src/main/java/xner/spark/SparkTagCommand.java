@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 import xner.XnerInputException;
 import xner.data.Progress;
 import xner.infer.Aggregation;
+import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 
 /**
@@ -124,6 +125,11 @@ public final class SparkTagCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "parquet|jsonl", description = "The output's format (default: from its name).")
     String format;
 
+    @Option(names = "--runtime", defaultValue = "libtorch", paramLabel = "libtorch|onnx|onnx-int8",
+            description = "What runs the model on the executors: libtorch (model.safetensors, default), onnx (model.onnx) "
+                    + "or onnx-int8 (model_quantized.onnx), the files xner export writes.")
+    String runtime;
+
     @Option(names = "--aggregation", defaultValue = "first", paramLabel = "STRATEGY",
             description = "none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
     String aggregation;
@@ -172,6 +178,7 @@ public final class SparkTagCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // everything that can be checked before Spark starts is checked here
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
+        ModelRuntime modelRuntime = ModelRuntime.parse(runtime, "--runtime");
         TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         if (partitions < 0) throw new XnerInputException("--partitions must be >= 0, was " + partitions);
@@ -207,7 +214,8 @@ public final class SparkTagCommand implements Callable<Integer> {
             checkColumn(rows.schema());
             EntityTagger tagger = new EntityTagger().setModelPath(modelPath).setInputCol(textColumn).setOutputCol(outputColumn)
                     .setAggregation(strategy.wireName()).setBatchSize(options.batchSize()).setMaxTokens(options.maxTokens())
-                    .setMaxLength(options.maxLength()).setStride(options.stride()).setChunkSize(chunk);
+                    .setMaxLength(options.maxLength()).setStride(options.stride()).setChunkSize(chunk)
+                    .setRuntime(modelRuntime.wireName());
             Dataset<Row> tagged = tagger.transform(rows);
 
             Path localOutput = localPath(output);

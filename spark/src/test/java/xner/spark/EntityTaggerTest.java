@@ -32,6 +32,7 @@ import xner.XnerInputException;
 import xner.data.Sentence;
 import xner.infer.Aggregation;
 import xner.infer.EntityGroup;
+import xner.infer.ModelRuntime;
 import xner.infer.Prediction;
 import xner.infer.TagPipeline;
 import xner.infer.TaggedToken;
@@ -151,6 +152,22 @@ class EntityTaggerTest {
         long found = want.stream().mapToLong(List::size).sum();
         assertTrue(found > texts.size(), "the tiny model finds entities in most rows: " + found);
         assertSameEntities(want, got, texts);
+    }
+
+    @Test
+    void onOnnxRuntimeEveryRowHasTheOnnxPipelinesEntities() throws Exception {
+        Path onnx = dir.resolve("model-onnx");
+        xner.model.OnnxExport.export(model, onnx, null);
+        List<List<Found>> want = new ArrayList<>();
+        try (TagPipeline onOnnx = TagPipeline.load(onnx, TagPipeline.Options.DEFAULTS, ModelRuntime.ONNX)) {
+            for (var t : onOnnx.tagBatch(texts)) want.add(t.predict(Aggregation.FIRST).stream().map(Found::of).toList());
+        }
+        EntityTagger onnxTagger = new EntityTagger().setModelPath(onnx.toString()).setRuntime("onnx");
+        assertSameEntities(want, entitiesById(onnxTagger.transform(frame(texts, 4)), texts.size()), texts);
+        // and the entities of libtorch: the two runtimes agree on this model (logits within 1e-4, OnnxExportTest)
+        assertSameEntities(expected(texts, Aggregation.FIRST), entitiesById(onnxTagger.transform(frame(texts, 2)), texts.size()),
+                texts);
+        assertThrows(IllegalArgumentException.class, () -> tagger().setRuntime("tensorflow"));
     }
 
     @Test
