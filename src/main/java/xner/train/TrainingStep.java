@@ -74,18 +74,27 @@ public final class TrainingStep {
      * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
      */
     public StepResult run(Batch batch, double learningRate, long stepNumber) {
+        return run(batch, learningRate, stepNumber, StepProfile.NONE);
+    }
+
+    /** {@link #run(Batch, double, long)}, charging the time of each phase to {@code profile}. */
+    public StepResult run(Batch batch, double learningRate, long stepNumber, StepProfile profile) {
         Parameters parameters = model.parameters();
         List<String> failedAttempts = new ArrayList<>();
+        profile.startStep();
         for (int attempt = 1; ; attempt++) {
+            StepResult result;
             try (NDManager step = parameters.manager().newSubManager()) {
                 EmbeddingRows rows = config.sparseEmbeddings()
                         ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
-                float loss = forwardBackward(step, batch, rows);
+                float loss = forwardBackward(step, batch, rows, profile);
 
                 List<NDArray> gradients = new ArrayList<>();
                 for (String name : dense) gradients.add(parameters.gradient(step, name));
                 NDArray rowGradient = rows == null ? null : rows.gradient(step);
+                profile.mark(StepProfile.Phase.GATHER);
                 double norm = clipByGlobalNorm(gradients, rowGradient);
+                profile.mark(StepProfile.Phase.CLIPPING);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     String what = "step " + stepNumber + ": loss " + loss + ", gradient norm " + norm + " on a batch of "
                             + batch.size() + "x" + batch.length() + " from "
@@ -106,24 +115,35 @@ public final class TrainingStep {
                             moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
                             config.weightDecayOf(wordEmbeddings), stepNumber);
                 }
+                profile.mark(StepProfile.Phase.OPTIMIZER);
                 parameters.zeroGradients();
-                return new StepResult(loss, norm, attempt, failedAttempts);
+                profile.mark(StepProfile.Phase.ZERO);
+                result = new StepResult(loss, norm, attempt, failedAttempts);
             }
+            profile.endStep(); // the scope's closing counts as "other"
+            return result;
         }
     }
 
     /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
-    private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows) {
+    private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows, StepProfile profile) {
         Shape shape = new Shape(batch.size(), batch.length());
         NDArray ids = step.create(batch.ids(), shape);
         NDArray mask = step.create(batch.mask(), shape);
+        NDArray labels = step.create(batch.labels(), shape);
+        profile.mark(StepProfile.Phase.COPIES);
+        NDArray loss;
         try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
             NDArray logits = rows == null ? model.logits(step, ids, mask, true)
                     : model.logits(step, ids, rows.vectors(step, shape), mask, true);
-            NDArray loss = TokenClassifier.loss(logits, step.create(batch.labels(), shape));
+            loss = TokenClassifier.loss(logits, labels);
+            profile.mark(StepProfile.Phase.FORWARD);
             collector.backward(loss);
-            return loss.getFloat();
         }
+        profile.mark(StepProfile.Phase.BACKWARD);
+        float value = loss.getFloat();
+        profile.mark(StepProfile.Phase.COPIES);
+        return value;
     }
 
     /**
