@@ -15,12 +15,12 @@ public final class StepProfile {
         COPIES("host<->native copies"),
         FORWARD("forward (with loss)"),
         BACKWARD("backward"),
-        /** Gathering the gradients for the optimizer (none when each parameter is updated on its own). */
-        GATHER("gradient gather"),
-        /** The global norm (with its host sync) and the scaling. */
+        /** Fetching a handle on each parameter's gradient. */
+        GATHER("gradient handles"),
+        /** The global norm, read back to Java for the clipping scale. */
         CLIPPING("clipping"),
+        /** The clipping scale, AdamW and the zeroing of the gradients, in one pass. */
         OPTIMIZER("AdamW"),
-        ZERO("zero gradients"),
         /** Whatever else the step spent: scope closing, bookkeeping. */
         OTHER("other");
 
