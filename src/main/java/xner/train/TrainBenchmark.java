@@ -53,7 +53,7 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
             NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
             NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
             try (NDArray warm = a.matMul(b)) {
-                warm.getFloat(0); // first call: MKL's set-up
+                warm.getFloat(0, 0); // first call: MKL's set-up
             }
             long best = Long.MAX_VALUE;
             for (int i = 0; i < repeats; i++) {
