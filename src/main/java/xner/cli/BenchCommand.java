@@ -21,6 +21,7 @@ import xner.tokenize.Tokenizers;
 import xner.train.Batch;
 import xner.train.Example;
 import xner.train.LengthGroupedOrder;
+import xner.train.StepProfile;
 import xner.train.TrainBenchmark;
 import xner.train.TrainingConfig;
 
@@ -62,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
         int warmup;
         @Option(names = "--dense-embeddings", description = "Dense AdamW on the whole word-embedding table.")
         boolean denseEmbeddings;
+        @Option(names = "--profile", description = "Also print where a step's time goes (forward, backward, clipping, "
+                + "AdamW, copies), each phase's share and GFLOP/s against this machine's sgemm peak measured by the "
+                + "same libtorch.")
+        boolean profile;
 
         @Override
         public Integer call() {
@@ -84,8 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
                     batches.add(length == null ? Batch.collate(chunk, tokenizer.padId())
                             : Batch.collate(chunk, tokenizer.padId(), length));
                 }
+                out.printf("CPU: %s (%d CPUs seen by Java), libtorch threads %s%n", cpuModel(),
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "?"));
                 TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup);
                 double meanLength = (double) java.util.Arrays.stream(r.tokens()).sum() / r.batches() / batchSize;
+                if (profile) printProfile(out, r, model);
                 out.printf("RESULT xner-train B=%d T=%s sparse=%s threads=%s mean=%.0f ms median=%.0f ms tokens/s=%.0f "
                                 + "mean-length=%.1f %s%n", batchSize, length == null ? "grouped" : length,
                         config.sparseEmbeddings(), System.getProperty("ai.djl.pytorch.num_threads", "?"),
@@ -93,6 +101,58 @@ public final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             return Xner.EXIT_OK;
+        }
+
+        private void printProfile(PrintWriter out, TrainBenchmark r, TokenClassifier model) {
+            int n = 2048;
+            double peak = TrainBenchmark.sgemmGflops(n, 5);
+            out.printf("sgemm peak: %.1f GFLOP/s (%dx%d float matmul, best of 5, same libtorch and threads)%n", peak, n, n);
+            // forward FLOPs of the timed steps, batch by batch (grouped batches differ in length)
+            double forwardFlops = 0;
+            for (long t : r.tokens()) {
+                forwardFlops += t * TrainBenchmark.forwardFlopsPerToken(model.config(), model.labels().size(),
+                        (int) (t / batchSize));
+            }
+            double perStep = forwardFlops / r.batches();
+            StepProfile p = r.profile();
+            double total = p.meanStepMillis();
+            out.printf("PROFILE %-22s %9s %7s %9s %8s%n", "phase", "ms/step", "share", "GFLOP/s", "of peak");
+            for (StepProfile.Phase phase : StepProfile.Phase.values()) {
+                double ms = p.meanMillis(phase);
+                double flops = phase == StepProfile.Phase.FORWARD ? perStep
+                        : phase == StepProfile.Phase.BACKWARD ? 2 * perStep : 0;
+                out.printf("PROFILE %-22s %9.1f %6.1f%% %s%n", phase.label, ms, 100 * ms / total, rate(flops, ms, peak));
+            }
+            out.printf("PROFILE %-22s %9.1f %6.1f%% %s%n", "step", total, 100.0, rate(3 * perStep, total, peak));
+        }
+
+        private static String rate(double flops, double ms, double peak) {
+            if (flops == 0) return "";
+            double gflops = flops / ms / 1e6;
+            return String.format("%9.1f %7.1f%%", gflops, 100 * gflops / peak);
+        }
+
+        /** The CPU's model name as lscpu prints it (from /proc/cpuinfo when lscpu is missing). */
+        static String cpuModel() {
+            try {
+                Process lscpu = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+                String text = new String(lscpu.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                lscpu.waitFor();
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("Model name:")) return line.substring("Model name:".length()).trim();
+                }
+            } catch (java.io.IOException e) {
+                // no lscpu: fall through to /proc/cpuinfo
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                return java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                        .findFirst().orElse("unknown");
+            } catch (java.io.IOException e) {
+                return "unknown";
+            }
         }
     }
 }

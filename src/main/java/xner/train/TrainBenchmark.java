@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import xner.model.BertConfig;
 import xner.model.TokenClassifier;
 
 /**
@@ -16,24 +20,63 @@ import xner.model.TokenClassifier;
  * @param stepMillis   wall time of each timed step
  * @param tokens       padded tokens computed per timed step (batch × length)
  * @param peakRss      the process's peak resident memory ({@code VmHWM}), or "unknown"
+ * @param profile      where the timed steps' time went, phase by phase
  */
-public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, String peakRss) {
-    /** Runs {@code warmup} untimed steps, then times the rest of {@code batches}. */
+public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, String peakRss, StepProfile profile) {
+    /** Runs {@code warmup} untimed steps, then times the rest of {@code batches}, phase by phase. */
     public static TrainBenchmark run(TokenClassifier model, TrainingConfig config, List<Batch> batches, int warmup) {
         TrainingStep step = TrainingStep.fresh(model, config);
+        StepProfile profile = StepProfile.recording();
         List<Double> millis = new ArrayList<>();
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
             Batch b = batches.get(i);
+            if (i == warmup) profile.reset();
             long started = System.nanoTime();
-            step.run(b, config.learningRate(), i + 1);
+            step.run(b, config.learningRate(), i + 1, profile);
             double ms = (System.nanoTime() - started) / 1e6;
             if (i < warmup) continue;
             millis.add(ms);
             tokens.add((long) b.size() * b.length());
         }
         return new TrainBenchmark(millis.size(), millis.stream().mapToDouble(Double::doubleValue).toArray(),
-                tokens.stream().mapToLong(Long::longValue).toArray(), currentPeakRss());
+                tokens.stream().mapToLong(Long::longValue).toArray(), currentPeakRss(), profile);
+    }
+
+    /**
+     * The machine's single-precision matrix-multiply rate through the same libtorch and thread setting as
+     * training: the best of {@code repeats} products of two n×n matrices, in GFLOP/s (2n³ operations each).
+     * The ceiling every phase of a step can be read against.
+     */
+    public static double sgemmGflops(int n, int repeats) {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
+            try (NDArray warm = a.matMul(b)) {
+                warm.getFloat(0, 0); // first call: MKL's set-up
+            }
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < repeats; i++) {
+                long started = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    best = Math.min(best, System.nanoTime() - started);
+                }
+            }
+            return 2.0 * n * n * n / best;
+        }
+    }
+
+    /**
+     * Floating-point operations of a forward pass per token of a batch padded to {@code length}: two per
+     * weight of every matrix product (attention's four projections, the feed-forward pair, the classifier),
+     * plus the attention scores and their weighted sum (4·length·hidden a layer). A backward pass costs
+     * twice this (gradients of inputs and of weights); with the word embeddings that makes about 0.51
+     * GFLOP per trained token at BERT-base size.
+     */
+    public static double forwardFlopsPerToken(BertConfig c, int labels, int length) {
+        double h = c.hiddenSize();
+        double perLayer = 4 * h * h + 2 * h * c.intermediateSize();
+        return 2 * (c.numHiddenLayers() * perLayer + h * labels) + c.numHiddenLayers() * 4.0 * length * h;
     }
 
     public double meanMillis() {

@@ -1,6 +1,8 @@
 package xner.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +15,9 @@ import xner.model.TokenClassifier;
 
 /**
  * One optimiser step of fine-tuning: forward and backward on a batch, global-norm clipping, AdamW on every
- * parameter (row-sparse on the word embeddings when the config says so). Used by {@link FineTuner} and by
+ * parameter (row-sparse on the word embeddings when the config says so). Clipping costs one norm per
+ * gradient and one read back; the clipping scale, AdamW and the zeroing of the gradients are one pass over
+ * libtorch's memory ({@link AdamW}). Used by {@link FineTuner} and by
  * the training benchmark, so that the benchmark times exactly the step that trains.
  */
 public final class TrainingStep {
@@ -74,18 +78,29 @@ public final class TrainingStep {
      * @param stepNumber   1-based count of optimiser steps, this one included (AdamW's bias correction)
      */
     public StepResult run(Batch batch, double learningRate, long stepNumber) {
+        return run(batch, learningRate, stepNumber, StepProfile.NONE);
+    }
+
+    /** {@link #run(Batch, double, long)}, charging the time of each phase to {@code profile}. */
+    public StepResult run(Batch batch, double learningRate, long stepNumber, StepProfile profile) {
         Parameters parameters = model.parameters();
         List<String> failedAttempts = new ArrayList<>();
+        profile.startStep();
         for (int attempt = 1; ; attempt++) {
+            StepResult result;
             try (NDManager step = parameters.manager().newSubManager()) {
                 EmbeddingRows rows = config.sparseEmbeddings()
                         ? EmbeddingRows.of(step, parameters.get(wordEmbeddings), batch.ids()) : null;
-                float loss = forwardBackward(step, batch, rows);
+                float loss = forwardBackward(step, batch, rows, profile);
 
                 List<NDArray> gradients = new ArrayList<>();
                 for (String name : dense) gradients.add(parameters.gradient(step, name));
                 NDArray rowGradient = rows == null ? null : rows.gradient(step);
-                double norm = clipByGlobalNorm(gradients, rowGradient);
+                profile.mark(StepProfile.Phase.GATHER);
+                double norm = globalNorm(step, gradients, rowGradient);
+                // torch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1
+                double scale = Math.min(1, config.maxGradNorm() / (norm + 1e-6));
+                profile.mark(StepProfile.Phase.CLIPPING);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     String what = "step " + stepNumber + ": loss " + loss + ", gradient norm " + norm + " on a batch of "
                             + batch.size() + "x" + batch.length() + " from "
@@ -96,51 +111,60 @@ public final class TrainingStep {
                     failedAttempts.add(what);
                     continue;
                 }
+                // the scaling, the update and the zeroing of every dense gradient in one pass
+                List<AdamW.Slot> slots = new ArrayList<>(dense.size());
                 for (int i = 0; i < dense.size(); i++) {
                     String name = dense.get(i);
-                    adam.update(step, parameters.get(name), gradients.get(i), moments.first(name), moments.second(name),
-                            learningRate, config.weightDecayOf(name), stepNumber);
+                    slots.add(new AdamW.Slot(parameters.get(name), gradients.get(i), moments.first(name),
+                            moments.second(name), config.weightDecayOf(name)));
                 }
+                adam.update(slots, learningRate, scale, stepNumber);
                 if (rows != null) {
                     adam.updateRows(step, parameters.get(wordEmbeddings), rows.ids(), rowGradient,
                             moments.first(wordEmbeddings), moments.second(wordEmbeddings), learningRate,
-                            config.weightDecayOf(wordEmbeddings), stepNumber);
+                            config.weightDecayOf(wordEmbeddings), scale, stepNumber);
                 }
-                parameters.zeroGradients();
-                return new StepResult(loss, norm, attempt, failedAttempts);
+                profile.mark(StepProfile.Phase.OPTIMIZER);
+                result = new StepResult(loss, norm, attempt, failedAttempts);
             }
+            profile.endStep(); // the scope's closing counts as "other"
+            return result;
         }
     }
 
     /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
-    private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows) {
+    private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows, StepProfile profile) {
         Shape shape = new Shape(batch.size(), batch.length());
         NDArray ids = step.create(batch.ids(), shape);
         NDArray mask = step.create(batch.mask(), shape);
+        NDArray labels = step.create(batch.labels(), shape);
+        profile.mark(StepProfile.Phase.COPIES);
+        NDArray loss;
         try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
             NDArray logits = rows == null ? model.logits(step, ids, mask, true)
                     : model.logits(step, ids, rows.vectors(step, shape), mask, true);
-            NDArray loss = TokenClassifier.loss(logits, step.create(batch.labels(), shape));
+            loss = TokenClassifier.loss(logits, labels);
+            profile.mark(StepProfile.Phase.FORWARD);
             collector.backward(loss);
-            return loss.getFloat();
         }
+        profile.mark(StepProfile.Phase.BACKWARD);
+        float value = loss.getFloat();
+        profile.mark(StepProfile.Phase.COPIES);
+        return value;
     }
 
     /**
-     * Scales all gradients together so their global L2 norm is at most max_grad_norm (torch's
-     * clip_grad_norm_); returns the norm before clipping.
+     * The global L2 norm of all gradients as torch's clip_grad_norm_ computes it: the norm of the stacked
+     * per-gradient norms, computed by libtorch, read back once.
      */
-    private double clipByGlobalNorm(List<NDArray> gradients, NDArray rowGradient) {
-        double squares = 0;
-        for (NDArray g : gradients) squares += g.square().sum().getFloat();
-        if (rowGradient != null) squares += rowGradient.square().sum().getFloat();
-        double norm = Math.sqrt(squares);
-        double coefficient = config.maxGradNorm() / (norm + 1e-6);
-        if (coefficient < 1) {
-            for (NDArray g : gradients) g.muli(coefficient);
-            if (rowGradient != null) rowGradient.muli(coefficient);
-        }
-        return norm;
+    private static double globalNorm(NDManager step, List<NDArray> gradients, NDArray rowGradient) {
+        NDList norms = new NDList(gradients.size() + 1);
+        for (NDArray g : gradients) norms.add(g.norm());
+        if (rowGradient != null) norms.add(rowGradient.norm());
+        if (norms.isEmpty()) return 0;
+        NDArray stacked = NDArrays.stack(norms);
+        stacked.attach(step);
+        return stacked.norm().getFloat();
     }
 
     /**

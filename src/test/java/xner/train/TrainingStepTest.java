@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +22,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
 import xner.model.BertConfig;
+import xner.model.Parameters;
 import xner.model.TokenClassifier;
 import xner.testing.TestData;
 import xner.testing.TinyModels;
@@ -73,6 +80,57 @@ class TrainingStepTest {
             assertTrue(e.getMessage().startsWith("step 1: loss NaN"), e.getMessage());
             assertTrue(e.getMessage().contains("de/train:"), "the batch's sentences, by file and line: " + e.getMessage());
             assertTrue(e.getMessage().endsWith("(attempt 2)"), e.getMessage());
+        }
+    }
+
+    /**
+     * A whole step against the per-parameter computation written out here: the global norm of all gradients
+     * (in double on the host), the clipping scale, and torch.optim.AdamW in double with each parameter's
+     * own decay, on the same gradients (no dropout, so both forwards are the same).
+     */
+    @Test
+    void aStepIsClipGradNormThenAdamWOnEveryParameterWithItsOwnDecay() {
+        BertConfig still = config.toBuilder().hiddenDropoutProb(0).attentionProbsDropoutProb(0).build();
+        TrainingConfig recipe = TrainingConfig.chapter().toBuilder().sparseEmbeddings(false).learningRate(1e-2)
+                .weightDecay(0.1).maxGradNorm(0.05).build();
+        try (TokenClassifier stepped = TokenClassifier.initialise(still, 42);
+                TokenClassifier reference = TokenClassifier.initialise(still, 42);
+                NDManager scope = reference.parameters().manager().newSubManager()) {
+            Parameters p = reference.parameters();
+            p.requireGradients(name -> true);
+            Shape shape = new Shape(batch.size(), batch.length());
+            try (GradientCollector collector = p.manager().getEngine().newGradientCollector()) {
+                NDArray logits = reference.logits(scope, scope.create(batch.ids(), shape), scope.create(batch.mask(), shape), true);
+                collector.backward(TokenClassifier.loss(logits, scope.create(batch.labels(), shape)));
+            }
+            Map<String, float[]> gradients = new LinkedHashMap<>();
+            double squares = 0;
+            for (String name : p.names()) {
+                float[] g = p.gradient(scope, name).toFloatArray();
+                gradients.put(name, g);
+                for (float x : g) squares += (double) x * x;
+            }
+            double norm = Math.sqrt(squares);
+            double scale = Math.min(1, recipe.maxGradNorm() / (norm + 1e-6));
+            assertTrue(scale < 0.5, "the test clips: norm " + norm);
+
+            TrainingStep.StepResult result = TrainingStep.fresh(stepped, recipe).run(batch, 1e-2, 1);
+
+            assertEquals(norm, result.gradientNorm(), 1e-5 * norm, "torch's global norm");
+            for (String name : p.names()) {
+                float[] before = p.get(name).toFloatArray();
+                float[] after = stepped.parameters().get(name).toFloatArray();
+                float[] g = gradients.get(name);
+                double decay = recipe.weightDecayOf(name);
+                for (int i = 0; i < g.length; i++) {
+                    double gi = g[i] * scale;
+                    double m = 0.1 * gi;
+                    double v = 0.001 * gi * gi;
+                    double expected = before[i] * (1 - 1e-2 * decay) - 1e-2 / 0.1 * m / (Math.sqrt(v) / Math.sqrt(0.001) + 1e-8);
+                    assertEquals(expected, after[i], 1e-6, name + "[" + i + "]");
+                }
+                assertFalse(Arrays.equals(before, after), name + " was updated");
+            }
         }
     }
 }
