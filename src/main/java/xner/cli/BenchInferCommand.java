@@ -99,7 +99,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         if (length == 0) {
             Dataset set = data.load(List.of(lang), err).get(lang).get(split);
             if (maxSentences > 0) set = set.take(Math.min(maxSentences, set.size()));
-            sentences = set.stream().map(Sentence::tokens).toList();
+            sentences = set.stream().map(Sentence::words).toList();
             if (sentences.isEmpty()) throw new XnerInputException(lang + " " + split + ": no sentences to tag");
         }
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");

@@ -82,7 +82,7 @@ public final class CorpusCommand implements Callable<Integer> {
             Sentence s = firstTraining(d);
             if (s != null) {
                 Map<String, Object> sentence = new LinkedHashMap<>();
-                sentence.put("tokens", s.tokens());
+                sentence.put("tokens", s.words());
                 sentence.put("tags", s.tags());
                 first.put(lang, sentence);
             }
@@ -126,7 +126,7 @@ public final class CorpusCommand implements Callable<Integer> {
             Sentence s = firstTraining(corpus.get(lang));
             if (s == null) continue;
             Table t = new Table();
-            t.row(header(lang + "  Tokens", s.tokens()));
+            t.row(header(lang + "  Tokens", s.words()));
             t.row(header("    Tags", s.tags()));
             t.print(out, false);
         }

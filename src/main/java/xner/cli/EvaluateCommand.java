@@ -169,7 +169,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Sentence s = sentences.get(i);
             List<String> gold = evaluation.words().gold().get(i);
             List<String> predicted = evaluation.words().predicted().get(i);
-            for (int k = 0; k < gold.size(); k++) w.write(s.tokens().get(k) + " " + gold.get(k) + " " + predicted.get(k) + "\n");
+            for (int k = 0; k < gold.size(); k++) w.write(s.words().get(k) + " " + gold.get(k) + " " + predicted.get(k) + "\n");
             w.write("\n");
         }
     }

@@ -290,7 +290,7 @@ public final class SwissPanxExperiment {
     static String fingerprint(Dataset data) {
         MessageDigest digest = Sha256.digest();
         for (Sentence s : data) {
-            digest.update(String.join(" ", s.tokens()).getBytes(StandardCharsets.UTF_8));
+            digest.update(String.join(" ", s.words()).getBytes(StandardCharsets.UTF_8));
             digest.update((byte) '\t');
             digest.update(String.join(" ", s.tags()).getBytes(StandardCharsets.UTF_8));
             digest.update((byte) '\n');

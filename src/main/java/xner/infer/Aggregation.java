@@ -59,8 +59,8 @@ public enum Aggregation {
                 int best = t.best();
                 String label = tagged.labels().name(best);
                 if (ignoreLabels.contains(label)) continue;
-                out.add(new TokenPrediction(label, t.probability(best), t.index(), text.substring(t.charStart(), t.charEnd()),
-                        t.charStart(), t.charEnd()));
+                out.add(new TokenPrediction(label, t.probability(best), t.index(), text.substring(t.start(), t.end()),
+                        t.start(), t.end()));
             }
             return out;
         }
@@ -69,13 +69,13 @@ public enum Aggregation {
             for (TaggedToken t : tagged.tokens()) {
                 if (t.special()) continue;
                 int best = t.best();
-                units.add(new Scored(tagged.labels().name(best), t.probability(best), t.charStart(), t.charEnd()));
+                units.add(new Scored(tagged.labels().name(best), t.probability(best), t.start(), t.end()));
             }
         } else {
             for (List<TaggedToken> word : words(tagged.tokens())) {
                 Decision d = decide(word);
-                units.add(new Scored(tagged.labels().name(d.label()), d.score(), word.get(0).charStart(),
-                        word.get(word.size() - 1).charEnd()));
+                units.add(new Scored(tagged.labels().name(d.label()), d.score(), word.get(0).start(),
+                        word.get(word.size() - 1).end()));
             }
         }
         for (EntityGroup g : groupEntities(units, text)) {
@@ -89,19 +89,19 @@ public enum Aggregation {
      *
      * @throws XnerInputException for NONE and SIMPLE, which decide per token, not per word
      */
-    public List<WordTag> words(Tagged tagged) {
+    public List<TaggedWord> words(Tagged tagged) {
         if (!wordLevel()) {
             throw new XnerInputException("aggregation " + wireName()
                     + " tags tokens, not words: one tag per word needs first, average or max");
         }
-        List<WordTag> out = new ArrayList<>();
+        List<TaggedWord> out = new ArrayList<>();
         for (List<TaggedToken> word : words(tagged.tokens())) {
             int id = word.get(0).wordId();
             if (id == Encoding.NO_WORD) continue;
             Decision d = decide(word);
-            int start = word.get(0).charStart();
-            int end = word.get(word.size() - 1).charEnd();
-            out.add(new WordTag(id, tagged.text().substring(start, end), tagged.labels().name(d.label()), d.score(), start, end));
+            int start = word.get(0).start();
+            int end = word.get(word.size() - 1).end();
+            out.add(new TaggedWord(id, tagged.text().substring(start, end), tagged.labels().name(d.label()), d.score(), start, end));
         }
         return out;
     }

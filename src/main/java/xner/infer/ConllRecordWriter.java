@@ -35,11 +35,11 @@ final class ConllRecordWriter implements RecordWriter {
 
     @Override
     public void write(InputRecord record, Tagged tagged) throws IOException {
-        List<WordTag> words = tagged.words(aggregation);
+        List<TaggedWord> words = tagged.words(aggregation);
         StringBuilder block = new StringBuilder();
         if (record instanceof InputRecord.Words w) {
             Map<Integer, String> byWord = new HashMap<>();
-            for (WordTag t : words) byWord.put(t.wordIndex(), t.tag());
+            for (TaggedWord t : words) byWord.put(t.wordIndex(), t.tag());
             for (int i = 0; i < w.words().size(); i++) {
                 block.append(checked(w.words().get(i)));
                 if (w.gold() != null) block.append(' ').append(w.gold().get(i));
@@ -47,7 +47,7 @@ final class ConllRecordWriter implements RecordWriter {
             }
         } else if (record instanceof InputRecord.Text t) {
             checkEveryCharacterIsInAWord(t.text(), words);
-            for (WordTag word : words) block.append(checked(word.word())).append(' ').append(word.tag()).append('\n');
+            for (TaggedWord word : words) block.append(checked(word.word())).append(' ').append(word.tag()).append('\n');
             if (words.isEmpty()) block.append("# empty record (line ").append(record.source().line()).append(")\n");
         } else {
             throw new IllegalArgumentException("a malformed record is not written: " + record);
@@ -56,9 +56,9 @@ final class ConllRecordWriter implements RecordWriter {
     }
 
     /** Refuses a text whose CoNLL lines would lose a character: one that is neither white space nor in a word. */
-    private static void checkEveryCharacterIsInAWord(String text, List<WordTag> words) {
+    private static void checkEveryCharacterIsInAWord(String text, List<TaggedWord> words) {
         boolean[] covered = new boolean[text.length()];
-        for (WordTag w : words) for (int i = w.start(); i < w.end(); i++) covered[i] = true;
+        for (TaggedWord w : words) for (int i = w.start(); i < w.end(); i++) covered[i] = true;
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             if (!covered[i] && !separator(c)) {

@@ -24,8 +24,8 @@ public record Tagged(String text, List<TaggedToken> tokens, LabelSet labels) {
         if (text == null) throw new IllegalArgumentException("text must not be null");
         tokens = List.copyOf(tokens);
         for (TaggedToken t : tokens) {
-            if (t.charEnd() > text.length()) {
-                throw new IllegalArgumentException("token " + t.index() + " ends at " + t.charEnd() + ", past the text's "
+            if (t.end() > text.length()) {
+                throw new IllegalArgumentException("token " + t.index() + " ends at " + t.end() + ", past the text's "
                         + text.length() + " characters");
             }
             if (t.labelCount() != labels.size()) {
@@ -58,7 +58,7 @@ public record Tagged(String text, List<TaggedToken> tokens, LabelSet labels) {
     }
 
     /** One tag per word, decided by a word-level {@code aggregation} ({@code O} words included). */
-    public List<WordTag> words(Aggregation aggregation) {
+    public List<TaggedWord> words(Aggregation aggregation) {
         return aggregation.words(this);
     }
 }

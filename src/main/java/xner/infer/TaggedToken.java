@@ -7,24 +7,24 @@ package xner.infer;
  * @param token         the token string ({@code ##soft}, {@code [CLS]})
  * @param wordId        the word it belongs to ({@link xner.tokenize.Encoding#NO_WORD} for special tokens):
  *                      sub-tokens of one word share it
- * @param charStart     UTF-16 index into the text of its first character
- * @param charEnd       UTF-16 index after its last character
+ * @param start         UTF-16 index into the text of its first character
+ * @param end           UTF-16 index after its last character
  * @param special       whether the tokenizer added it ({@code [CLS]}, {@code [SEP]})
  * @param probabilities softmax over the model's labels, in label-id order
  */
-public record TaggedToken(int index, String token, int wordId, int charStart, int charEnd, boolean special,
+public record TaggedToken(int index, String token, int wordId, int start, int end, boolean special,
         double[] probabilities) {
     public TaggedToken {
         if (index < 0) throw new IllegalArgumentException("negative token index " + index);
-        if (charStart < 0 || charEnd < charStart) throw new IllegalArgumentException("bad span " + charStart + ".." + charEnd);
+        if (start < 0 || end < start) throw new IllegalArgumentException("bad span " + start + ".." + end);
         if (probabilities.length == 0) throw new IllegalArgumentException("no label probabilities for token " + index);
         probabilities = probabilities.clone();
     }
 
     /** A token scored from raw logits: the probabilities are their softmax. */
-    public static TaggedToken fromLogits(int index, String token, int wordId, int charStart, int charEnd, boolean special,
+    public static TaggedToken fromLogits(int index, String token, int wordId, int start, int end, boolean special,
             float[] logits) {
-        return new TaggedToken(index, token, wordId, charStart, charEnd, special, softmax(logits));
+        return new TaggedToken(index, token, wordId, start, end, special, softmax(logits));
     }
 
     /** A copy of the probabilities. */

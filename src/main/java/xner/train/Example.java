@@ -55,7 +55,7 @@ public record Example(int[] ids, int[] labels, Sentence sentence) {
     public static List<Example> encode(Dataset data, Tokenizer tokenizer, LabelAligner aligner) {
         List<Example> examples = new ArrayList<>(data.size());
         for (Sentence sentence : data) {
-            Encoding encoding = tokenizer.encodeWords(sentence.tokens());
+            Encoding encoding = tokenizer.encodeWords(sentence.words());
             int[] ids = encoding.idArray();
             int[] labels = aligner.align(encoding, sentence).stream().mapToInt(Integer::intValue).toArray();
             examples.add(new Example(ids, labels, sentence));

@@ -25,7 +25,7 @@ class ConllReaderTest {
                 + "Peter NNP B-NP I-PER\nBlackburn NNP I-NP I-PER\n");
         List<Sentence> sentences = reader.read(file);
         assertEquals(2, sentences.size());
-        assertEquals(List.of("EU", "rejects", "German"), sentences.get(0).tokens());
+        assertEquals(List.of("EU", "rejects", "German"), sentences.get(0).words());
         assertEquals(List.of("B-ORG", "O", "B-MISC"), sentences.get(0).tags());
         assertEquals(List.of("B-PER", "I-PER"), sentences.get(1).tags());
         assertEquals(new Source(file, 3), sentences.get(0).source());
@@ -51,7 +51,7 @@ class ConllReaderTest {
     @Test
     void tabsAndRunsOfSpacesSeparateColumns() throws IOException {
         Sentence s = reader.read(write("Bonn\tNNP \t B-LOC\n")).get(0);
-        assertEquals(List.of("Bonn"), s.tokens());
+        assertEquals(List.of("Bonn"), s.words());
         assertEquals(List.of("B-LOC"), s.tags());
     }
 
@@ -84,7 +84,7 @@ class ConllReaderTest {
     @Test
     void byteOrderMarkAndCrlfAreTolerated() throws IOException {
         List<Sentence> sentences = reader.read(write("\uFEFFEU B-ORG\r\n\r\nBonn B-LOC\r\n"));
-        assertEquals(List.of("EU"), sentences.get(0).tokens());
+        assertEquals(List.of("EU"), sentences.get(0).words());
         assertEquals(List.of("B-LOC"), sentences.get(1).tags());
     }
 

@@ -34,7 +34,7 @@ class CorpusFilesTest {
         CorpusFiles files = CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withEncoding(StandardCharsets.ISO_8859_1),
                 null, LabelMapping.NONE);
         assertEquals(2, files.sentences().size());
-        assertEquals(List.of("De", "Belgi\u00ebN", "wint"), files.sentences().get(0).tokens());
+        assertEquals(List.of("De", "Belgi\u00ebN", "wint"), files.sentences().get(0).words());
         assertEquals(List.of("O", "B-LOC", "O"), files.sentences().get(0).tags());
         assertEquals(List.of("B-PER", "I-PER"), files.sentences().get(1).tags());
         assertEquals(new Source(file, 6), files.sources().get(1).get(0));
@@ -55,7 +55,7 @@ class CorpusFilesTest {
         Charset utf16 = StandardCharsets.UTF_16LE;
         Path file = write("x.conll", "Z\u00fcrich B-LOC\n", utf16);
         CorpusFiles files = CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withEncoding(utf16), null, LabelMapping.NONE);
-        assertEquals(List.of("Z\u00fcrich"), files.sentences().get(0).tokens());
+        assertEquals(List.of("Z\u00fcrich"), files.sentences().get(0).words());
     }
 
     @Test
@@ -64,15 +64,15 @@ class CorpusFilesTest {
                 + "3\tdeutschsprachig\tB-LOCderiv\tO\n\n# text = Zweiter\n1\tZweiter\tO\tO\n", StandardCharsets.UTF_8);
         CorpusFiles files = CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withColumns(2, 3), null,
                 LabelMapping.parse("LOCderiv=O", null));
-        assertEquals(List.of("Bern", "ist", "deutschsprachig"), files.sentences().get(0).tokens());
+        assertEquals(List.of("Bern", "ist", "deutschsprachig"), files.sentences().get(0).words());
         assertEquals(List.of("B-LOC", "O", "O"), files.sentences().get(0).tags());
-        assertEquals(List.of("Zweiter"), files.sentences().get(1).tokens());
+        assertEquals(List.of("Zweiter"), files.sentences().get(1).words());
     }
 
     @Test
     void hashAsAWordIsKeptWhenItsTagColumnHoldsATag() throws IOException {
         Path file = write("x.conll", "# O\nTag O\n", StandardCharsets.UTF_8);
-        assertEquals(List.of("#", "Tag"), read(file).sentences().get(0).tokens());
+        assertEquals(List.of("#", "Tag"), read(file).sentences().get(0).words());
     }
 
     @Test
@@ -90,7 +90,7 @@ class CorpusFilesTest {
     void panxLayoutIsDetected() throws IOException {
         Path file = write("mine.txt", "de:Bern\tB-LOC\nde:ist\tO\n", StandardCharsets.UTF_8);
         CorpusFiles files = read(file);
-        assertEquals(List.of("Bern", "ist"), files.sentences().get(0).tokens());
+        assertEquals(List.of("Bern", "ist"), files.sentences().get(0).words());
         assertTrue(files.schemes().get(0).contains("panx"), files.schemes().get(0));
     }
 
@@ -177,8 +177,8 @@ class CorpusFilesTest {
         Files.writeString(folder.resolve("a.conll"), "first O\n");
         Files.writeString(folder.resolve(".hidden"), "not read\n");
         List<Sentence> sentences = read(folder).sentences();
-        assertEquals(List.of("first"), sentences.get(0).tokens());
-        assertEquals(List.of("second"), sentences.get(1).tokens());
+        assertEquals(List.of("first"), sentences.get(0).words());
+        assertEquals(List.of("second"), sentences.get(1).words());
         assertEquals(2, sentences.size());
     }
 

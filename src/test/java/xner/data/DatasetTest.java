@@ -21,7 +21,7 @@ class DatasetTest {
     }
 
     static List<String> words(Dataset d) {
-        return d.stream().map(s -> s.tokens().get(0)).toList();
+        return d.stream().map(s -> s.words().get(0)).toList();
     }
 
     @Test
@@ -34,7 +34,7 @@ class DatasetTest {
     void shuffleWithTheSameSeedIsTheSameAndLeavesTheOriginalAlone() {
         Dataset d = numbered(100);
         assertEquals(words(d.shuffle(7)), words(d.shuffle(7)));
-        assertEquals("w0", d.get(0).tokens().get(0));
+        assertEquals("w0", d.get(0).words().get(0));
     }
 
     @Test
@@ -56,10 +56,10 @@ class DatasetTest {
     @Test
     void mapReplacesSentencesAndChecksTheirTags() {
         Dataset d = numbered(2);
-        Dataset upper = d.map(s -> new Sentence(List.of(s.tokens().get(0).toUpperCase()), s.tags(), s.source()));
+        Dataset upper = d.map(s -> new Sentence(List.of(s.words().get(0).toUpperCase()), s.tags(), s.source()));
         assertEquals(List.of("W0", "W1"), words(upper));
         XnerInputException e = assertThrows(XnerInputException.class,
-                () -> d.map(s -> new Sentence(s.tokens(), List.of("B-MISC"), s.source())));
+                () -> d.map(s -> new Sentence(s.words(), List.of("B-MISC"), s.source())));
         assertTrue(e.getMessage().startsWith("f:1: unknown tag \"B-MISC\""), e.getMessage());
     }
 

@@ -54,11 +54,11 @@ class HubPanxTest {
         assertEquals(List.of("train", "validation", "test"), splits.splits());
         assertEquals(List.of(5, 2, 1), splits.splits().stream().map(s -> splits.get(s).size()).toList());
         Sentence first = splits.get("train").get(0);
-        assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.tokens());
+        assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.words());
         assertEquals(List.of("O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O"), first.tags());
         assertEquals(cache.resolve("datasets/google/xtreme/main/PAN-X.de/train-00000-of-00001.parquet"), first.source().file());
         assertEquals(List.of("B-PER", "I-PER", "I-PER", "I-PER", "O"), splits.get("validation").get(0).tags());
-        assertEquals("Jehovas", splits.get("test").get(0).tokens().get(4));
+        assertEquals("Jehovas", splits.get("test").get(0).words().get(4));
     }
 
     @Test

@@ -22,7 +22,7 @@ class JsonlReaderTest {
         Path file = write("{\"tokens\": [\"Jeff\", \"Dean\", \"ist\"], \"ner_tags\": [1, 2, 0], \"langs\": [\"de\", \"de\", \"de\"]}\n"
                 + "{\"tokens\": [\"Google\"], \"ner_tags\": [\"B-ORG\"]}\n");
         List<Sentence> sentences = reader.read(file);
-        assertEquals(List.of("Jeff", "Dean", "ist"), sentences.get(0).tokens());
+        assertEquals(List.of("Jeff", "Dean", "ist"), sentences.get(0).words());
         assertEquals(List.of("B-PER", "I-PER", "O"), sentences.get(0).tags());
         assertEquals(List.of("B-ORG"), sentences.get(1).tags());
     }

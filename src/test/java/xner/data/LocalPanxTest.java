@@ -20,7 +20,7 @@ class LocalPanxTest {
         language(dir.resolve("panx/de"), "de", "test");
         DatasetDict de = new LocalPanx(dir).load("de");
         assertEquals(List.of("train", "validation", "test"), de.splits());
-        assertEquals(List.of("dev"), de.get("validation").get(0).tokens());
+        assertEquals(List.of("dev"), de.get("validation").get(0).words());
         assertEquals(List.of("B-LOC"), de.get("test").get(0).tags());
         assertTrue(de.notes().isEmpty());
     }

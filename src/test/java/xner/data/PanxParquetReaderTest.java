@@ -27,11 +27,11 @@ class PanxParquetReaderTest {
 
         assertEquals(5, sentences.size());
         Sentence first = sentences.get(0);
-        assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.tokens());
+        assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.words());
         assertEquals(List.of("O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O"), first.tags());
         assertEquals(new Source(file, 1), first.source());
         assertEquals(List.of("O", "O", "B-PER", "I-PER", "O", "O"), sentences.get(2).tags());
-        assertEquals("Salomé", sentences.get(2).tokens().get(3));
+        assertEquals("Salomé", sentences.get(2).words().get(3));
         assertEquals(List.of("B-ORG", "I-ORG"), sentences.get(3).tags().subList(22, 24));
         assertEquals(new Source(file, 5), sentences.get(4).source());
     }
@@ -42,7 +42,7 @@ class PanxParquetReaderTest {
             Path file = PanxParquetFixture.write(dir.resolve(codec + ".parquet"), PanxParquetFixture.DE_DEV, codec, LabelSet.PANX.names());
             List<Sentence> sentences = reader.read(file);
             assertEquals(List.of("B-PER", "I-PER", "I-PER", "I-PER", "O"), sentences.get(0).tags(), codec.name());
-            assertEquals("Jehovas", sentences.get(1).tokens().get(4), codec.name());
+            assertEquals("Jehovas", sentences.get(1).words().get(4), codec.name());
         }
     }
 

@@ -22,7 +22,7 @@ class PanxReaderTest {
         Path file = write("train", "de:als\tO\nde:Teil\tO\nde:Savoyer\tB-LOC\nde:Voralpen\tI-LOC\n\nde:Antonina\tB-PER\n\n");
         List<Sentence> sentences = reader.read(file);
         assertEquals(2, sentences.size());
-        assertEquals(List.of("als", "Teil", "Savoyer", "Voralpen"), sentences.get(0).tokens());
+        assertEquals(List.of("als", "Teil", "Savoyer", "Voralpen"), sentences.get(0).words());
         assertEquals(List.of("O", "O", "B-LOC", "I-LOC"), sentences.get(0).tags());
         assertEquals(new Source(file, 1), sentences.get(0).source());
         assertEquals(new Source(file, 6), sentences.get(1).source());
@@ -31,14 +31,14 @@ class PanxReaderTest {
     @Test
     void stripsTheLanguagePrefixUpToTheFirstColonOnly() throws IOException {
         List<Sentence> sentences = reader.read(write("train", "de:3:57,22\tO\nde::\tO\n"));
-        assertEquals(List.of("3:57,22", ":"), sentences.get(0).tokens());
+        assertEquals(List.of("3:57,22", ":"), sentences.get(0).words());
     }
 
     @Test
     void acceptsALastSentenceThatEndsAtEndOfFile() throws IOException {
         List<Sentence> sentences = reader.read(write("dev", "it:Roma\tB-LOC\n\nit:Greater\tB-LOC\nit:London\tI-LOC"));
         assertEquals(2, sentences.size());
-        assertEquals(List.of("Greater", "London"), sentences.get(1).tokens());
+        assertEquals(List.of("Greater", "London"), sentences.get(1).words());
         assertEquals(List.of("B-LOC", "I-LOC"), sentences.get(1).tags());
     }
 
@@ -103,7 +103,7 @@ class PanxReaderTest {
     @Test
     void leadingByteOrderMarkIsDropped() throws IOException {
         List<Sentence> sentences = reader.read(write("train", "\uFEFFde:als\tO\n"));
-        assertEquals(List.of("als"), sentences.get(0).tokens());
+        assertEquals(List.of("als"), sentences.get(0).words());
     }
 
     @Test

@@ -26,7 +26,7 @@ class SwissCorpusAcceptanceTest {
     @Test
     void unshuffledGermanTrainStartsWithTheSavoyerVoralpen() {
         Sentence first = panx().load("de").get("train").get(0);
-        assertEquals("als Teil der Savoyer Voralpen im Osten .", String.join(" ", first.tokens()));
+        assertEquals("als Teil der Savoyer Voralpen im Osten .", String.join(" ", first.words()));
     }
 
     @Test
@@ -60,7 +60,7 @@ class SwissCorpusAcceptanceTest {
     void seedZeroPutsTheDanzigerBuchtSentenceFirst() {
         Sentence first = SwissCorpus.sample(panx(), 0, List.of("de")).get("de").get("train").get(0);
         assertEquals("2.000 Einwohnern an der Danziger Bucht in der polnischen Woiwodschaft Pommern .",
-                String.join(" ", first.tokens()));
+                String.join(" ", first.words()));
         assertEquals(List.of("O", "O", "O", "O", "B-LOC", "I-LOC", "O", "O", "B-LOC", "B-LOC", "I-LOC", "O"), first.tags());
     }
 
@@ -76,8 +76,8 @@ class SwissCorpusAcceptanceTest {
     void seedFortyTwoPutsTheOlympiqueNimesSentenceFirstWithItsCounts() {
         DatasetDict de = SwissCorpus.sample(panx(), 42, List.of("de")).get("de");
         Sentence first = de.get("train").get(0);
-        assertTrue(String.join(" ", first.tokens())
-                .startsWith("Olympique Nîmes , Auxerres seinerzeitiger drittklassiger Endspielgegner ,"), first.tokens().toString());
+        assertTrue(String.join(" ", first.words())
+                .startsWith("Olympique Nîmes , Auxerres seinerzeitiger drittklassiger Endspielgegner ,"), first.words().toString());
         assertEquals(List.of("B-ORG", "I-ORG", "O"), first.tags().subList(0, 3));
         assertEquals(Map.of("ORG", 5397, "LOC", 6169, "PER", 5881), de.get("train").entityCounts());
         assertEquals(Map.of("ORG", 2639, "LOC", 3172, "PER", 2870), de.get("validation").entityCounts());

@@ -205,10 +205,10 @@ class AggregationTest {
 
     @Test
     void oneTagPerWordForCoNLLIncludesO() {
-        List<WordTag> words = microsoftIn().words(Aggregation.FIRST);
-        assertEquals(List.of("B-ORG", "O"), words.stream().map(WordTag::tag).toList());
-        assertEquals(List.of("Microsoft", "works"), words.stream().map(WordTag::word).toList());
-        assertEquals(List.of(0, 1), words.stream().map(WordTag::wordIndex).toList());
+        List<TaggedWord> words = microsoftIn().words(Aggregation.FIRST);
+        assertEquals(List.of("B-ORG", "O"), words.stream().map(TaggedWord::tag).toList());
+        assertEquals(List.of("Microsoft", "works"), words.stream().map(TaggedWord::word).toList());
+        assertEquals(List.of(0, 1), words.stream().map(TaggedWord::wordIndex).toList());
         assertEquals("B-PER", microsoftIn().words(Aggregation.MAX).get(0).tag());
         assertThrows(XnerInputException.class, () -> microsoftIn().words(Aggregation.SIMPLE));
     }

@@ -84,7 +84,7 @@ class OnnxParityTest {
                 LogitsModel onnx = ModelRuntime.ONNX.load(folder)) {
             assertEquals("onnx " + OnnxTokenClassifier.FP32_FILE, onnx.runtime());
             List<int[]> ids = new ArrayList<>();
-            for (Sentence s : sentences) ids.add(tokenizer.encodeWords(s.tokens()).ids().stream().mapToInt(Integer::intValue).toArray());
+            for (Sentence s : sentences) ids.add(tokenizer.encodeWords(s.words()).ids().stream().mapToInt(Integer::intValue).toArray());
             int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
             for (int[] pass : Batch.passes(lengths, 32, Integer.MAX_VALUE)) {
                 List<int[]> rows = new ArrayList<>();
@@ -104,7 +104,7 @@ class OnnxParityTest {
         assertTrue(largest > 0.3, "logits too small to compare: " + largest);
         assertTrue(worst < 1e-4, "ONNX and libtorch logits differ by " + worst);
 
-        List<List<String>> words = sentences.stream().map(Sentence::tokens).toList();
+        List<List<String>> words = sentences.stream().map(Sentence::words).toList();
         List<String> fromTorch;
         List<String> fromOnnx;
         try (TagPipeline p = TagPipeline.load(folder, TagPipeline.Options.DEFAULTS, ModelRuntime.LIBTORCH)) {

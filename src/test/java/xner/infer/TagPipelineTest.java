@@ -89,9 +89,9 @@ class TagPipelineTest {
         Tagged t = pipeline.tagWords(List.of("Jeff", "Dean", "ist", "in", "Zürich", "!"));
         assertEquals("Jeff Dean ist in Zürich !", t.text());
         assertEquals(List.of("PER Jeff Dean 0-9", "LOC Zürich 17-23"), describe(t.predict(Aggregation.FIRST)));
-        List<WordTag> words = t.words(Aggregation.FIRST);
-        assertEquals(List.of(0, 1, 2, 3, 4, 5), words.stream().map(WordTag::wordIndex).toList());
-        assertEquals(List.of("B-PER", "I-PER", "O", "O", "B-LOC", "O"), words.stream().map(WordTag::tag).toList());
+        List<TaggedWord> words = t.words(Aggregation.FIRST);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), words.stream().map(TaggedWord::wordIndex).toList());
+        assertEquals(List.of("B-PER", "I-PER", "O", "O", "B-LOC", "O"), words.stream().map(TaggedWord::tag).toList());
     }
 
     @Test

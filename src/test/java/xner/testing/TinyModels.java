@@ -42,7 +42,7 @@ public final class TinyModels {
     /** Writes {@code vocab.txt} and the tokenizer files of the sentences' words into {@code dir}; returns the vocabulary size. */
     public static int wordTokenizer(Path dir, Iterable<Sentence> sentences) throws IOException {
         Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (Sentence s : sentences) vocab.addAll(s.tokens());
+        for (Sentence s : sentences) vocab.addAll(s.words());
         Files.createDirectories(dir);
         Files.write(dir.resolve("vocab.txt"), vocab);
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(dir.resolve("vocab.txt"))) {

@@ -47,7 +47,7 @@ class TokenLossesTest {
     void perTokenLossesAverageToTheEvaluationLossAndPredictTheSame() throws IOException {
         Dataset german = Dataset.read(new PanxReader(LabelSet.PANX), TestData.panx().resolve("de/dev")).take(40);
         Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (Sentence s : german.take(20)) vocab.addAll(s.tokens()); // the rest has [UNK]s too
+        for (Sentence s : german.take(20)) vocab.addAll(s.words()); // the rest has [UNK]s too
         Files.write(dir.resolve("vocab.txt"), vocab);
         BertConfig config = BertConfig.defaults("bert").withSizes(vocab.size(), 16, 2, 2, 32).withEmbeddingTables(128, 2)
                 .withLabels(LabelSet.PANX.names());

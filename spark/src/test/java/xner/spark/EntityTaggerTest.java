@@ -253,8 +253,8 @@ class EntityTaggerTest {
         Set<Integer> starts = new HashSet<>();
         Set<Integer> ends = new HashSet<>();
         for (TaggedToken t : pipeline.tag(first).tokens()) {
-            starts.add(t.charStart() + 5);
-            ends.add(t.charEnd() + 5);
+            starts.add(t.start() + 5);
+            ends.add(t.end() + 5);
         }
         List<Found> after = got.get(0).stream().filter(f -> f.start() >= 5).toList();
         assertFalse(after.isEmpty(), got.get(0).toString());

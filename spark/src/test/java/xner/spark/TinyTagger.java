@@ -53,7 +53,7 @@ final class TinyTagger {
 
     /** The sentences' words joined by single spaces: the texts a user would tag. */
     static List<String> texts(List<Sentence> sentences) {
-        return sentences.stream().map(s -> String.join(" ", s.tokens())).toList();
+        return sentences.stream().map(s -> String.join(" ", s.words())).toList();
     }
 
     /**
@@ -63,7 +63,7 @@ final class TinyTagger {
      */
     static Path model(Path dir, List<Sentence> sentences, long seed) throws IOException {
         Set<String> vocab = new LinkedHashSet<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (Sentence s : sentences) vocab.addAll(s.tokens());
+        for (Sentence s : sentences) vocab.addAll(s.words());
         Files.createDirectories(dir);
         Files.write(dir.resolve("vocab.txt"), vocab);
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.fromVocab(dir.resolve("vocab.txt"))) {

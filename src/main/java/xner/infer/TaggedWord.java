@@ -11,8 +11,8 @@ package xner.infer;
  * @param start     UTF-16 index of the first character
  * @param end       UTF-16 index after the last character
  */
-public record WordTag(int wordIndex, String word, String tag, double score, int start, int end) {
-    public WordTag {
+public record TaggedWord(int wordIndex, String word, String tag, double score, int start, int end) {
+    public TaggedWord {
         if (wordIndex < 0) throw new IllegalArgumentException("negative word index " + wordIndex);
         if (start < 0 || end < start) throw new IllegalArgumentException("bad span " + start + ".." + end);
     }
