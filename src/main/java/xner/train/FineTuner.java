@@ -84,20 +84,7 @@ public final class FineTuner {
         if (train.isEmpty()) throw new XnerInputException("no training examples");
         Files.createDirectories(output);
         Path checkpoint = output.resolve(CHECKPOINTS);
-        Path previous = checkpoint.resolveSibling(CHECKPOINTS + ".old");
-        if (resume && !Files.exists(checkpoint) && Files.isRegularFile(previous.resolve(STATE))) {
-            // a death between the two renames of writeCheckpoint leaves the last good checkpoint only here
-            Files.move(previous, checkpoint, StandardCopyOption.ATOMIC_MOVE);
-            progress.println("xner: " + checkpoint + " was missing (a checkpoint write was cut short): resuming from "
-                    + previous.getFileName() + ", now " + checkpoint.getFileName());
-        }
-        TrainerState state = resume ? TrainerState.read(checkpoint) : null;
-        if (resume && state == null) {
-            progress.println("xner: no checkpoint in " + checkpoint + ": starting from the pretrained body");
-        }
-        if (state != null && state.epochsDone >= config.epochs()) {
-            progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
-        }
+        TrainerState state = resume ? resumeState(checkpoint) : null;
         try (ExitGate.Scope gate = ExitGate.PROCESS.enter();
                 TokenClassifier model = state != null ? TokenClassifier.load(checkpoint) : modelInit.get()) {
             List<String> trained = new ArrayList<>(model.parameters().names());
@@ -108,62 +95,19 @@ public final class FineTuner {
             // the last checkpoint stays while the next is written, and the final model comes beside it
             Durable.requireSpace(output, checkpointBytes + 4 * model.parameters().size(),
                     "training (a checkpoint of the weights and two optimizer moments per weight, then the model)");
-            TrainingStep trainingStep = new TrainingStep(model, config, moments);
+            Loop loop = new Loop(model, new TrainingStep(model, config, moments),
+                    new LinearSchedule(config.learningRate(), config.warmupSteps(), config.totalSteps(train.size())),
+                    train, train.stream().mapToInt(Example::length).toArray(), padId, output.resolve(STEPS), checkpoint);
+            startStepLog(loop.stepLog(), state);
             List<EpochLog> logs = new ArrayList<>(state != null ? state.epochs : List.of());
             int step = state != null ? state.globalStep : 0;
-            int firstEpoch = state != null ? state.epochsDone + 1 : 1;
-            LinearSchedule schedule = new LinearSchedule(config.learningRate(), config.warmupSteps(),
-                    config.totalSteps(train.size()));
             Evaluation evaluation = null;
-            int[] lengths = train.stream().mapToInt(Example::length).toArray();
-            Path steps = output.resolve(STEPS); // one line per optimiser step, for loss curves and post-mortems
-            if (state == null || !Files.exists(steps)) {
-                Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\tattempts\n");
-            } else { // drop the steps of the epoch that was cut short: they are done again
-                int done = state.globalStep;
-                List<String> kept = Files.readAllLines(steps).stream()
-                        .filter(l -> l.startsWith("epoch") || Integer.parseInt(l.split("\t")[1]) <= done).toList();
-                Files.write(steps, kept);
-            }
-
-            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                model.parameters().manager().getEngine().setRandomSeed((int) (config.seed() + epoch));
-                int[] order = new NumpyGenerator(config.seed() + epoch).permutation(train.size());
-                if (config.groupByLength()) order = LengthGroupedOrder.of(lengths, config.batchSize(), order);
-                String label = "epoch " + epoch + "/" + config.epochs();
-                int stepsThisEpoch = config.stepsPerEpoch(train.size());
-                Progress bar = Progress.to(progress);
-                long started = System.nanoTime();
-                double lossSum = 0;
-                int batches = 0;
-                for (int start = 0; start < order.length; start += config.batchSize()) {
-                    List<Example> chunk = new ArrayList<>();
-                    for (int k = start; k < Math.min(order.length, start + config.batchSize()); k++) {
-                        chunk.add(train.get(order[k]));
-                    }
-                    int atEpoch = epoch;
-                    int atStep = step;
-                    ExitGate.PROCESS.between(() -> stoppedAt(atStep, atEpoch, checkpoint));
-                    step++;
-                    double rate = schedule.rate(step - 1);
-                    TrainingStep.StepResult result = trainingStep.run(Batch.collate(chunk, padId), rate, step);
-                    lossSum += result.loss();
-                    if (result.attempts() > 1) {
-                        List<String> failed = result.failedAttempts();
-                        progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
-                                result.loss(), result.gradientNorm());
-                    }
-                    appendStep(steps, String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, result.loss(),
-                            result.gradientNorm(), rate, result.attempts()));
-                    batches++;
-                    double fraction = batches / (double) Math.max(1, stepsThisEpoch);
-                    bar.update(fraction, String.format("%s %s %d/%d steps, %.2f steps/s, loss %.4f, ETA %s", label,
-                            Progress.bar(fraction), batches, stepsThisEpoch, batches / bar.seconds(), lossSum / batches, bar.eta(fraction)));
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
+            for (int epoch = state != null ? state.epochsDone + 1 : 1; epoch <= config.epochs(); epoch++) {
+                EpochSteps done = trainEpoch(loop, epoch, step);
+                step = done.step();
                 evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
-                EpochLog log = new EpochLog(epoch, step, lossSum / batches, evaluation.loss(),
-                        evaluation.scores().precision(), evaluation.scores().recall(), evaluation.scores().f1(), seconds);
+                EpochLog log = new EpochLog(epoch, step, done.meanLoss(), evaluation.loss(),
+                        evaluation.scores().precision(), evaluation.scores().recall(), evaluation.scores().f1(), done.seconds());
                 logs.add(log);
                 progress.println(EpochLog.HEADER);
                 for (EpochLog l : logs) progress.println(l.row());
@@ -175,6 +119,88 @@ public final class FineTuner {
             writeLog(output.resolve(LOG), logs);
             return new Result(logs, evaluation);
         }
+    }
+
+    /** What stays the same for every epoch of a run. */
+    private record Loop(TokenClassifier model, TrainingStep trainingStep, LinearSchedule schedule, List<Example> train,
+            int[] lengths, int padId, Path stepLog, Path checkpoint) {}
+
+    /** An epoch's training: the global step after it, its mean loss, its seconds (validation not included). */
+    private record EpochSteps(int step, double meanLoss, double seconds) {}
+
+    /**
+     * The state of the checkpoint to resume from, or null to start afresh (said on {@code progress}). A death
+     * between the two renames of a checkpoint write leaves the last good checkpoint only in {@code checkpoints.old}:
+     * it is moved back first.
+     */
+    private TrainerState resumeState(Path checkpoint) throws IOException {
+        Path previous = checkpoint.resolveSibling(CHECKPOINTS + ".old");
+        if (!Files.exists(checkpoint) && Files.isRegularFile(previous.resolve(STATE))) {
+            Files.move(previous, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+            progress.println("xner: " + checkpoint + " was missing (a checkpoint write was cut short): resuming from "
+                    + previous.getFileName() + ", now " + checkpoint.getFileName());
+        }
+        TrainerState state = TrainerState.read(checkpoint);
+        if (state == null) {
+            progress.println("xner: no checkpoint in " + checkpoint + ": starting from the pretrained body");
+        } else if (state.epochsDone >= config.epochs()) {
+            progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
+        }
+        return state;
+    }
+
+    /**
+     * The step log (one line per optimiser step, for loss curves and post-mortems): a new one, or on resume the
+     * old one without the steps of the epoch that was cut short, since they are done again.
+     */
+    private static void startStepLog(Path steps, TrainerState state) throws IOException {
+        if (state == null || !Files.exists(steps)) {
+            Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\tattempts\n");
+            return;
+        }
+        int done = state.globalStep;
+        List<String> kept = Files.readAllLines(steps).stream()
+                .filter(l -> l.startsWith("epoch") || Integer.parseInt(l.split("\t")[1]) <= done).toList();
+        Files.write(steps, kept);
+    }
+
+    /**
+     * Epoch {@code epoch}'s steps: the training set in the order of {@code NumpyGenerator(seed + epoch)} (grouped by
+     * length unless turned off), libtorch's generator seeded with {@code seed + epoch}, every step logged.
+     */
+    private EpochSteps trainEpoch(Loop loop, int epoch, int step) throws IOException {
+        List<Example> train = loop.train();
+        loop.model().parameters().manager().getEngine().setRandomSeed((int) (config.seed() + epoch));
+        int[] order = new NumpyGenerator(config.seed() + epoch).permutation(train.size());
+        if (config.groupByLength()) order = LengthGroupedOrder.of(loop.lengths(), config.batchSize(), order);
+        String label = "epoch " + epoch + "/" + config.epochs();
+        int stepsThisEpoch = config.stepsPerEpoch(train.size());
+        Progress bar = Progress.to(progress);
+        long started = System.nanoTime();
+        double lossSum = 0;
+        int batches = 0;
+        for (int start = 0; start < order.length; start += config.batchSize()) {
+            List<Example> chunk = new ArrayList<>();
+            for (int k = start; k < Math.min(order.length, start + config.batchSize()); k++) chunk.add(train.get(order[k]));
+            int atStep = step;
+            ExitGate.PROCESS.between(() -> stoppedAt(atStep, epoch, loop.checkpoint()));
+            step++;
+            double rate = loop.schedule().rate(step - 1);
+            TrainingStep.StepResult result = loop.trainingStep().run(Batch.collate(chunk, loop.padId()), rate, step);
+            lossSum += result.loss();
+            if (result.attempts() > 1) {
+                List<String> failed = result.failedAttempts();
+                progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
+                        result.loss(), result.gradientNorm());
+            }
+            appendStep(loop.stepLog(), String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, result.loss(),
+                    result.gradientNorm(), rate, result.attempts()));
+            batches++;
+            double fraction = batches / (double) Math.max(1, stepsThisEpoch);
+            bar.update(fraction, String.format("%s %s %d/%d steps, %.2f steps/s, loss %.4f, ETA %s", label,
+                    Progress.bar(fraction), batches, stepsThisEpoch, batches / bar.seconds(), lossSum / batches, bar.eta(fraction)));
+        }
+        return new EpochSteps(step, lossSum / batches, (System.nanoTime() - started) / 1e9);
     }
 
     /** Where a stopped run stopped, and what of it can be resumed. */
