@@ -17,6 +17,7 @@ import xner.infer.Aggregation;
 import xner.infer.KeywordModel;
 import xner.infer.Prediction;
 import xner.infer.TagPipeline;
+import xner.testing.ExternalTools;
 
 /**
  * The service through Hugging Face's own JavaScript client ({@code @huggingface/inference} from npm), run by

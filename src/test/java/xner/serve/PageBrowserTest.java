@@ -20,6 +20,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import xner.infer.KeywordModel;
 import xner.infer.TagPipeline;
+import xner.testing.ExternalTools;
 
 /**
  * The page in Debian's headless Chromium, driven by Selenium through chromedriver: type a sentence, press Tag,

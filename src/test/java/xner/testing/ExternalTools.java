@@ -1,4 +1,4 @@
-package xner.serve;
+package xner.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -6,24 +6,29 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the tests of the service find the outside programs they drive, or why they are skipped. */
-final class ExternalTools {
+/** Where tests find the outside programs they drive (node and its packages, Chromium), or why they are skipped. */
+public final class ExternalTools {
     /** The npm project of client scripts, relative to the project's root (Maven runs tests there). */
-    static final Path NODE_PROJECT = Path.of("src", "test", "node").toAbsolutePath();
+    public static final Path NODE_PROJECT = Path.of("src", "test", "node").toAbsolutePath();
 
     private ExternalTools() {}
 
     /** {@code node} on the PATH, with the client scripts' packages installed, or the test is skipped. */
-    static Path node() {
+    public static Path node() {
+        return node("@huggingface/inference");
+    }
+
+    /** {@code node} on the PATH with the npm package {@code module} installed in {@link #NODE_PROJECT}, or a skip. */
+    public static Path node(String module) {
         Path node = onPath("node");
         assumeTrue(node != null, "skipped: no node on the PATH (apt-get install nodejs npm; .ci/run installs it)");
-        assumeTrue(Files.isDirectory(NODE_PROJECT.resolve("node_modules/@huggingface/inference")),
-                "skipped: @huggingface/inference is not installed: run npm ci in " + NODE_PROJECT + " (.ci/run does)");
+        assumeTrue(Files.isDirectory(NODE_PROJECT.resolve("node_modules/" + module)),
+                "skipped: " + module + " is not installed: run npm ci in " + NODE_PROJECT + " (.ci/run does)");
         return node;
     }
 
     /** Debian's Chromium and its chromedriver, or the test is skipped. */
-    static Path[] chromium() {
+    public static Path[] chromium() {
         Path browser = firstExisting("/usr/bin/chromium", "/usr/lib/chromium/chromium");
         Path driver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
         assumeTrue(browser != null && driver != null,
