@@ -73,6 +73,9 @@ final class TagHandler extends Handler.Abstract {
                 default -> throw new HttpError(404, "no such path: " + path + " (POST / or /predict, GET /health, GET / for the page)");
             }
         } catch (HttpError e) {
+            // refused before its body was read (401, 404, 405, 413, 415): the connection closes after the answer, so
+            // a client that would reuse it does not send its next request behind an unread body (seen as a reset)
+            if (request.getLength() != 0) response.getHeaders().put(HttpHeader.CONNECTION, "close");
             error(response, callback, e);
         }
         return true;
