@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ class GradientUnderCollectorTest {
             for (String name : model.parameters().names()) {
                 for (float v : model.parameters().gradient(step, name).toFloatArray()) all.add(v);
             }
-            overwritten.size(); // the filler buffers stay until the backward pass is done
+            Reference.reachabilityFence(overwritten); // the filler buffers stay until the backward pass is done
             float[] values = new float[all.size()];
             for (int i = 0; i < values.length; i++) values[i] = all.get(i);
             return values;
@@ -78,7 +79,7 @@ class GradientUnderCollectorTest {
                 overwritten = freeAndOverwriteJavaBuffers();
                 collector.backward(y);
             }
-            overwritten.size();
+            Reference.reachabilityFence(overwritten);
             return x.getGradient().toFloatArray();
         }
     }

@@ -38,8 +38,10 @@ final class ExecutorModels {
      */
     static TagPipeline pipeline(String path, ModelRuntime runtime, TagPipeline.Options options, int threads) {
         Path dir = resolve(path);
-        if (threads > 0) setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        if (threads > 0) setIfAbsent("xner.onnx.num_threads", Integer.toString(threads));
+        if (threads > 0) {
+            setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            setIfAbsent("xner.onnx.num_threads", Integer.toString(threads));
+        }
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
