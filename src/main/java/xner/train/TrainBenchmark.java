@@ -23,6 +23,10 @@ import xner.model.TokenClassifier;
  * @param profile      where the timed steps' time went, phase by phase
  */
 public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, String peakRss, StepProfile profile) {
+    // -Dxner.operatorTrace=FILE: libtorch's own profiler over the timed steps, a Chrome trace of every operator
+    // (what torch.profiler shows for PyTorch), to compare the two op by op
+    private static final String OPERATOR_TRACE = System.getProperty("xner.operatorTrace");
+
     /** Runs {@code warmup} untimed steps, then times the rest of {@code batches}, phase by phase. */
     public static TrainBenchmark run(TokenClassifier model, TrainingConfig config, List<Batch> batches, int warmup) {
         TrainingStep step = TrainingStep.fresh(model, config);
@@ -31,7 +35,10 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
             Batch b = batches.get(i);
-            if (i == warmup) profile.reset();
+            if (i == warmup) {
+                profile.reset();
+                if (OPERATOR_TRACE != null) operatorTrace("startProfile", false, true, false);
+            }
             long started = System.nanoTime();
             step.run(b, config.learningRate(), i + 1, profile);
             double ms = (System.nanoTime() - started) / 1e6;
@@ -39,8 +46,25 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
             millis.add(ms);
             tokens.add((long) b.size() * b.length());
         }
+        if (OPERATOR_TRACE != null && batches.size() > warmup) operatorTrace("stopProfile", OPERATOR_TRACE);
         return new TrainBenchmark(millis.size(), millis.stream().mapToDouble(Double::doubleValue).toArray(),
                 tokens.stream().mapToLong(Long::longValue).toArray(), currentPeakRss(), profile);
+    }
+
+    // DJL's PyTorch engine is a runtime dependency (an ONNX-only deployment drops it): reach its profiler by name
+    private static void operatorTrace(String method, Object... args) {
+        try {
+            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
+            for (var m : jni.getMethods()) {
+                if (m.getName().equals(method)) {
+                    m.invoke(null, args);
+                    return;
+                }
+            }
+            throw new IllegalStateException("DJL's JniUtils has no " + method);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("libtorch's profiler: " + e, e);
+        }
     }
 
     /**
