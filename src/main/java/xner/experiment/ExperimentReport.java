@@ -330,13 +330,14 @@ public final class ExperimentReport {
     }
 
     private static List<String> epochHeader() {
-        return List.of("epoch", "step", "training loss", "validation loss", "precision", "recall", "F1", "seconds");
+        return List.of("epoch", "step", "training loss", "validation loss", "precision", "recall", "F1", "seconds", "GFLOP/s");
     }
 
     private static List<List<String>> epochRows(SubRunResult res) {
         return res.epochs().stream().map(e -> List.of(String.valueOf(e.epoch()), String.valueOf(e.step()),
                 f4(e.trainingLoss()), f4(e.validationLoss()), f4(e.precision()), f4(e.recall()), f4(e.f1()),
-                String.format(Locale.ROOT, "%.0f", e.seconds()))).toList();
+                String.format(Locale.ROOT, "%.0f", e.seconds()),
+                e.trainingGflop() > 0 ? String.format(Locale.ROOT, "%.1f", e.gflopPerSecond()) : "—")).toList();
     }
 
     private static List<String> header(String first) {

@@ -107,7 +107,8 @@ public final class FineTuner {
                 step = done.step();
                 evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
                 EpochLog log = new EpochLog(epoch, step, done.meanLoss(), evaluation.loss(),
-                        evaluation.scores().precision(), evaluation.scores().recall(), evaluation.scores().f1(), done.seconds());
+                        evaluation.scores().precision(), evaluation.scores().recall(), evaluation.scores().f1(), done.seconds(),
+                        done.gflop());
                 logs.add(log);
                 progress.println(EpochLog.HEADER);
                 for (EpochLog l : logs) progress.println(l.row());
@@ -126,7 +127,7 @@ public final class FineTuner {
             int[] lengths, int padId, Path stepLog, Path checkpoint) {}
 
     /** An epoch's training: the global step after it, its mean loss, its seconds (validation not included). */
-    private record EpochSteps(int step, double meanLoss, double seconds) {}
+    private record EpochSteps(int step, double meanLoss, double seconds, double gflop) {}
 
     /**
      * The state of the checkpoint to resume from, or null to start afresh (said on {@code progress}). A death
@@ -155,7 +156,7 @@ public final class FineTuner {
      */
     private static void startStepLog(Path steps, TrainerState state) throws IOException {
         if (state == null || !Files.exists(steps)) {
-            Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\tattempts\n");
+            Files.writeString(steps, "epoch\tstep\tloss\tgrad_norm\tlearning_rate\tattempts\tpadded_tokens\n");
             return;
         }
         int done = state.globalStep;
@@ -178,6 +179,7 @@ public final class FineTuner {
         Progress bar = Progress.to(progress);
         long started = System.nanoTime();
         double lossSum = 0;
+        double flop = 0;
         int batches = 0;
         for (int start = 0; start < order.length; start += config.batchSize()) {
             List<Example> chunk = new ArrayList<>();
@@ -186,21 +188,25 @@ public final class FineTuner {
             ExitGate.PROCESS.between(() -> stoppedAt(atStep, epoch, loop.checkpoint()));
             step++;
             double rate = loop.schedule().rate(step - 1);
-            TrainingStep.StepResult result = loop.trainingStep().run(Batch.collate(chunk, loop.padId()), rate, step);
+            Batch batch = Batch.collate(chunk, loop.padId());
+            TrainingStep.StepResult result = loop.trainingStep().run(batch, rate, step);
+            long paddedTokens = (long) batch.size() * batch.length();
+            flop += paddedTokens * 3 * TrainBenchmark.forwardFlopsPerToken(loop.model().config(),
+                    loop.model().labels().size(), batch.length());
             lossSum += result.loss();
             if (result.attempts() > 1) {
                 List<String> failed = result.failedAttempts();
                 progress.printf("%nxner: %s; computed again: loss %.6f, gradient norm %.6f%n", failed.get(failed.size() - 1),
                         result.loss(), result.gradientNorm());
             }
-            appendStep(loop.stepLog(), String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d%n", epoch, step, result.loss(),
-                    result.gradientNorm(), rate, result.attempts()));
+            appendStep(loop.stepLog(), String.format("%d\t%d\t%.6f\t%.6f\t%.3e\t%d\t%d%n", epoch, step, result.loss(),
+                    result.gradientNorm(), rate, result.attempts(), paddedTokens));
             batches++;
             double fraction = batches / (double) Math.max(1, stepsThisEpoch);
             bar.update(fraction, String.format("%s %s %d/%d steps, %.2f steps/s, loss %.4f, ETA %s", label,
                     Progress.bar(fraction), batches, stepsThisEpoch, batches / bar.seconds(), lossSum / batches, bar.eta(fraction)));
         }
-        return new EpochSteps(step, lossSum / batches, (System.nanoTime() - started) / 1e9);
+        return new EpochSteps(step, lossSum / batches, (System.nanoTime() - started) / 1e9, flop / 1e9);
     }
 
     /** Where a stopped run stopped, and what of it can be resumed. */

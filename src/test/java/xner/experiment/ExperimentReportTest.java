@@ -31,8 +31,8 @@ class ExperimentReportTest {
         Map<String, SubRunResult.LanguageScore> test = new LinkedHashMap<>();
         f1.forEach((lang, f) -> test.put(lang, new SubRunResult.LanguageScore(100, 0.3, f, f, f, 50,
                 Map.of("PER", new EntityScores.Score(f, f, f, 50)), lang.equals("it") ? "taken from dev" : null)));
-        List<EpochLog> epochs = List.of(new EpochLog(1, 10, 0.9, 0.5, 0.6, 0.6, 0.6, 12),
-                new EpochLog(2, 20, 0.4, 0.35, 0.7, 0.7, 0.7, 11));
+        List<EpochLog> epochs = List.of(new EpochLog(1, 10, 0.9, 0.5, 0.6, 0.6, 0.6, 12, 1200),
+                new EpochLog(2, 20, 0.4, 0.35, 0.7, 0.7, 0.7, 11, 0));
         return new SubRunResult(run.id(), run.group().label(), run.trainLangs(), 240, 100, 20, epochs, test, 3725,
                 23, 4, 0, "2024-01-01T00:00:00Z", new SubRunResult.FinishedBy("abc1234", "experiment swiss-panx --only " + run.group().label()),
                 analysis, new JsonObject());
@@ -88,6 +88,8 @@ class ExperimentReportTest {
         assertTrue(md.contains("| each | 0.8500 | 0.8400 | — | — |"), md);   // German's cell is the German run
         assertTrue(md.contains("| all (chapter) | 0.8682 | 0.8647 | 0.8575 | 0.7870 |"), md);
         assertTrue(md.contains("| 1,000 | 0.7400 | 0.7000 |"), md);          // a curve row beside the zero-shot line
+        assertTrue(md.contains("| 1 | 10 | 0.9000 | 0.5000 | 0.6000 | 0.6000 | 0.6000 | 12 | 100.0 |"), md); // 1,200 GFLOP in 12 s
+        assertTrue(md.contains("| 2 | 20 | 0.4000 | 0.3500 | 0.7000 | 0.7000 | 0.7000 | 11 | — |"), md);   // not recorded
         assertTrue(md.contains("zero-shot beats fine-tuning on French below about 630 samples"), md);
         assertTrue(md.contains("about 750 samples"), md);
         assertTrue(md.contains("![French learning curve with the zero-shot line](plots/learning-curve.png)"), md);

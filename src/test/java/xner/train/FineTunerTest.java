@@ -98,6 +98,14 @@ class FineTunerTest {
         for (int e = 0; e < 2; e++) assertEquals(a.epochs().get(e).trainingLoss(), b.epochs().get(e).trainingLoss(), 0.0);
         assertTrue(a.epochs().get(1).trainingLoss() < a.epochs().get(0).trainingLoss(), a.epochs().toString());
         assertEquals(validation.size(), a.validation().words().gold().size());
+        // the step log counts each batch's padded tokens; the epoch log, the arithmetic they took
+        List<String> steps = Files.readAllLines(dir.resolve("a").resolve(FineTuner.STEPS));
+        assertTrue(steps.get(0).endsWith("\tpadded_tokens"), steps.get(0));
+        long padded = steps.stream().skip(1).filter(l -> l.startsWith("1\t"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf('\t') + 1))).sum();
+        assertTrue(padded > 0);
+        double gflop = a.epochs().get(0).trainingGflop();
+        assertTrue(gflop > 0 && a.epochs().get(0).gflopPerSecond() > 0, a.epochs().toString());
     }
 
     @Test
