@@ -41,6 +41,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
+    @Mixin DeviceOption device;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -76,6 +77,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        device.use();
         if (top < 0 || sequences < 0 || batchSize <= 0) {
             throw new XnerInputException("--top and --sequences must be >= 0, --batch-size > 0");
         }

@@ -50,6 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final class Train implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin DataOptions data;
+        @Mixin DeviceOption device;
 
         @Option(names = "--model", paramLabel = "DIR", description = "Pretrained body (default: multilingual BERT).")
         Path body;
@@ -71,6 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            device.use();
             Dataset german = data.load(List.of("de"), spec.commandLine().getErr()).get("de").get("train");
             Path dir = body != null ? body : MultilingualBert.modelDir();
             TrainingConfig config = TrainingConfig.chapter().toBuilder().batchSize(batchSize)

@@ -36,6 +36,7 @@ import xner.data.JsonOutput;
 public final class BenchInferCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin DeviceOption device;
 
     static final class Weights {
         @Option(names = "--model", paramLabel = "DIR", description = "A fine-tuned model folder.")
@@ -104,6 +105,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
         List<ModelRuntime> chosen = runtimes.stream().map(r -> ModelRuntime.parse(r, "--runtime")).toList();
+        device.use(chosen);
         if (weights.mbert && chosen.stream().anyMatch(r -> r != ModelRuntime.LIBTORCH)) {
             throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
                     + "--model DIR --output DIR");

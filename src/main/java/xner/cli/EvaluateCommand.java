@@ -42,6 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
     @Mixin RuntimeOption runtime;
+    @Mixin DeviceOption device;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -70,6 +71,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        device.use(List.of(runtime.runtime()));
         PrintWriter out = spec.commandLine().getOut();
         boolean strict = switch (mode) {
             case "default" -> false;

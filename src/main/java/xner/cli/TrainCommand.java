@@ -46,6 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
+    @Mixin DeviceOption device;
 
     @Option(names = "--train-langs", split = ",", paramLabel = "LANGS",
             description = "PAN-X languages to train on together, e.g. de or de,fr (training sets concatenated, shuffled "
@@ -100,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        device.use();
         PrintWriter err = spec.commandLine().getErr();
         refuseToTrainOverARun();
         Splits splits = readSplits(err);

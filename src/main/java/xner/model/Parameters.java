@@ -35,9 +35,9 @@ public final class Parameters implements AutoCloseable {
         this.manager = manager;
     }
 
-    /** An empty set of parameters on libtorch's CPU device. */
+    /** An empty set of parameters on the process's libtorch device ({@link TensorDevice#current()}: the CPU by default). */
     public static Parameters create() {
-        return new Parameters(NDManager.newBaseManager("PyTorch"));
+        return new Parameters(NDManager.newBaseManager(TensorDevice.current(), "PyTorch"));
     }
 
     /** The manager owning every parameter; open per-step scopes with {@code manager().newSubManager()}. */

@@ -1,5 +1,6 @@
 package xner.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -22,6 +23,9 @@ import java.util.stream.IntStream;
  * for the next backward. Done with libtorch operations it took about 14 passes per parameter, four of them
  * into fresh tensors the size of the parameter (each a page-faulting allocation), and some 2,800 JNI calls
  * a step. Parameters, gradients and moments are contiguous float tensors, so the buffers are the tensors.
+ *
+ * <p>On a GPU the tensors' memory is not the host's: there the same update runs as libtorch operations in place
+ * ({@link #updateWithOperations}), torch's single-tensor AdamW op for op.
  *
  * <p>{@link #updateRows} updates only some rows of a matrix: the word embeddings, where a batch touches a
  * few hundred of 119,547 rows (STACK.md). On the rows it touches it computes exactly what the dense update
@@ -89,6 +93,10 @@ public final class AdamW {
         float minusStepSize = (float) -(learningRate / (1 - Math.pow(beta1, stepNumber)));
         List<Range> ranges = new ArrayList<>();
         for (Slot s : slots) {
+            if (!s.param().getDevice().equals(Device.cpu())) {
+                updateWithOperations(s, learningRate, scale, stepNumber);
+                continue;
+            }
             long size = s.param().getShape().size();
             for (String what : List.of("gradient", "first moment", "second moment")) {
                 NDArray a = what.equals("gradient") ? s.grad() : what.equals("first moment") ? s.m() : s.v();
@@ -107,6 +115,30 @@ public final class AdamW {
             step(r.buffers, r.from, r.to, scale, b1, b2, oneMinusB1, oneMinusB2, epsilon, bc2Sqrt, minusStepSize);
         });
         if (ranges.size() == 1) all.run(); else POOL.submit(all).join();
+    }
+
+    /**
+     * The update of {@link #step} as libtorch operations on the tensors where they are (a GPU's memory), in place:
+     * torch.optim.AdamW's single-tensor code, with the gradient scaled first and zeroed last. Every number is
+     * rounded to float as in {@link #step}. No autograd is recording here, so Java numbers in operations are safe.
+     */
+    void updateWithOperations(Slot s, double learningRate, float gradScale, long stepNumber) {
+        NDArray p = s.param();
+        NDArray g = s.grad();
+        NDArray m = s.m();
+        NDArray v = s.v();
+        if (gradScale != 1f) g.muli(gradScale);
+        p.muli((float) (1 - learningRate * s.weightDecay()));
+        try (NDArray mPart = g.mul((float) (1 - beta1)); NDArray square = g.mul(g)) {
+            m.muli((float) beta1).addi(mPart);
+            v.muli((float) beta2).addi(square.muli((float) (1 - beta2)));
+        }
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, stepNumber));
+        float minusStepSize = (float) -(learningRate / (1 - Math.pow(beta1, stepNumber)));
+        try (NDArray denominator = v.sqrt().divi(bc2Sqrt).addi((float) eps); NDArray ratio = m.div(denominator)) {
+            p.addi(ratio.muli(minusStepSize));
+        }
+        g.subi(g); // finite here: a step whose gradient is not finite never reaches the update
     }
 
     /**

@@ -73,7 +73,7 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
      * The ceiling every phase of a step can be read against.
      */
     public static double sgemmGflops(int n, int repeats) {
-        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        try (NDManager manager = NDManager.newBaseManager(xner.model.TensorDevice.current(), "PyTorch")) {
             NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
             NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
             try (NDArray warm = a.matMul(b)) {

@@ -54,6 +54,23 @@ class TagCommandTest {
                 + "pipeline defaults to none)"), r.out());
     }
 
+    /** The CPU is the default and works; a GPU libtorch does not see stops in one line, before any model loads. */
+    @Test
+    void deviceCpuTagsAndAGpuThatIsNotThereIsAClearRefusal() {
+        Cli.Run cpu = Cli.run("tag", "--model", model, "--device", "cpu", SENTENCE);
+        assertEquals(Xner.EXIT_OK, cpu.exit(), cpu.err());
+        int gpus = ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount();
+        Cli.Run gpu = Cli.run("tag", "--model", model, "--device", "gpu:" + gpus, SENTENCE);
+        assertEquals(Xner.EXIT_BAD_INPUT, gpu.exit(), gpu.err());
+        assertTrue(gpu.err().contains("--device gpu") && gpu.err().contains("On a GPU"), gpu.err());
+        assertEquals(1, gpu.err().strip().lines().count(), gpu.err());
+        Cli.Run onnx = Cli.run("tag", "--model", model, "--device", "gpu", "--runtime", "onnx", SENTENCE);
+        assertEquals(Xner.EXIT_BAD_INPUT, onnx.exit(), onnx.err());
+        assertTrue(onnx.err().contains("--runtime libtorch"), onnx.err());
+        Cli.Run bad = Cli.run("tag", "--model", model, "--device", "tpu", SENTENCE);
+        assertTrue(bad.err().contains("\"tpu\" is not a device"), bad.err());
+    }
+
     @Test
     void aTextPrintsTheTagTextTableThenTheEntities() {
         Cli.Run r = Cli.run("tag", "--model", model, SENTENCE);

@@ -2,6 +2,7 @@ package xner.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
@@ -90,6 +91,37 @@ class AdamWTest {
             }
             assertArrayEquals(prescaled.toFloatArray(), scaled.toFloatArray(), 0f);
             assertArrayEquals(moments[3].toFloatArray(), moments[1].toFloatArray(), 0f);
+        }
+    }
+
+    /**
+     * The update a GPU gets (libtorch operations) against the one over host memory, on the CPU where both run:
+     * the same formulas in float, so the same weights and moments within float rounding, and the gradient zeroed.
+     */
+    @Test
+    void theUpdateAsLibtorchOperationsEqualsTheOnePassOverMemory() {
+        int n = 5_000;
+        try (NDManager model = NDManager.newBaseManager()) {
+            float[] p0 = new float[n];
+            for (int i = 0; i < n; i++) p0[i] = (float) Math.sin(i);
+            NDArray kernel = model.create(p0);
+            NDArray operations = model.create(p0);
+            NDArray[] moments = {model.zeros(new Shape(n)), model.zeros(new Shape(n)),
+                                 model.zeros(new Shape(n)), model.zeros(new Shape(n))};
+            for (int t = 1; t <= 4; t++) {
+                float[] g = new float[n];
+                for (int i = 0; i < n; i++) g[i] = (float) (Math.cos(0.37 * i * t) * (i % 7 == 0 ? 100 : 1));
+                NDArray g1 = model.create(g);
+                NDArray g2 = model.create(g);
+                AdamW adam = AdamW.standard();
+                adam.update(List.of(new AdamW.Slot(kernel, g1, moments[0], moments[1], 0.01)), 1e-3, 0.4, t);
+                adam.updateWithOperations(new AdamW.Slot(operations, g2, moments[2], moments[3], 0.01), 1e-3, 0.4f, t);
+                assertArrayEquals(new float[n], g2.toFloatArray(), 0f, "the gradient is left at zero");
+            }
+            assertArrayEquals(kernel.toFloatArray(), operations.toFloatArray(), 1e-6f);
+            assertArrayEquals(moments[0].toFloatArray(), moments[2].toFloatArray(), 1e-6f);
+            assertArrayEquals(moments[1].toFloatArray(), moments[3].toFloatArray(), 1e-5f);
+            assertNotEquals(p0[1], kernel.toFloatArray()[1], "the weights moved");
         }
     }
 
