@@ -33,15 +33,17 @@ final class TagHandler extends Handler.Abstract {
     private final Batcher batcher;
     private final Settings settings;
     private final String model;
+    private final String runtime; // what runs the model: "libtorch", "onnx model.onnx", ...
     private final LabelSet labels;
     private final byte[] page;
     private final byte[] apiKeyDigest; // null: no key
 
-    TagHandler(Batcher batcher, Settings settings, String model, LabelSet labels, byte[] page) {
+    TagHandler(Batcher batcher, Settings settings, String model, String runtime, LabelSet labels, byte[] page) {
         this.apiKeyDigest = settings.apiKey() == null ? null : Sha256.of(settings.apiKey());
         this.batcher = batcher;
         this.settings = settings;
         this.model = model;
+        this.runtime = runtime;
         this.labels = labels;
         this.page = page;
     }
@@ -90,6 +92,7 @@ final class TagHandler extends Handler.Abstract {
         JsonObject o = new JsonObject();
         o.addProperty("status", "ok");
         o.addProperty("model", model);
+        o.addProperty("runtime", runtime);
         JsonArray names = new JsonArray();
         labels.names().forEach(names::add);
         o.add("labels", names);

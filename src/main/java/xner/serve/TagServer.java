@@ -42,7 +42,7 @@ public final class TagServer implements AutoCloseable {
     private final Duration shutdownTimeout;
     private boolean closed;
 
-    TagServer(Function<List<String>, List<Tagged>> tagger, String model, LabelSet labels, Settings settings) {
+    TagServer(Function<List<String>, List<Tagged>> tagger, String model, String runtime, LabelSet labels, Settings settings) {
         this.batcher = new Batcher(tagger, settings.maxQueue(), settings.maxBatch());
         this.shutdownTimeout = settings.shutdownTimeout();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
@@ -59,7 +59,7 @@ public final class TagServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandler());
         // counts the requests under way, so that stopping waits for their answers; a request arriving on an open
         // connection while the server stops gets a 503
-        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, labels, page())));
+        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, runtime, labels, page())));
         // the queue is tagged for shutdownTimeout, then the pipeline call under way gets as long again
         server.setStopTimeout(2 * shutdownTimeout.toMillis() + 1_000);
     }
@@ -67,8 +67,8 @@ public final class TagServer implements AutoCloseable {
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
     public static TagServer start(TagPipeline pipeline, Settings settings) {
         Path name = pipeline.modelDir().toAbsolutePath().normalize().getFileName();
-        return new TagServer(pipeline::tagBatch, name == null ? pipeline.modelDir().toString() : name.toString(), pipeline.labels(),
-                settings).start();
+        return new TagServer(pipeline::tagBatch, name == null ? pipeline.modelDir().toString() : name.toString(),
+                pipeline.runtime(), pipeline.labels(), settings).start();
     }
 
     TagServer start() {

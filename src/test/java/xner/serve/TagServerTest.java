@@ -147,7 +147,7 @@ class TagServerTest {
                 "field \"parameters.offsets\": expected a string, found a number");
 
         Settings python = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withOffsets(Offsets.CODE_POINTS);
-        try (TagServer s = new TagServer(pipeline::tagBatch, "python", LabelSet.PANX, python).start()) {
+        try (TagServer s = new TagServer(pipeline::tagBatch, "python", "test", LabelSet.PANX, python).start()) {
             assertEquals("code-points", health(s).get("default_offsets").getAsString());
             assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(post(s.uri(), "{\"inputs\": \"" + text + "\"}").json().getAsJsonArray()));
             assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(post(s.uri(),
@@ -163,6 +163,8 @@ class TagServerTest {
         JsonObject o = a.json().getAsJsonObject();
         assertEquals("ok", o.get("status").getAsString());
         assertEquals("model", o.get("model").getAsString());
+        assertEquals(pipeline.runtime(), o.get("runtime").getAsString());
+        assertEquals("libtorch", o.get("runtime").getAsString());
         assertEquals(7, o.getAsJsonArray("labels").size());
         assertEquals("simple", o.get("default_aggregation_strategy").getAsString());
     }
@@ -264,7 +266,7 @@ class TagServerTest {
     void withAnApiKeyEveryRouteButThePageNeedsTheBearerToken() throws Exception {
         String key = "k3y-0f-th1s-serv1ce";
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withApiKey(key);
-        try (TagServer locked = new TagServer(pipeline::tagBatch, "locked", LabelSet.PANX, settings).start()) {
+        try (TagServer locked = new TagServer(pipeline::tagBatch, "locked", "test", LabelSet.PANX, settings).start()) {
             String body = "{\"inputs\": \"Google\"}";
             HttpRequest.Builder none = HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -349,7 +351,7 @@ class TagServerTest {
     void concurrentRequestsAreTaggedTogetherAndAFullQueueIs503() throws Exception {
         HeldTagger held = new HeldTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withLimits(4096, 200, 4, 6).withBatch(32);
-        try (TagServer small = new TagServer(held::tag, "held", LabelSet.PANX, settings).start()) {
+        try (TagServer small = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(small.uri(), "{\"inputs\": \"one\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
@@ -380,7 +382,7 @@ class TagServerTest {
         java.util.function.Function<List<String>, List<Tagged>> broken = texts -> {
             throw new IllegalStateException("native failure in xner.model");
         };
-        try (TagServer failing = new TagServer(broken, "broken", LabelSet.PANX, settings).start()) {
+        try (TagServer failing = new TagServer(broken, "broken", "test", LabelSet.PANX, settings).start()) {
             assertError(post(failing.uri(), "{\"inputs\": \"x\"}"), 500, "internal error: the model could not tag this request");
             assertEquals(200, send(HttpRequest.newBuilder(failing.uri().resolve("/health")).GET().build()).status(), "still serving");
         }
@@ -422,7 +424,7 @@ class TagServerTest {
     void aTextTheModelRefusesIs422ForItsRequestAloneAndTheRequestsBatchedWithItAreAnswered() throws Exception {
         MarkedTagger marked = new MarkedTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
-        try (TagServer s = new TagServer(marked::tag, "marked", LabelSet.PANX, settings).start()) {
+        try (TagServer s = new TagServer(marked::tag, "marked", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(marked.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
@@ -466,7 +468,7 @@ class TagServerTest {
             else held.calls.add(texts.size());
             return pipeline.tagBatch(texts);
         };
-        try (TagServer s = new TagServer(gated, "gated", LabelSet.PANX, settings).start()) {
+        try (TagServer s = new TagServer(gated, "gated", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Google\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(held.entered.await(10, TimeUnit.SECONDS));
@@ -500,7 +502,7 @@ class TagServerTest {
     void requestsUnderWayWhenTheServerClosesAreAllAnsweredAndNewConnectionsAreNotTaken() throws Exception {
         HeldTagger held = new HeldTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofSeconds(5));
-        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        TagServer s = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start();
         CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
         assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
@@ -537,7 +539,7 @@ class TagServerTest {
     void requestsStillWaitingAtTheShutdownTimeoutAre503AndTheOneBeingTaggedIsAnswered() throws Exception {
         HeldTagger held = new HeldTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
-        TagServer s = new TagServer(held::tag, "held", LabelSet.PANX, settings).start();
+        TagServer s = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start();
         CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
         assertTrue(held.entered.await(10, TimeUnit.SECONDS));
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
@@ -570,7 +572,7 @@ class TagServerTest {
     void aPortInUseIsBadInputNamingTheAddress() {
         Settings taken = Settings.DEFAULTS.withAddress("127.0.0.1", server.port());
         xner.XnerInputException e = org.junit.jupiter.api.Assertions.assertThrows(xner.XnerInputException.class,
-                () -> new TagServer(texts -> List.of(), "x", LabelSet.PANX, taken).start());
+                () -> new TagServer(texts -> List.of(), "x", "test", LabelSet.PANX, taken).start());
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port() + ": "), e.getMessage());
     }
 
