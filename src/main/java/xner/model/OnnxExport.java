@@ -327,20 +327,36 @@ public final class OnnxExport {
      * {@code MODULE.weight.T}, as the portable graph's initializers are named.
      */
     interface Source {
-        Floats get(String name);
+        /** The initializer {@code name} as a graph holds it: float32, its dimensions, its data inline or in a file. */
+        TensorProto tensor(String name);
+
+        /** Its values, for the merged q, k, v weights (new data). */
+        Floats floats(String name);
 
         /** The weights of a model in memory; transposes nn.Linear weights, as PyTorch's exporter stores them. */
         static Source of(Parameters p) {
-            return name -> {
-                if (!name.endsWith(".weight.T")) return floats(p.get(name).toFloatArray(), p.get(name).getShape().getShape());
-                String module = name.substring(0, name.length() - ".T".length());
-                long[] shape = p.get(module).getShape().getShape(); // (out, in)
-                int out = Math.toIntExact(shape[0]);
-                int in = Math.toIntExact(shape[1]);
-                float[] weight = p.get(module).toFloatArray();
-                float[] transposed = new float[weight.length];
-                for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) transposed[i * out + o] = weight[o * in + i];
-                return floats(transposed, in, out);
+            return new Source() {
+                @Override
+                public TensorProto tensor(String name) {
+                    Floats f = floats(name);
+                    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                            .setRawData(f.data());
+                    for (long d : f.dims()) t.addDims(d);
+                    return t.build();
+                }
+
+                @Override
+                public Floats floats(String name) {
+                    if (!name.endsWith(".weight.T")) return Source.floats(p.get(name).toFloatArray(), p.get(name).getShape().getShape());
+                    String module = name.substring(0, name.length() - ".T".length());
+                    long[] shape = p.get(module).getShape().getShape(); // (out, in)
+                    int out = Math.toIntExact(shape[0]);
+                    int in = Math.toIntExact(shape[1]);
+                    float[] weight = p.get(module).toFloatArray();
+                    float[] transposed = new float[weight.length];
+                    for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) transposed[i * out + o] = weight[o * in + i];
+                    return Source.floats(transposed, in, out);
+                }
             };
         }
 
@@ -364,9 +380,13 @@ public final class OnnxExport {
 
         String add(String name) {
             if (added.containsKey(name)) return name;
-            Floats f = s.get(name);
-            added.put(name, f.dims());
-            return g.raw(name, TensorProto.DataType.FLOAT, f.data(), f.dims());
+            TensorProto t = s.tensor(name);
+            if (!t.getName().equals(name) || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+                throw new IllegalArgumentException("initializer " + name + ": expected float32, found " + t.getName() + " of type "
+                        + t.getDataType());
+            }
+            added.put(name, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            return g.initializer(t);
         }
 
         long[] dims(String name) {
@@ -388,7 +408,7 @@ public final class OnnxExport {
         String qkvWeight(String layer, BertConfig c) {
             List<Floats> parts = new java.util.ArrayList<>();
             for (String m : QKV) {
-                Floats f = s.get(layer + "attention.self." + m + ".weight.T");
+                Floats f = s.floats(layer + "attention.self." + m + ".weight.T");
                 if (f.dims().length != 2 || f.dims()[0] != c.hiddenSize() || f.dims()[1] != c.hiddenSize()) {
                     throw new IllegalArgumentException(layer + "attention.self." + m + ".weight.T: dimensions "
                             + java.util.Arrays.toString(f.dims()) + ", config.json's hidden_size is " + c.hiddenSize());
@@ -408,7 +428,7 @@ public final class OnnxExport {
             ByteString bias = ByteString.EMPTY;
             long length = 0;
             for (String m : QKV) {
-                Floats f = s.get(layer + "attention.self." + m + ".bias");
+                Floats f = s.floats(layer + "attention.self." + m + ".bias");
                 bias = bias.concat(f.data());
                 length += f.dims()[0];
             }

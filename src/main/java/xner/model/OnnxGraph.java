@@ -79,6 +79,12 @@ final class OnnxGraph {
         return name;
     }
 
+    /** An initializer as it is (its data inline, or a reference to a file's); returns its name. */
+    String initializer(TensorProto tensor) {
+        graph.addInitializer(tensor);
+        return tensor.getName();
+    }
+
     /** A node with one output; attributes as name, value pairs (long, float, long[] or String). */
     String op(String type, List<String> inputs, Object... attributes) {
         return op(type, inputs, 1, attributes).get(0);

@@ -1,16 +1,28 @@
 package xner.model;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,7 +52,8 @@ final class OnnxRuntimeForm {
     /**
      * What {@link #of} made.
      *
-     * @param model  the fused graph, or null when the file runs as stored
+     * @param model  the fused graph, its initializers references into the file they come from (ONNX external data),
+     *               but for the merged q, k, v weights; or null when the file runs as stored
      * @param reason why it runs as stored (null when fused)
      */
     record Built(ModelProto model, String reason) {
@@ -56,40 +69,215 @@ final class OnnxRuntimeForm {
         }
     }
 
-    /** The fused form of {@code file}, an fp32 export of a model of {@code config}, or why it runs as stored. */
+    /**
+     * The fused form of {@code file}, an fp32 export of a model of {@code config}, or why it runs as stored. Reads the
+     * file's structure, not its data: the weights stay in the file until {@link #write} copies them.
+     */
     static Built of(Path file, BertConfig config) {
         try {
             String producer = producer(file);
             if (!producer.equals("xner")) return Built.asStored("written by " + (producer.isEmpty() ? "an unnamed producer" : producer) + ", not xner");
-            ModelProto portable = OnnxExport.read(file);
-            if (OnnxQuantizer.isQuantized(portable)) return Built.asStored("int8 (ONNX Runtime fuses its integer products itself)");
-            String body = metadata(portable, OnnxExport.BODY_KEY);
+            Scan scan = scan(file);
+            if (OnnxQuantizer.isQuantized(scan.model())) return Built.asStored("int8 (ONNX Runtime fuses its integer products itself)");
+            String body = metadata(scan.model(), OnnxExport.BODY_KEY);
             if (!config.modelType().equals(body)) {
                 return Built.asStored("its body is " + body + ", " + ModelDirectory.CONFIG + " says " + config.modelType());
             }
-            if (metadata(portable, OnnxExport.FORM_KEY) != null) return Built.asStored("already in ONNX Runtime's form");
-            return new Built(OnnxExport.graph(config, initializers(portable), OnnxExport.Form.ONNX_RUNTIME), null);
+            if (metadata(scan.model(), OnnxExport.FORM_KEY) != null) return Built.asStored("already in ONNX Runtime's form");
+            return new Built(OnnxExport.graph(config, scan.source(file), OnnxExport.Form.ONNX_RUNTIME), null);
         } catch (Unavailable | IllegalArgumentException e) {
             return Built.asStored(e.getMessage());
-        } catch (IOException | xner.XnerInputException e) {
+        } catch (IOException e) {
             // unreadable or truncated: ONNX Runtime reads it next and says so in its own words
             return Built.asStored("not readable here: " + e.getMessage());
         }
     }
 
-    /** The initializers of the portable graph as the builder's weights, shared with the parsed file (not copied). */
-    private static OnnxExport.Source initializers(ModelProto model) {
-        Map<String, TensorProto> byName = new HashMap<>();
-        for (TensorProto t : model.getGraph().getInitializerList()) byName.put(t.getName(), t);
-        return name -> {
-            TensorProto t = byName.get(name);
-            if (t == null) throw new Unavailable("no initializer " + name + " (not a graph xner exported?)");
-            if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                throw new Unavailable("initializer " + name + " is not float32 data in the file");
+    /**
+     * Writes {@code model} as one self-contained file {@code out}: each initializer that refers to {@code source}'s data
+     * gets those bytes copied in (a file-to-file copy: they never enter the JVM's heap).
+     */
+    static void write(ModelProto model, Path source, Path out) throws IOException {
+        GraphProto graph = model.getGraph();
+        List<TensorProto> inline = new ArrayList<>();
+        List<long[]> slices = new ArrayList<>(); // offset, length in source; null when the data is inline already
+        long graphSize = graph.toBuilder().clearInitializer().build().getSerializedSize();
+        for (TensorProto t : graph.getInitializerList()) {
+            long[] slice = slice(t, source);
+            TensorProto fields = slice == null ? t : t.toBuilder().clearExternalData().clearDataLocation().build();
+            inline.add(fields);
+            slices.add(slice);
+            graphSize += field(GraphProto.INITIALIZER_FIELD_NUMBER, tensorSize(fields, slice));
+        }
+        try (FileChannel from = FileChannel.open(source, StandardOpenOption.READ);
+                FileOutputStream file = new FileOutputStream(out.toFile());
+                FileChannel to = file.getChannel()) {
+            BufferedOutputStream buffered = new BufferedOutputStream(file, 1 << 16);
+            CodedOutputStream coded = CodedOutputStream.newInstance(buffered);
+            model.toBuilder().clearGraph().build().writeTo(coded); // protobuf fields may come in any order: the graph last
+            coded.writeTag(ModelProto.GRAPH_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            coded.writeUInt64NoTag(graphSize);
+            graph.toBuilder().clearInitializer().build().writeTo(coded);
+            for (int i = 0; i < inline.size(); i++) {
+                TensorProto fields = inline.get(i);
+                long[] slice = slices.get(i);
+                coded.writeTag(GraphProto.INITIALIZER_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                coded.writeUInt64NoTag(tensorSize(fields, slice));
+                fields.writeTo(coded);
+                if (slice == null) continue;
+                coded.writeTag(TensorProto.RAW_DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                coded.writeUInt64NoTag(slice[1]);
+                coded.flush();
+                buffered.flush();
+                for (long done = 0; done < slice[1]; ) done += from.transferTo(slice[0] + done, slice[1] - done, to);
             }
-            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            return new OnnxExport.Floats(t.getRawData(), dims); // Floats checks the byte count against the dimensions
-        };
+            coded.flush();
+            buffered.flush();
+        }
+    }
+
+    /** The size of an initializer's message: its fields, and raw_data of {@code slice[1]} bytes when it has a slice. */
+    private static long tensorSize(TensorProto fields, long[] slice) {
+        return fields.getSerializedSize() + (slice == null ? 0 : field(TensorProto.RAW_DATA_FIELD_NUMBER, slice[1]));
+    }
+
+    /** The bytes a length-delimited field of {@code length} bytes takes: tag, length, content. */
+    private static long field(int number, long length) {
+        return CodedOutputStream.computeTagSize(number) + CodedOutputStream.computeUInt64SizeNoTag(length) + length;
+    }
+
+    /** The offset and length of an initializer's data in {@code source}, or null when its data is inline. */
+    private static long[] slice(TensorProto t, Path source) {
+        if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) return null;
+        Map<String, String> entries = new HashMap<>();
+        for (StringStringEntryProto e : t.getExternalDataList()) entries.put(e.getKey(), e.getValue());
+        if (!source.getFileName().toString().equals(entries.get("location"))) {
+            throw new IllegalArgumentException("initializer " + t.getName() + ": its data is in " + entries.get("location") + ", not in " + source);
+        }
+        return new long[] {Long.parseLong(entries.get("offset")), Long.parseLong(entries.get("length"))};
+    }
+
+    /** An initializer's fields but its data, and where the data lies in the file. */
+    private record Slice(TensorProto fields, long offset, int length) {}
+
+    /** An ONNX file's model without its initializers, and its initializers by name, their data left in the file. */
+    private record Scan(ModelProto model, Map<String, Slice> initializers) {
+        /** The initializers as the builder's weights: references into {@code file}, read only for the merged q, k, v. */
+        OnnxExport.Source source(Path file) {
+            return new OnnxExport.Source() {
+                @Override
+                public TensorProto tensor(String name) {
+                    Slice s = slice(name);
+                    return s.fields().toBuilder().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                            .addExternalData(entry("location", file.getFileName().toString()))
+                            .addExternalData(entry("offset", Long.toString(s.offset())))
+                            .addExternalData(entry("length", Integer.toString(s.length()))).build();
+                }
+
+                @Override
+                public OnnxExport.Floats floats(String name) {
+                    Slice s = slice(name);
+                    ByteBuffer bytes = ByteBuffer.allocate(s.length());
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                        while (bytes.hasRemaining()) {
+                            if (channel.read(bytes, s.offset() + bytes.position()) < 0) throw new Unavailable(file + ": ends inside " + name);
+                        }
+                    } catch (IOException e) {
+                        throw new Unavailable(file + ": cannot read " + name + ": " + e.getMessage());
+                    }
+                    return new OnnxExport.Floats(UnsafeByteOperations.unsafeWrap(bytes.array()), dims(s.fields()));
+                }
+
+                private Slice slice(String name) {
+                    Slice s = initializers.get(name);
+                    if (s == null) throw new Unavailable("no initializer " + name + " (not a graph xner exported?)");
+                    if (s.fields().getDataType() != TensorProto.DataType.FLOAT_VALUE || s.length() < 0) {
+                        throw new Unavailable("initializer " + name + " is not float32 data in the file");
+                    }
+                    long elements = 1;
+                    for (long d : dims(s.fields())) elements *= d;
+                    if (elements * Float.BYTES != s.length()) {
+                        throw new Unavailable("initializer " + name + ": " + s.length() + " bytes for dimensions " + s.fields().getDimsList());
+                    }
+                    return s;
+                }
+            };
+        }
+    }
+
+    private static long[] dims(TensorProto t) {
+        return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    /**
+     * Reads an ONNX file's structure without its initializers' data: protobuf's own reader, told to skip each raw_data
+     * field (a seek) after noting where it lies, so a 700 MB file costs kilobytes of heap.
+     */
+    static Scan scan(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            Map<String, Slice> initializers = new LinkedHashMap<>();
+            ByteString.Output rest = ByteString.newOutput();
+            CodedOutputStream restOut = CodedOutputStream.newInstance(rest);
+            GraphProto graph = GraphProto.getDefaultInstance();
+            for (int tag = coded.readTag(); tag != 0; tag = coded.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == ModelProto.GRAPH_FIELD_NUMBER
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    int limit = coded.pushLimit(coded.readRawVarint32());
+                    graph = scanGraph(coded, initializers);
+                    coded.popLimit(limit);
+                } else {
+                    coded.skipField(tag, restOut); // copies the field: all of it small
+                }
+            }
+            restOut.flush();
+            ModelProto model = ModelProto.parseFrom(rest.toByteString()).toBuilder().setGraph(graph).build();
+            return new Scan(model, initializers);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException(file + ": not an ONNX model (truncated?): " + e.getMessage(), e);
+        }
+    }
+
+    private static GraphProto scanGraph(CodedInputStream coded, Map<String, Slice> initializers) throws IOException {
+        ByteString.Output rest = ByteString.newOutput();
+        CodedOutputStream restOut = CodedOutputStream.newInstance(rest);
+        for (int tag = coded.readTag(); tag != 0; tag = coded.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) == GraphProto.INITIALIZER_FIELD_NUMBER
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                int limit = coded.pushLimit(coded.readRawVarint32());
+                Slice s = scanTensor(coded);
+                initializers.put(s.fields().getName(), s);
+                coded.popLimit(limit);
+            } else {
+                coded.skipField(tag, restOut);
+            }
+        }
+        restOut.flush();
+        return GraphProto.parseFrom(rest.toByteString());
+    }
+
+    private static Slice scanTensor(CodedInputStream coded) throws IOException {
+        ByteString.Output rest = ByteString.newOutput();
+        CodedOutputStream restOut = CodedOutputStream.newInstance(rest);
+        long offset = -1;
+        int length = -1;
+        for (int tag = coded.readTag(); tag != 0; tag = coded.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) == TensorProto.RAW_DATA_FIELD_NUMBER
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                length = coded.readRawVarint32();
+                offset = coded.getTotalBytesRead();
+                coded.skipRawBytes(length);
+            } else {
+                coded.skipField(tag, restOut);
+            }
+        }
+        restOut.flush();
+        return new Slice(TensorProto.parseFrom(rest.toByteString()), offset, length);
     }
 
     private static String metadata(ModelProto model, String key) {
@@ -99,7 +287,7 @@ final class OnnxRuntimeForm {
 
     /**
      * The {@code producer_name} of an ONNX file, from its first fields: protobuf writers put field 2 before the graph
-     * (field 7), so a foreign file is told apart without parsing its hundreds of megabytes; "" when there is none.
+     * (field 7), so a foreign file is told apart without reading it through; "" when there is none.
      */
     static String producer(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

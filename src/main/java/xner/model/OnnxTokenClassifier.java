@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import xner.data.LabelSet;
  * </pre>
  *
  * <p>An fp32 file xner exported runs in ONNX Runtime's fused operators ({@link OnnxRuntimeForm}: Attention,
- * SkipLayerNormalization, BiasGelu), built from the file's weights as it loads; the file stays in standard operators.
+ * SkipLayerNormalization, EmbedLayerNormalization, BiasGelu), built from the file's weights as it loads; the file
+ * stays in standard operators.
  * {@code -Dxner.onnx.fuse=false} (in {@code XNER_JAVA_OPTS}) runs it as stored instead, and {@link #form()} says which.
  *
  * <p>The file is checked when it loads: it must read as ONNX, take {@code input_ids} and {@code attention_mask}
@@ -234,31 +236,53 @@ public final class OnnxTokenClassifier implements LogitsModel {
         throw new XnerInputException("xner.onnx.fuse: expected true or false, got \"" + value + "\"");
     }
 
-    /** The fused graph as bytes for ONNX Runtime (null to run the file as stored), and how it runs. */
-    private record Prepared(byte[] fused, String form) {}
+    /** The fused graph, written for ONNX Runtime to read (null to run the file as stored), and how it runs. */
+    private record Prepared(Path fused, String form) {}
 
-    /** Builds the fused form; the parsed file and graph are garbage once it returns, before ONNX Runtime copies the bytes. */
+    /**
+     * Writes the fused form into a temporary file: ONNX Runtime then reads it as it reads any file, and the weights go
+     * file to file, never through the JVM's heap (in memory, 700 MB of mBERT would have tripled the resident size).
+     */
     private static Prepared prepare(Path file, BertConfig config, boolean fuse) {
         if (!fuse) return new Prepared(null, "as stored: xner.onnx.fuse=false");
         if (file.getFileName().toString().equals(INT8_FILE)) {
             return new Prepared(null, "as stored: int8 (ONNX Runtime fuses its integer products itself)");
         }
         OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(file, config);
-        return built.model() == null ? new Prepared(null, "as stored: " + built.reason())
-                : new Prepared(built.model().toByteArray(), FUSED);
+        if (built.model() == null) return new Prepared(null, "as stored: " + built.reason());
+        Path fused = null;
+        try {
+            fused = Files.createTempFile("xner-fused-", ".onnx");
+            OnnxRuntimeForm.write(built.model(), file, fused);
+            return new Prepared(fused, FUSED);
+        } catch (IOException e) {
+            deleteQuietly(fused);
+            return new Prepared(null, "as stored: the fused form could not be written to " + fused + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) return;
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file left behind in java.io.tmpdir: harmless, the model already runs
+        }
     }
 
     /** {@link #form()} of a model in the fused form. */
-    static final String FUSED = "fused for ONNX Runtime (Attention, SkipLayerNormalization, BiasGelu)";
+    static final String FUSED = "fused: ONNX Runtime's com.microsoft operators (Attention, SkipLayerNormalization...)";
 
-    /** A session of the fused graph, which ONNX Runtime reads from memory. */
-    private static OrtSession fusedSession(OrtEnvironment environment, Path file, byte[] bytes, OrtSession.SessionOptions options) {
+    /** A session of the fused graph; its temporary file is deleted once ONNX Runtime has read it. */
+    private static OrtSession fusedSession(OrtEnvironment environment, Path file, Path fused, OrtSession.SessionOptions options) {
         try {
-            return environment.createSession(bytes, options);
+            return environment.createSession(fused.toString(), options);
         } catch (OrtException e) {
             // a bug of ours, not the user's file: say so with the file, which runs fine as stored
             throw new IllegalStateException(file + ": ONNX Runtime rejected xner's fused form of it (run it as stored with "
                     + "-Dxner.onnx.fuse=false): " + firstLine(e), e);
+        } finally {
+            deleteQuietly(fused);
         }
     }
 

@@ -163,10 +163,11 @@ class OnnxExportTest {
     void theFusedFormRunsAttentionAndSkipLayerNormalizationInEveryLayer() throws Exception {
         BertConfig config = tiny(TinyModels.bert());
         Path folder = exported(dir, "fused", config, 13);
-        OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(folder.resolve(OnnxTokenClassifier.FP32_FILE), config);
+        Path portableFile = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(portableFile, config);
         assertEquals(null, built.reason());
         Path file = dir.resolve("fused.onnx");
-        Files.write(file, built.model().toByteArray());
+        OnnxRuntimeForm.write(built.model(), portableFile, file);
         java.util.Map<String, Long> ops = optimisedOps(file);
         System.out.println("ONNX Runtime's optimised fused form: " + ops);
         long layers = config.numHiddenLayers();
@@ -177,16 +178,26 @@ class OnnxExportTest {
         for (String gone : List.of(":LayerNormalization", ":Softmax", ":Transpose", ":Erf", ":Div", ":Gather")) {
             assertEquals(0L, ops.getOrDefault(gone, 0L), ops.toString());
         }
-        // the weights are the file's: the q, k, v matrices are merged, the others shared as they are
-        ModelProto portable = OnnxExport.read(folder.resolve(OnnxTokenClassifier.FP32_FILE));
+        // the weights are the file's: the q, k, v matrices merged, the others referred to in the file, then copied in
+        ModelProto portable = OnnxExport.read(portableFile);
+        ModelProto written = OnnxExport.read(file);
         TensorProto query = initializer(portable, "bert.encoder.layer.1.attention.self.query.weight.T");
-        TensorProto qkv = initializer(built.model(), "bert.encoder.layer.1.attention.self.qkv.weight.T");
+        TensorProto qkv = initializer(written, "bert.encoder.layer.1.attention.self.qkv.weight.T");
         assertEquals(List.of(8L, 24L), qkv.getDimsList());
         for (int row = 0; row < 8; row++) {
             assertEquals(query.getRawData().substring(row * 32, row * 32 + 32), qkv.getRawData().substring(row * 96, row * 96 + 32),
                     "row " + row + " of Wq leads row " + row + " of [Wq Wk Wv]");
         }
-        assertEquals(initializer(portable, "classifier.weight.T").getRawData(), initializer(built.model(), "classifier.weight.T").getRawData());
+        assertEquals(TensorProto.DataLocation.EXTERNAL, initializer(built.model(), "classifier.weight.T").getDataLocation());
+        assertEquals(initializer(portable, "classifier.weight.T").getRawData(), initializer(written, "classifier.weight.T").getRawData());
+        // and the file written equals the same form built from the weights in memory, initializer for initializer
+        ModelProto fromWeights;
+        try (TokenClassifier model = TokenClassifier.load(folder)) {
+            fromWeights = OnnxExport.graph(config, OnnxExport.Source.of(model.parameters()), OnnxExport.Form.ONNX_RUNTIME);
+        }
+        assertEquals(fromWeights.getGraph().getNodeList(), written.getGraph().getNodeList());
+        assertEquals(fromWeights.getGraph().getInitializerList(), written.getGraph().getInitializerList());
+        assertEquals(fromWeights.getGraph().getInputList(), written.getGraph().getInputList());
     }
 
     /** The same counts on multilingual BERT (12 layers): what docs/results/onnx.md reports. */
@@ -203,7 +214,9 @@ class OnnxExportTest {
         Path portable = folder.resolve(OnnxTokenClassifier.FP32_FILE);
         java.util.Map<String, Long> stored = optimisedOps(portable);
         BertConfig config = ModelDirectory.readConfig(folder);
-        java.util.Map<String, Long> fused = optimisedOps(writeTo(dir.resolve("mbert-fused.onnx"), OnnxRuntimeForm.of(portable, config).model()));
+        Path fusedFile = dir.resolve("mbert-fused.onnx");
+        OnnxRuntimeForm.write(OnnxRuntimeForm.of(portable, config).model(), portable, fusedFile);
+        java.util.Map<String, Long> fused = optimisedOps(fusedFile);
         System.out.println("mBERT model.onnx after ONNX Runtime's optimizer: " + stored + "\nxner's fused form after it: " + fused);
         assertEquals(0L, stored.getOrDefault("com.microsoft:Attention", 0L), stored.toString());
         assertEquals(12L, fused.getOrDefault("com.microsoft:Attention", 0L), fused.toString());
