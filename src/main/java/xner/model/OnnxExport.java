@@ -158,7 +158,7 @@ public final class OnnxExport {
         /**
          * ONNX Runtime's fused {@value OnnxGraph#MICROSOFT} operators: EmbedLayerNormalization (BERT), Attention (q, k and v
          * in one product, the mask as int32), SkipLayerNormalization (dense bias + residual + LayerNorm in one pass),
-         * BiasGelu or FastGelu. Its own
+         * BiasGelu or FastGelu; of an int8 file, DynamicQuantizeMatMul for each int8 product and MultiHeadAttention. Its own
          * optimizer fuses none of the first two from the portable graph (see {@link OnnxRuntimeForm}); xner's runtime builds
          * this form from {@code model.onnx}'s weights when it loads it, and never writes it where others would load it.
          */
@@ -263,9 +263,14 @@ public final class OnnxExport {
 
     /** BertLayer in ONNX Runtime's fused operators: the same products and sums as {@link #layer}, in fewer passes. */
     private static String fusedLayer(OnnxGraph g, Weights w, BertConfig c, String x, String mask, String l) {
-        // BertSelfAttention: x·[Wq Wk Wv] + [bq bk bv], then per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v
-        String context = g.msOp("Attention", List.of(x, w.qkvWeight(l, c), w.qkvBias(l), mask),
-                "num_heads", (long) c.numAttentionHeads(), "mask_filter_value", Encoder.MASKED_BIAS);
+        // BertSelfAttention: x·[Wq Wk Wv] + [bq bk bv], then per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v; int8
+        // weights (Attention takes float ones) as three DynamicQuantizeMatMul and the rest in MultiHeadAttention
+        String self = l + "attention.self.";
+        String context = w.quantized(self + "query")
+                ? g.msOp("MultiHeadAttention", List.of(w.product(x, self + "query"), w.product(x, self + "key"), w.product(x, self + "value"),
+                        w.qkvBias(l), mask), "num_heads", (long) c.numAttentionHeads(), "mask_filter_value", Encoder.MASKED_BIAS)
+                : g.msOp("Attention", List.of(x, w.qkvWeight(l, c), w.qkvBias(l), mask),
+                        "num_heads", (long) c.numAttentionHeads(), "mask_filter_value", Encoder.MASKED_BIAS);
         // BertSelfOutput: LayerNorm(context·W + b + x), the bias, residual and norm in one kernel
         String attention = skipLayerNorm(g, w, w.product(context, l + "attention.output.dense"), x,
                 l + "attention.output", c.layerNormEps());
@@ -333,6 +338,9 @@ public final class OnnxExport {
         /** Its values, for the merged q, k, v weights (new data). */
         Floats floats(String name);
 
+        /** Whether there is an initializer {@code name}. */
+        boolean has(String name);
+
         /** The weights of a model in memory; transposes nn.Linear weights, as PyTorch's exporter stores them. */
         static Source of(Parameters p) {
             return new Source() {
@@ -343,6 +351,11 @@ public final class OnnxExport {
                             .setRawData(f.data());
                     for (long d : f.dims()) t.addDims(d);
                     return t.build();
+                }
+
+                @Override
+                public boolean has(String name) {
+                    return name.endsWith(".weight.T") ? p.contains(name.substring(0, name.length() - ".T".length())) : p.contains(name);
                 }
 
                 @Override
@@ -379,10 +392,14 @@ public final class OnnxExport {
         }
 
         String add(String name) {
+            return addAs(name, TensorProto.DataType.FLOAT);
+        }
+
+        String addAs(String name, TensorProto.DataType type) {
             if (added.containsKey(name)) return name;
             TensorProto t = s.tensor(name);
-            if (!t.getName().equals(name) || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-                throw new IllegalArgumentException("initializer " + name + ": expected float32, found " + t.getName() + " of type "
+            if (!t.getName().equals(name) || t.getDataType() != type.getNumber()) {
+                throw new IllegalArgumentException("initializer " + name + ": expected " + type + ", found " + t.getName() + " of type "
                         + t.getDataType());
             }
             added.put(name, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
@@ -399,9 +416,20 @@ public final class OnnxExport {
             return g.op("Add", List.of(product(x, module), add(module + ".bias")));
         }
 
-        /** x·Wᵀ without the bias (a fused operator after it adds that). */
+        /**
+         * x·Wᵀ without the bias (a fused operator after it adds that); W as int8 (an int8 file's, {@link OnnxQuantizer}) makes
+         * it DynamicQuantizeMatMul, which quantizes x at run time as the int8 file's chain does.
+         */
         String product(String x, String module) {
-            return g.op("MatMul", List.of(x, add(module + ".weight.T")));
+            if (!quantized(module)) return g.op("MatMul", List.of(x, add(module + ".weight.T")));
+            String w = module + ".weight.T";
+            return g.msOp("DynamicQuantizeMatMul", List.of(x, addAs(w + "_quantized", TensorProto.DataType.INT8),
+                    addAs(w + "_scale", TensorProto.DataType.FLOAT), addAs(w + "_zero_point", TensorProto.DataType.INT8)));
+        }
+
+        /** Whether nn.Linear {@code module}'s weight is int8 in the source. */
+        boolean quantized(String module) {
+            return s.has(module + ".weight.T_quantized");
         }
 
         /** [Wq Wk Wv]: the three (hidden, hidden) matrices side by side, row by row, as Attention's (hidden, 3·hidden). */

@@ -43,8 +43,9 @@ import java.util.Map;
  *   <li>What it does fuse stays fused here: the erf GELU chain (BiasGelu), the scaled q·kᵀ (FusedMatMul), and in
  *       {@code model_quantized.onnx} each integer product (DynamicQuantizeMatMul).</li>
  * </ul>
- * A file xner did not write, an int8 file, or one whose weights do not fit {@code config.json} runs as it is stored,
- * and {@link Built#reason} says why.
+ * An int8 file ({@code model_quantized.onnx}) gets the same form with its int8 products as DynamicQuantizeMatMul and
+ * the attention as MultiHeadAttention. A file xner did not write, or one whose weights do not fit {@code config.json},
+ * runs as it is stored, and {@link Built#reason} says why.
  */
 final class OnnxRuntimeForm {
     private OnnxRuntimeForm() {}
@@ -70,7 +71,7 @@ final class OnnxRuntimeForm {
     }
 
     /**
-     * The fused form of {@code file}, an fp32 export of a model of {@code config}, or why it runs as stored. Reads the
+     * The fused form of {@code file}, an export (fp32 or int8) of a model of {@code config}, or why it runs as stored. Reads the
      * file's structure, not its data: the weights stay in the file until {@link #write} copies them.
      */
     static Built of(Path file, BertConfig config) {
@@ -78,7 +79,6 @@ final class OnnxRuntimeForm {
             String producer = producer(file);
             if (!producer.equals("xner")) return Built.asStored("written by " + (producer.isEmpty() ? "an unnamed producer" : producer) + ", not xner");
             Scan scan = scan(file);
-            if (OnnxQuantizer.isQuantized(scan.model())) return Built.asStored("int8 (ONNX Runtime fuses its integer products itself)");
             String body = metadata(scan.model(), OnnxExport.BODY_KEY);
             if (!config.modelType().equals(body)) {
                 return Built.asStored("its body is " + body + ", " + ModelDirectory.CONFIG + " says " + config.modelType());
@@ -175,8 +175,14 @@ final class OnnxRuntimeForm {
                 }
 
                 @Override
+                public boolean has(String name) {
+                    return initializers.containsKey(name);
+                }
+
+                @Override
                 public OnnxExport.Floats floats(String name) {
                     Slice s = slice(name);
+                    if (s.fields().getDataType() != TensorProto.DataType.FLOAT_VALUE) throw new Unavailable("initializer " + name + " is not float32");
                     ByteBuffer bytes = ByteBuffer.allocate(s.length());
                     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                         while (bytes.hasRemaining()) {
@@ -191,12 +197,15 @@ final class OnnxRuntimeForm {
                 private Slice slice(String name) {
                     Slice s = initializers.get(name);
                     if (s == null) throw new Unavailable("no initializer " + name + " (not a graph xner exported?)");
-                    if (s.fields().getDataType() != TensorProto.DataType.FLOAT_VALUE || s.length() < 0) {
-                        throw new Unavailable("initializer " + name + " is not float32 data in the file");
-                    }
+                    int size = switch (s.fields().getDataType()) {
+                        case TensorProto.DataType.FLOAT_VALUE -> Float.BYTES;
+                        case TensorProto.DataType.INT8_VALUE -> 1; // an int8 file's weights and zero points
+                        default -> -1;
+                    };
+                    if (size < 0 || s.length() < 0) throw new Unavailable("initializer " + name + " is not float32 or int8 raw data in the file");
                     long elements = 1;
                     for (long d : dims(s.fields())) elements *= d;
-                    if (elements * Float.BYTES != s.length()) {
+                    if (elements * size != s.length()) {
                         throw new Unavailable("initializer " + name + ": " + s.length() + " bytes for dimensions " + s.fields().getDimsList());
                     }
                     return s;

@@ -245,9 +245,6 @@ public final class OnnxTokenClassifier implements LogitsModel {
      */
     private static Prepared prepare(Path file, BertConfig config, boolean fuse) {
         if (!fuse) return new Prepared(null, "as stored: xner.onnx.fuse=false");
-        if (file.getFileName().toString().equals(INT8_FILE)) {
-            return new Prepared(null, "as stored: int8 (ONNX Runtime fuses its integer products itself)");
-        }
         OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(file, config);
         if (built.model() == null) return new Prepared(null, "as stored: " + built.reason());
         Path fused = null;

@@ -200,7 +200,7 @@ class OnnxExportTest {
         assertEquals(fromWeights.getGraph().getInputList(), written.getGraph().getInputList());
     }
 
-    /** The same counts on multilingual BERT (12 layers): what docs/results/onnx.md reports. */
+    /** The same counts on multilingual BERT (12 layers), and the logits of both forms: what docs/results/onnx.md reports. */
     @Test
     @Tag("slow")
     void multilingualBertsFusedFormHasAttentionAndSkipLayerNormalizationInAllTwelveLayers() throws Exception {
@@ -223,6 +223,31 @@ class OnnxExportTest {
         assertEquals(24L, fused.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), fused.toString());
         assertEquals(12L, fused.getOrDefault("com.microsoft:BiasGelu", 0L), fused.toString());
         assertEquals(1L, fused.getOrDefault("com.microsoft:EmbedLayerNormalization", 0L), fused.toString());
+
+        // int8: the fused form's logits are the stored file's, on 3 padded rows of 40 random ids
+        OnnxExport.export(folder, folder, OnnxQuantizer.Granularity.PER_CHANNEL);
+        Padded batch = Padded.random(config, 40, 21);
+        float[] expected;
+        float[] fp32;
+        try (TokenClassifier torch = TokenClassifier.load(folder)) {
+            expected = torch.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 2, true)) {
+            fp32 = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        float[] int8Stored;
+        float[] int8Fused;
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 2, false)) {
+            int8Stored = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 2, true)) {
+            assertEquals(OnnxTokenClassifier.FUSED, onnx.form());
+            int8Fused = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        System.out.printf("mBERT, 3 × 40 random ids: largest |logit| %.3f; fused fp32 vs libtorch %.2e; int8 fused vs int8 as "
+                + "stored %.2e; vs libtorch: int8 as stored %.3f, int8 fused %.3f%n", maxAbs(expected), maxDifference(expected, fp32),
+                maxDifference(int8Stored, int8Fused), maxDifference(expected, int8Stored), maxDifference(expected, int8Fused));
+        assertTrue(maxDifference(expected, fp32) < 1e-4, "fused fp32 vs libtorch: " + maxDifference(expected, fp32));
     }
 
     private static TensorProto initializer(ModelProto model, String name) {
@@ -230,13 +255,43 @@ class OnnxExportTest {
                 .orElseThrow(() -> new AssertionError("no initializer " + name));
     }
 
+    /**
+     * An int8 file's fused form: its int8 products as DynamicQuantizeMatMul (as ONNX Runtime's own fusion makes them),
+     * the attention in MultiHeadAttention, the norms in SkipLayerNormalization; the logits are the stored file's, to
+     * float rounding (the same int8 weights, x quantized the same way).
+     */
     @Test
-    void anInt8FileAForeignFileAndTheSwitchRunAsStored() throws IOException {
+    void anInt8FileRunsFusedWithTheStoredFilesLogits() throws Exception {
+        BertConfig config = tiny(TinyModels.bert()).toBuilder().initializerRange(0.2).build();
+        Path folder = exported(dir, "int8-fused", config, 15);
+        Path int8File = folder.resolve(OnnxTokenClassifier.INT8_FILE);
+        Path file = dir.resolve("int8-fused.onnx");
+        OnnxRuntimeForm.write(OnnxRuntimeForm.of(int8File, config).model(), int8File, file);
+        java.util.Map<String, Long> ops = optimisedOps(file);
+        System.out.println("ONNX Runtime's optimised fused form of model_quantized.onnx: " + ops);
+        long layers = config.numHiddenLayers();
+        assertEquals(6 * layers, ops.getOrDefault("com.microsoft:DynamicQuantizeMatMul", 0L), ops.toString());
+        assertEquals(layers, ops.getOrDefault("com.microsoft:MultiHeadAttention", 0L), ops.toString());
+        assertEquals(2 * layers, ops.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), ops.toString());
+        for (String gone : List.of(":MatMulInteger", ":Softmax", ":Transpose", ":LayerNormalization")) {
+            assertEquals(0L, ops.getOrDefault(gone, 0L), ops.toString());
+        }
+        Padded batch = Padded.random(config, 12, 3);
+        try (OnnxTokenClassifier fused = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1, true);
+                OnnxTokenClassifier stored = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1, false)) {
+            assertEquals(OnnxTokenClassifier.FUSED, fused.form());
+            float[] a = stored.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            float[] b = fused.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            assertTrue(maxAbs(a) > 0.1, "logits too small to compare: " + maxAbs(a));
+            float diff = maxDifference(a, b);
+            assertTrue(diff < 1e-4, "int8 fused and as stored differ by " + diff);
+        }
+    }
+
+    @Test
+    void aForeignFileAndTheSwitchRunAsStored() throws IOException {
         BertConfig config = tiny(TinyModels.bert());
         Path folder = exported(dir, "stored", config, 14);
-        try (OnnxTokenClassifier int8 = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1, true)) {
-            assertTrue(int8.form().startsWith("as stored: int8"), int8.form());
-        }
         // a file of another producer: the same graph under another name is run as it is, not rebuilt
         Path file = folder.resolve(OnnxTokenClassifier.FP32_FILE);
         ModelProto other = OnnxExport.read(file).toBuilder().setProducerName("pytorch").build();
