@@ -156,9 +156,10 @@ public final class OnnxExport {
         /** ONNX's standard operators (opset {@value OnnxGraph#OPSET}): {@code model.onnx}, the file others load. */
         PORTABLE,
         /**
-         * ONNX Runtime's fused {@value OnnxGraph#MICROSOFT} operators: EmbedLayerNormalization (BERT), Attention (q, k and v
-         * in one product, the mask as int32), SkipLayerNormalization (dense bias + residual + LayerNorm in one pass),
-         * BiasGelu or FastGelu; of an int8 file, DynamicQuantizeMatMul for each int8 product and MultiHeadAttention. Its own
+         * ONNX Runtime's fused {@value OnnxGraph#MICROSOFT} operators: EmbedLayerNormalization (BERT), MultiHeadAttention
+         * (the attention after the q, k, v products, their biases and the mask as int32 included), SkipLayerNormalization
+         * (dense bias + residual + LayerNorm in one pass), BiasGelu or FastGelu; of an int8 file, DynamicQuantizeMatMul for
+         * each int8 product. Its own
          * optimizer fuses none of the first two from the portable graph (see {@link OnnxRuntimeForm}); xner's runtime builds
          * this form from {@code model.onnx}'s weights when it loads it, and never writes it where others would load it.
          */
@@ -205,7 +206,7 @@ public final class OnnxExport {
             bias = g.op("Unsqueeze", List.of(bias, g.longs(new long[] {1, 2}, 2)));
             for (int i = 0; i < c.numHiddenLayers(); i++) x = layer(g, w, c, x, bias, prefix + ".encoder.layer." + i + ".");
         } else {
-            // Attention takes the mask itself, (batch, seq) int32, and adds mask_filter_value where it is 0
+            // MultiHeadAttention takes the mask itself, (batch, seq) int32, and adds mask_filter_value where it is 0
             String mask = g.op("Cast", List.of("attention_mask"), "to", (long) TensorProto.DataType.INT32.getNumber());
             for (int i = 0; i < c.numHiddenLayers(); i++) x = fusedLayer(g, w, c, x, mask, prefix + ".encoder.layer." + i + ".");
         }
@@ -263,14 +264,14 @@ public final class OnnxExport {
 
     /** BertLayer in ONNX Runtime's fused operators: the same products and sums as {@link #layer}, in fewer passes. */
     private static String fusedLayer(OnnxGraph g, Weights w, BertConfig c, String x, String mask, String l) {
-        // BertSelfAttention: x·[Wq Wk Wv] + [bq bk bv], then per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v; int8
-        // weights (Attention takes float ones) as three DynamicQuantizeMatMul and the rest in MultiHeadAttention
+        // BertSelfAttention: q, k, v products (MatMul, or DynamicQuantizeMatMul of an int8 file), then MultiHeadAttention
+        // adds [bq bk bv] and takes per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v. Not Attention, which would take the
+        // input itself: it wants float weights, merged into one (hidden, 3·hidden) matrix (new data), and splits the q, k, v
+        // product into a small product per head; measured, the three whole products were no slower at 32 × 48 and faster at 1 × 16
         String self = l + "attention.self.";
-        String context = w.quantized(self + "query")
-                ? g.msOp("MultiHeadAttention", List.of(w.product(x, self + "query"), w.product(x, self + "key"), w.product(x, self + "value"),
-                        w.qkvBias(l), mask), "num_heads", (long) c.numAttentionHeads(), "mask_filter_value", Encoder.MASKED_BIAS)
-                : g.msOp("Attention", List.of(x, w.qkvWeight(l, c), w.qkvBias(l), mask),
-                        "num_heads", (long) c.numAttentionHeads(), "mask_filter_value", Encoder.MASKED_BIAS);
+        String context = g.msOp("MultiHeadAttention", List.of(w.product(x, self + "query"), w.product(x, self + "key"),
+                w.product(x, self + "value"), w.qkvBias(l), mask), "num_heads", (long) c.numAttentionHeads(),
+                "mask_filter_value", Encoder.MASKED_BIAS);
         // BertSelfOutput: LayerNorm(context·W + b + x), the bias, residual and norm in one kernel
         String attention = skipLayerNorm(g, w, w.product(context, l + "attention.output.dense"), x,
                 l + "attention.output", c.layerNormEps());
@@ -335,7 +336,7 @@ public final class OnnxExport {
         /** The initializer {@code name} as a graph holds it: float32, its dimensions, its data inline or in a file. */
         TensorProto tensor(String name);
 
-        /** Its values, for the merged q, k, v weights (new data). */
+        /** Its values, for the q, k, v biases side by side (new data). */
         Floats floats(String name);
 
         /** Whether there is an initializer {@code name}. */
@@ -432,26 +433,7 @@ public final class OnnxExport {
             return s.has(module + ".weight.T_quantized");
         }
 
-        /** [Wq Wk Wv]: the three (hidden, hidden) matrices side by side, row by row, as Attention's (hidden, 3·hidden). */
-        String qkvWeight(String layer, BertConfig c) {
-            List<Floats> parts = new java.util.ArrayList<>();
-            for (String m : QKV) {
-                Floats f = s.floats(layer + "attention.self." + m + ".weight.T");
-                if (f.dims().length != 2 || f.dims()[0] != c.hiddenSize() || f.dims()[1] != c.hiddenSize()) {
-                    throw new IllegalArgumentException(layer + "attention.self." + m + ".weight.T: dimensions "
-                            + java.util.Arrays.toString(f.dims()) + ", config.json's hidden_size is " + c.hiddenSize());
-                }
-                parts.add(f);
-            }
-            int row = c.hiddenSize() * Float.BYTES;
-            byte[] merged = new byte[3 * row * c.hiddenSize()];
-            for (int i = 0; i < c.hiddenSize(); i++) {
-                for (int part = 0; part < 3; part++) parts.get(part).data().copyTo(merged, i * row, (3 * i + part) * row, row);
-            }
-            return g.raw(layer + "attention.self.qkv.weight.T", TensorProto.DataType.FLOAT, merged, c.hiddenSize(), 3L * c.hiddenSize());
-        }
-
-        /** [bq bk bv], Attention's (3·hidden) bias. */
+        /** [bq bk bv], MultiHeadAttention's (3·hidden) bias. */
         String qkvBias(String layer) {
             ByteString bias = ByteString.EMPTY;
             long length = 0;

@@ -40,12 +40,13 @@ import java.util.Map;
  *       Reshape-14), a LayerNormalization of version 1 on the query path (the standard one is version 17) and a mask of
  *       two Unsqueeze with {@code axes} attributes (opset ≤ 11): no opset-17 graph matches, and an older opset would
  *       give up the standard LayerNormalization the portable file needs.</li>
- *   <li>What it does fuse stays fused here: the erf GELU chain (BiasGelu), the scaled q·kᵀ (FusedMatMul), and in
- *       {@code model_quantized.onnx} each integer product (DynamicQuantizeMatMul).</li>
+ *   <li>What it does fuse, the erf GELU chain (BiasGelu), the scaled q·kᵀ (FusedMatMul) and each int8 product of
+ *       {@code model_quantized.onnx} (DynamicQuantizeMatMul), the fused form has too, the second inside
+ *       MultiHeadAttention.</li>
  * </ul>
- * An int8 file ({@code model_quantized.onnx}) gets the same form with its int8 products as DynamicQuantizeMatMul and
- * the attention as MultiHeadAttention. A file xner did not write, or one whose weights do not fit {@code config.json},
- * runs as it is stored, and {@link Built#reason} says why.
+ * An int8 file ({@code model_quantized.onnx}) gets the same form with its int8 products as DynamicQuantizeMatMul. A
+ * file xner did not write, or one whose weights do not fit {@code config.json}, runs as it is stored, and {@link
+ * Built#reason} says why.
  */
 final class OnnxRuntimeForm {
     private OnnxRuntimeForm() {}
@@ -54,7 +55,7 @@ final class OnnxRuntimeForm {
      * What {@link #of} made.
      *
      * @param model  the fused graph, its initializers references into the file they come from (ONNX external data),
-     *               but for the merged q, k, v weights; or null when the file runs as stored
+     *               but for the q, k, v biases side by side; or null when the file runs as stored
      * @param reason why it runs as stored (null when fused)
      */
     record Built(ModelProto model, String reason) {
@@ -162,7 +163,7 @@ final class OnnxRuntimeForm {
 
     /** An ONNX file's model without its initializers, and its initializers by name, their data left in the file. */
     private record Scan(ModelProto model, Map<String, Slice> initializers) {
-        /** The initializers as the builder's weights: references into {@code file}, read only for the merged q, k, v. */
+        /** The initializers as the builder's weights: references into {@code file}, read only for the q, k, v biases. */
         OnnxExport.Source source(Path file) {
             return new OnnxExport.Source() {
                 @Override

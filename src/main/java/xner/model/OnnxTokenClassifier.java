@@ -29,9 +29,9 @@ import xner.data.LabelSet;
  *   }
  * </pre>
  *
- * <p>An fp32 file xner exported runs in ONNX Runtime's fused operators ({@link OnnxRuntimeForm}: Attention,
- * SkipLayerNormalization, EmbedLayerNormalization, BiasGelu), built from the file's weights as it loads; the file
- * stays in standard operators.
+ * <p>A file xner exported runs in ONNX Runtime's fused operators ({@link OnnxRuntimeForm}: MultiHeadAttention,
+ * SkipLayerNormalization, EmbedLayerNormalization, BiasGelu; DynamicQuantizeMatMul for int8), built from the file's
+ * weights as it loads; the file stays in standard operators.
  * {@code -Dxner.onnx.fuse=false} (in {@code XNER_JAVA_OPTS}) runs it as stored instead, and {@link #form()} says which.
  *
  * <p>The file is checked when it loads: it must read as ONNX, take {@code input_ids} and {@code attention_mask}
@@ -268,7 +268,7 @@ public final class OnnxTokenClassifier implements LogitsModel {
     }
 
     /** {@link #form()} of a model in the fused form. */
-    static final String FUSED = "fused: ONNX Runtime's com.microsoft operators (Attention, SkipLayerNormalization...)";
+    static final String FUSED = "fused: ONNX Runtime's com.microsoft operators (MultiHeadAttention, SkipLayerNormalization...)";
 
     /** A session of the fused graph; its temporary file is deleted once ONNX Runtime has read it. */
     private static OrtSession fusedSession(OrtEnvironment environment, Path file, Path fused, OrtSession.SessionOptions options) {

@@ -155,12 +155,12 @@ class OnnxExportTest {
     }
 
     /**
-     * xner's fused form of the same file, after ONNX Runtime's optimizer: EmbedLayerNormalization, then one Attention and
-     * two SkipLayerNormalization a layer, BiasGelu, and nothing of the chains left (no LayerNormalization, Softmax,
-     * Transpose, Erf, Gather).
+     * xner's fused form of the same file, after ONNX Runtime's optimizer: EmbedLayerNormalization, then one
+     * MultiHeadAttention and two SkipLayerNormalization a layer, BiasGelu, and nothing of the chains left (no
+     * LayerNormalization, Softmax, Transpose, Erf, Gather): the products are the only other nodes.
      */
     @Test
-    void theFusedFormRunsAttentionAndSkipLayerNormalizationInEveryLayer() throws Exception {
+    void theFusedFormRunsMultiHeadAttentionAndSkipLayerNormalizationInEveryLayer() throws Exception {
         BertConfig config = tiny(TinyModels.bert());
         Path folder = exported(dir, "fused", config, 13);
         Path portableFile = folder.resolve(OnnxTokenClassifier.FP32_FILE);
@@ -171,25 +171,24 @@ class OnnxExportTest {
         java.util.Map<String, Long> ops = optimisedOps(file);
         System.out.println("ONNX Runtime's optimised fused form: " + ops);
         long layers = config.numHiddenLayers();
-        assertEquals(layers, ops.getOrDefault("com.microsoft:Attention", 0L), ops.toString());
+        assertEquals(layers, ops.getOrDefault("com.microsoft:MultiHeadAttention", 0L), ops.toString());
         assertEquals(2 * layers, ops.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), ops.toString());
         assertEquals(layers, ops.getOrDefault("com.microsoft:BiasGelu", 0L), ops.toString());
         assertEquals(1L, ops.getOrDefault("com.microsoft:EmbedLayerNormalization", 0L), ops.toString());
+        assertEquals(6 * layers + 1, ops.getOrDefault(":MatMul", 0L), "q, k, v, output, intermediate, output a layer, the head: " + ops);
         for (String gone : List.of(":LayerNormalization", ":Softmax", ":Transpose", ":Erf", ":Div", ":Gather")) {
             assertEquals(0L, ops.getOrDefault(gone, 0L), ops.toString());
         }
-        // the weights are the file's: the q, k, v matrices merged, the others referred to in the file, then copied in
+        // the weights are the file's: referred to in it (all but the q, k, v biases, side by side), then copied in
         ModelProto portable = OnnxExport.read(portableFile);
         ModelProto written = OnnxExport.read(file);
-        TensorProto query = initializer(portable, "bert.encoder.layer.1.attention.self.query.weight.T");
-        TensorProto qkv = initializer(written, "bert.encoder.layer.1.attention.self.qkv.weight.T");
-        assertEquals(List.of(8L, 24L), qkv.getDimsList());
-        for (int row = 0; row < 8; row++) {
-            assertEquals(query.getRawData().substring(row * 32, row * 32 + 32), qkv.getRawData().substring(row * 96, row * 96 + 32),
-                    "row " + row + " of Wq leads row " + row + " of [Wq Wk Wv]");
+        for (TensorProto t : built.model().getGraph().getInitializerList()) {
+            boolean inline = t.getName().endsWith("attention.self.qkv.bias");
+            assertEquals(inline ? TensorProto.DataLocation.DEFAULT : TensorProto.DataLocation.EXTERNAL, t.getDataLocation(), t.getName());
         }
-        assertEquals(TensorProto.DataLocation.EXTERNAL, initializer(built.model(), "classifier.weight.T").getDataLocation());
         assertEquals(initializer(portable, "classifier.weight.T").getRawData(), initializer(written, "classifier.weight.T").getRawData());
+        TensorProto qkvBias = initializer(written, "bert.encoder.layer.1.attention.self.qkv.bias");
+        assertEquals(initializer(portable, "bert.encoder.layer.1.attention.self.key.bias").getRawData(), qkvBias.getRawData().substring(32, 64));
         // and the file written equals the same form built from the weights in memory, initializer for initializer
         ModelProto fromWeights;
         try (TokenClassifier model = TokenClassifier.load(folder)) {
@@ -203,7 +202,7 @@ class OnnxExportTest {
     /** The same counts on multilingual BERT (12 layers), and the logits of both forms: what docs/results/onnx.md reports. */
     @Test
     @Tag("slow")
-    void multilingualBertsFusedFormHasAttentionAndSkipLayerNormalizationInAllTwelveLayers() throws Exception {
+    void multilingualBertsFusedFormHasMultiHeadAttentionAndSkipLayerNormalizationInAllTwelveLayers() throws Exception {
         TestData.mbertJar();
         Path body = MultilingualBert.modelDir();
         Path folder = dir.resolve("mbert");
@@ -219,7 +218,7 @@ class OnnxExportTest {
         java.util.Map<String, Long> fused = optimisedOps(fusedFile);
         System.out.println("mBERT model.onnx after ONNX Runtime's optimizer: " + stored + "\nxner's fused form after it: " + fused);
         assertEquals(0L, stored.getOrDefault("com.microsoft:Attention", 0L), stored.toString());
-        assertEquals(12L, fused.getOrDefault("com.microsoft:Attention", 0L), fused.toString());
+        assertEquals(12L, fused.getOrDefault("com.microsoft:MultiHeadAttention", 0L), fused.toString());
         assertEquals(24L, fused.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), fused.toString());
         assertEquals(12L, fused.getOrDefault("com.microsoft:BiasGelu", 0L), fused.toString());
         assertEquals(1L, fused.getOrDefault("com.microsoft:EmbedLayerNormalization", 0L), fused.toString());
