@@ -265,9 +265,9 @@ public final class OnnxExport {
     /** BertLayer in ONNX Runtime's fused operators: the same products and sums as {@link #layer}, in fewer passes. */
     private static String fusedLayer(OnnxGraph g, Weights w, BertConfig c, String x, String mask, String l) {
         // BertSelfAttention: q, k, v products (MatMul, or DynamicQuantizeMatMul of an int8 file), then MultiHeadAttention
-        // adds [bq bk bv] and takes per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v. Not Attention, which would take the
-        // input itself: it wants float weights, merged into one (hidden, 3·hidden) matrix (new data), and splits the q, k, v
-        // product into a small product per head; measured, the three whole products were no slower at 32 × 48 and faster at 1 × 16
+        // adds [bq bk bv] and takes per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v. Not Attention, which takes the input
+        // itself: it wants float weights merged into one (hidden, 3·hidden) matrix (new data) and splits that product into
+        // a small one per head and row; it showed no gain here, and MultiHeadAttention needs no new data (docs/results/onnx.md)
         String self = l + "attention.self.";
         String context = g.msOp("MultiHeadAttention", List.of(w.product(x, self + "query"), w.product(x, self + "key"),
                 w.product(x, self + "value"), w.qkvBias(l), mask), "num_heads", (long) c.numAttentionHeads(),
