@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The form of an exported fp32 {@code model.onnx} that ONNX Runtime runs fastest: the same weights in its fused
- * {@value OnnxGraph#MICROSOFT} operators ({@link OnnxExport.Form#ONNX_RUNTIME}), built in memory when xner's runtime
- * loads the file. The file itself stays in standard operators, for transformers.js and every other loader.
+ * The form of an exported {@code model.onnx} (or {@code model_quantized.onnx}) that ONNX Runtime runs fastest: the same
+ * weights in its fused {@value OnnxGraph#MICROSOFT} operators ({@link OnnxExport.Form#ONNX_RUNTIME}), built when xner's
+ * runtime loads the file and written to a temporary file for it ({@link #write}). The exported file stays in standard
+ * operators, for transformers.js and every other loader.
  *
  * <p>Why ONNX Runtime does not fuse the portable graph itself (its optimizer's sources, {@code
  * onnxruntime/core/optimizer/}, and the node counts of the optimised model it saves; ONNX Runtime 1.29):
@@ -72,8 +73,8 @@ final class OnnxRuntimeForm {
     }
 
     /**
-     * The fused form of {@code file}, an export (fp32 or int8) of a model of {@code config}, or why it runs as stored. Reads the
-     * file's structure, not its data: the weights stay in the file until {@link #write} copies them.
+     * The fused form of {@code file}, an export (fp32 or int8) of a model of {@code config}, or why it runs as stored.
+     * Reads the file's structure, not its data: the weights stay in the file until {@link #write} copies them.
      */
     static Built of(Path file, BertConfig config) {
         try {
