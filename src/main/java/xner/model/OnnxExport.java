@@ -24,8 +24,9 @@ import xner.XnerInputException;
  * <p>The graph computes what {@link Encoder} computes, op for op: embeddings (word + token type + position)
  * → LayerNorm; per layer self-attention softmax(q·kᵀ/√d + (1 − mask)·−10000)·v → dense → LayerNorm(x +
  * residual) → dense → activation → dense → LayerNorm(x + residual); then the head. LayerNorm is ONNX's
- * LayerNormalization, GELU the erf form x·0.5·(1 + erf(x/√2)): the patterns ONNX Runtime's optimizer fuses
- * (LayerNormalization + Add → SkipLayerNormalization, the erf chain → Gelu). Weight matrices are stored
+ * LayerNormalization, GELU the erf form x·0.5·(1 + erf(x/√2)), which ONNX Runtime's optimizer fuses into (Bias)Gelu;
+ * its Attention and SkipLayerNormalization fusions do not match a graph of dynamic sequence length at opset 17, so
+ * xner's own runtime runs {@link Form#ONNX_RUNTIME} instead ({@link OnnxRuntimeForm}). Weight matrices are stored
  * transposed, (in, out), for MatMul, as PyTorch's exporter stores them.
  */
 public final class OnnxExport {
