@@ -20,8 +20,9 @@ import xner.model.OnnxQuantizer;
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a fine-tuned model as ONNX, as Hugging Face Optimum lays it out: model.onnx (or model_quantized.onnx "
                 + "with --quantize int8) beside config.json and the tokenizer files.",
-                "Inputs input_ids, attention_mask, token_type_ids (int64, batch × sequence), output logits. Run it with "
-                        + "--runtime onnx (tag, evaluate, serve, bench infer), ONNX Runtime elsewhere, or transformers.js."})
+                "Inputs input_ids, attention_mask, token_type_ids (int64, batch × sequence), output logits, standard ONNX "
+                        + "operators. Run it with --runtime onnx (tag, evaluate, serve, bench infer: xner builds ONNX Runtime's "
+                        + "fused form of model.onnx as it loads it), ONNX Runtime elsewhere, or transformers.js."})
 public final class ExportCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,7 +2,9 @@ package xner.model;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +24,9 @@ import xner.XnerInputException;
  * <p>The graph computes what {@link Encoder} computes, op for op: embeddings (word + token type + position)
  * → LayerNorm; per layer self-attention softmax(q·kᵀ/√d + (1 − mask)·−10000)·v → dense → LayerNorm(x +
  * residual) → dense → activation → dense → LayerNorm(x + residual); then the head. LayerNorm is ONNX's
- * LayerNormalization, GELU the erf form x·0.5·(1 + erf(x/√2)): the patterns ONNX Runtime's optimizer fuses
- * (LayerNormalization + Add → SkipLayerNormalization, the erf chain → Gelu). Weight matrices are stored
+ * LayerNormalization, GELU the erf form x·0.5·(1 + erf(x/√2)), which ONNX Runtime's optimizer fuses into (Bias)Gelu;
+ * its Attention and SkipLayerNormalization fusions do not match a graph of dynamic sequence length at opset 17, so
+ * xner's own runtime runs {@link Form#ONNX_RUNTIME} instead ({@link OnnxRuntimeForm}). Weight matrices are stored
  * transposed, (in, out), for MatMul, as PyTorch's exporter stores them.
  */
 public final class OnnxExport {
@@ -149,37 +152,77 @@ public final class OnnxExport {
         }
     }
 
-    /** The fp32 graph of {@code model}. */
+    /** Which operators a graph is written in. */
+    enum Form {
+        /** ONNX's standard operators (opset {@value OnnxGraph#OPSET}): {@code model.onnx}, the file others load. */
+        PORTABLE,
+        /**
+         * ONNX Runtime's fused {@value OnnxGraph#MICROSOFT} operators: EmbedLayerNormalization (BERT), MultiHeadAttention
+         * (the attention after the q, k, v products, their biases and the mask as int32 included), SkipLayerNormalization
+         * (dense bias + residual + LayerNorm in one pass), BiasGelu or FastGelu; of an int8 file, DynamicQuantizeMatMul for
+         * each int8 product. Its own
+         * optimizer fuses none of the first two from the portable graph (see {@link OnnxRuntimeForm}); xner's runtime builds
+         * this form from {@code model.onnx}'s weights when it loads it, and never writes it where others would load it.
+         */
+        ONNX_RUNTIME
+    }
+
+    /** The fp32 graph of {@code model}, in standard operators. */
     public static ModelProto graph(TokenClassifier model) {
-        BertConfig c = model.config();
-        Parameters p = model.parameters();
+        return graph(model.config(), Source.of(model.parameters()), Form.PORTABLE);
+    }
+
+    /** The fp32 graph of a model of config {@code c} whose weights {@code source} gives, in {@code form}. */
+    static ModelProto graph(BertConfig c, Source source, Form form) {
         String prefix = Encoder.prefix(c);
         OnnxGraph g = new OnnxGraph(c.isRoberta() ? "XLMRobertaForTokenClassification" : "BertForTokenClassification");
         g.input("input_ids", TensorProto.DataType.INT64, "batch_size", "sequence_length");
         g.input("attention_mask", TensorProto.DataType.INT64, "batch_size", "sequence_length");
         g.input("token_type_ids", TensorProto.DataType.INT64, "batch_size", "sequence_length");
-        Weights w = new Weights(g, p);
+        Weights w = new Weights(g, source);
 
         // Embeddings: word + token type + position rows, as Embeddings.forward adds them, then LayerNorm
         String e = prefix + ".embeddings.";
-        String words = g.op("Gather", List.of(w.table(e + "word_embeddings.weight"), "input_ids"));
-        String types = g.op("Gather", List.of(w.table(e + "token_type_embeddings.weight"), "token_type_ids"));
-        String positions = g.op("Gather", List.of(w.table(e + "position_embeddings.weight"), positionIds(g, c)));
-        String x = g.op("Add", List.of(g.op("Add", List.of(words, types)), positions));
-        x = layerNorm(g, w, x, e + "LayerNorm", c.layerNormEps());
+        String x;
+        if (form == Form.ONNX_RUNTIME && !c.isRoberta()) {
+            // EmbedLayerNormalization: the three rows and the norm in one pass; its positions are BERT's 0..seq-1
+            // (XLM-R's, counted after the padding id, take the standard path); ids as int32, its input type
+            String ids = g.op("Cast", List.of("input_ids"), "to", (long) TensorProto.DataType.INT32.getNumber());
+            String types = g.op("Cast", List.of("token_type_ids"), "to", (long) TensorProto.DataType.INT32.getNumber());
+            x = g.msOps("EmbedLayerNormalization", List.of(ids, types, w.add(e + "word_embeddings.weight"),
+                    w.add(e + "position_embeddings.weight"), w.add(e + "token_type_embeddings.weight"), w.add(e + "LayerNorm.weight"),
+                    w.add(e + "LayerNorm.bias")), 2, "epsilon", (float) c.layerNormEps()).get(0); // output 1, a mask index: unused
+        } else {
+            String words = g.op("Gather", List.of(w.add(e + "word_embeddings.weight"), "input_ids"));
+            String types = g.op("Gather", List.of(w.add(e + "token_type_embeddings.weight"), "token_type_ids"));
+            String positions = g.op("Gather", List.of(w.add(e + "position_embeddings.weight"), positionIds(g, c)));
+            x = g.op("Add", List.of(g.op("Add", List.of(words, types)), positions));
+            x = layerNorm(g, w, x, e + "LayerNorm", c.layerNormEps());
+        }
 
-        // (1 - mask) · -10000 as (batch, 1, 1, seq), added to every head's scores (Encoder.MASKED_BIAS)
-        String mask = g.op("Cast", List.of("attention_mask"), "to", (long) TensorProto.DataType.FLOAT.getNumber());
-        String bias = g.op("Mul", List.of(g.op("Sub", List.of(g.scalar(1f), mask)), g.scalar(Encoder.MASKED_BIAS)));
-        bias = g.op("Unsqueeze", List.of(bias, g.longs(new long[] {1, 2}, 2)));
+        if (form == Form.PORTABLE) {
+            // (1 - mask) · -10000 as (batch, 1, 1, seq), added to every head's scores (Encoder.MASKED_BIAS)
+            String mask = g.op("Cast", List.of("attention_mask"), "to", (long) TensorProto.DataType.FLOAT.getNumber());
+            String bias = g.op("Mul", List.of(g.op("Sub", List.of(g.scalar(1f), mask)), g.scalar(Encoder.MASKED_BIAS)));
+            bias = g.op("Unsqueeze", List.of(bias, g.longs(new long[] {1, 2}, 2)));
+            for (int i = 0; i < c.numHiddenLayers(); i++) x = layer(g, w, c, x, bias, prefix + ".encoder.layer." + i + ".");
+        } else {
+            // MultiHeadAttention takes the mask itself, (batch, seq) int32, and adds mask_filter_value where it is 0
+            String mask = g.op("Cast", List.of("attention_mask"), "to", (long) TensorProto.DataType.INT32.getNumber());
+            for (int i = 0; i < c.numHiddenLayers(); i++) x = fusedLayer(g, w, c, x, mask, prefix + ".encoder.layer." + i + ".");
+        }
 
-        for (int i = 0; i < c.numHiddenLayers(); i++) x = layer(g, w, c, x, bias, prefix + ".encoder.layer." + i + ".");
-
-        String logits = w.linear(x, TokenClassifier.WEIGHT.replace(".weight", ""));
+        String classifier = TokenClassifier.WEIGHT.replace(".weight", "");
+        String logits = w.linear(x, classifier);
         g.opNamed("logits", "Identity", List.of(logits));
-        g.output("logits", TensorProto.DataType.FLOAT, "batch_size", "sequence_length", (long) c.numLabels());
-        return g.model("xner", BODY_KEY, c.modelType());
+        long labels = w.dims(classifier + ".weight.T")[1]; // the head's, which check() compares with config.json's
+        g.output("logits", TensorProto.DataType.FLOAT, "batch_size", "sequence_length", labels);
+        return form == Form.PORTABLE ? g.model("xner", BODY_KEY, c.modelType())
+                : g.model("xner", BODY_KEY, c.modelType(), FORM_KEY, "onnx_runtime");
     }
+
+    /** Metadata key of a graph in {@link Form#ONNX_RUNTIME}: never in a file {@code xner export} writes. */
+    static final String FORM_KEY = "xner_form";
 
     /**
      * The position-table row of each token: BERT's 0..seq-1; XLM-R's pad + cumsum(ids ≠ pad) at tokens and pad at
@@ -220,6 +263,39 @@ public final class OnnxExport {
                 l + "output.LayerNorm", c.layerNormEps());
     }
 
+    /** BertLayer in ONNX Runtime's fused operators: the same products and sums as {@link #layer}, in fewer passes. */
+    private static String fusedLayer(OnnxGraph g, Weights w, BertConfig c, String x, String mask, String l) {
+        // BertSelfAttention: q, k, v products (MatMul, or DynamicQuantizeMatMul of an int8 file), then MultiHeadAttention
+        // adds [bq bk bv] and takes per head softmax(q·kᵀ/√d + (1 − mask)·−10000)·v. Not Attention, which takes the input
+        // itself: it wants float weights merged into one (hidden, 3·hidden) matrix (new data) and splits that product into
+        // a small one per head and row; it showed no gain here, and MultiHeadAttention needs no new data (docs/results/onnx.md)
+        String self = l + "attention.self.";
+        String context = g.msOp("MultiHeadAttention", List.of(w.product(x, self + "query"), w.product(x, self + "key"),
+                w.product(x, self + "value"), w.qkvBias(l), mask), "num_heads", (long) c.numAttentionHeads(),
+                "mask_filter_value", Encoder.MASKED_BIAS);
+        // BertSelfOutput: LayerNorm(context·W + b + x), the bias, residual and norm in one kernel
+        String attention = skipLayerNorm(g, w, w.product(context, l + "attention.output.dense"), x,
+                l + "attention.output", c.layerNormEps());
+        String intermediate = fusedActivation(g, w, c.activation(), w.product(attention, l + "intermediate.dense"),
+                l + "intermediate.dense.bias");
+        return skipLayerNorm(g, w, w.product(intermediate, l + "output.dense"), attention, l + "output", c.layerNormEps());
+    }
+
+    /** LayerNorm(product + module.dense.bias + residual) with module.LayerNorm's weights: SkipLayerNormalization. */
+    private static String skipLayerNorm(OnnxGraph g, Weights w, String product, String residual, String module, double eps) {
+        return g.msOp("SkipLayerNormalization", List.of(product, residual, w.add(module + ".LayerNorm.weight"),
+                w.add(module + ".LayerNorm.bias"), w.add(module + ".dense.bias")), "epsilon", (float) eps);
+    }
+
+    /** activation(x + bias): BiasGelu (erf GELU), FastGelu (tanh GELU, its bias input) or Relu after Add. */
+    private static String fusedActivation(OnnxGraph g, Weights w, HiddenActivation a, String x, String bias) {
+        return switch (a) {
+            case GELU -> g.msOp("BiasGelu", List.of(x, w.add(bias)));
+            case GELU_TANH -> g.msOp("FastGelu", List.of(x, w.add(bias)));
+            case RELU -> g.op("Relu", List.of(g.op("Add", List.of(x, w.add(bias)))));
+        };
+    }
+
     private static String activation(OnnxGraph g, HiddenActivation a, String x) {
         return switch (a) {
             // x · 0.5 · (1 + erf(x / √2)): the chain ONNX Runtime fuses into Gelu
@@ -238,31 +314,138 @@ public final class OnnxExport {
     }
 
     private static String layerNorm(OnnxGraph g, Weights w, String x, String module, double eps) {
-        return g.op("LayerNormalization", List.of(x, w.vector(module + ".weight"), w.vector(module + ".bias")),
+        return g.op("LayerNormalization", List.of(x, w.add(module + ".weight"), w.add(module + ".bias")),
                 "axis", -1L, "epsilon", (float) eps);
     }
 
-    /** The model's parameters as initializers named as in the checkpoint (transposed matrices get a {@code .T}). */
-    private record Weights(OnnxGraph g, Parameters p) {
-        String table(String name) {
-            long[] shape = p.get(name).getShape().getShape();
-            return g.floats(name, p.get(name).toFloatArray(), shape);
+    /** A float32 tensor as an ONNX initializer holds it: little-endian bytes and dimensions. */
+    record Floats(ByteString data, long[] dims) {
+        Floats {
+            long elements = 1;
+            for (long d : dims) elements *= d;
+            if (data.size() != elements * Float.BYTES) {
+                throw new IllegalArgumentException(data.size() + " bytes for dimensions " + java.util.Arrays.toString(dims));
+            }
+        }
+    }
+
+    /**
+     * A graph's weights by initializer name: the checkpoint's names, nn.Linear weights transposed to (in, out) and named
+     * {@code MODULE.weight.T}, as the portable graph's initializers are named.
+     */
+    interface Source {
+        /** The initializer {@code name} as a graph holds it: float32, its dimensions, its data inline or in a file. */
+        TensorProto tensor(String name);
+
+        /** Its values, for the q, k, v biases side by side (new data). */
+        Floats floats(String name);
+
+        /** Whether there is an initializer {@code name}. */
+        boolean has(String name);
+
+        /** The weights of a model in memory; transposes nn.Linear weights, as PyTorch's exporter stores them. */
+        static Source of(Parameters p) {
+            return new Source() {
+                @Override
+                public TensorProto tensor(String name) {
+                    Floats f = floats(name);
+                    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                            .setRawData(f.data());
+                    for (long d : f.dims()) t.addDims(d);
+                    return t.build();
+                }
+
+                @Override
+                public boolean has(String name) {
+                    return name.endsWith(".weight.T") ? p.contains(name.substring(0, name.length() - ".T".length())) : p.contains(name);
+                }
+
+                @Override
+                public Floats floats(String name) {
+                    if (!name.endsWith(".weight.T")) return Source.floats(p.get(name).toFloatArray(), p.get(name).getShape().getShape());
+                    String module = name.substring(0, name.length() - ".T".length());
+                    long[] shape = p.get(module).getShape().getShape(); // (out, in)
+                    int out = Math.toIntExact(shape[0]);
+                    int in = Math.toIntExact(shape[1]);
+                    float[] weight = p.get(module).toFloatArray();
+                    float[] transposed = new float[weight.length];
+                    for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) transposed[i * out + o] = weight[o * in + i];
+                    return Source.floats(transposed, in, out);
+                }
+            };
         }
 
-        String vector(String name) {
-            return g.floats(name, p.get(name).toFloatArray(), p.get(name).getShape().getShape());
+        private static Floats floats(float[] values, long... dims) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            return new Floats(UnsafeByteOperations.unsafeWrap(bytes.array()), dims); // the array is not touched again
+        }
+    }
+
+    /** The weights as initializers of one graph, each added once, named as in {@link Source}. */
+    private static final class Weights {
+        private final OnnxGraph g;
+        private final Source s;
+        private final java.util.Map<String, long[]> added = new java.util.HashMap<>(); // name → dimensions
+
+        Weights(OnnxGraph g, Source s) {
+            this.g = g;
+            this.s = s;
+        }
+
+        String add(String name) {
+            return addAs(name, TensorProto.DataType.FLOAT);
+        }
+
+        String addAs(String name, TensorProto.DataType type) {
+            if (added.containsKey(name)) return name;
+            TensorProto t = s.tensor(name);
+            if (!t.getName().equals(name) || t.getDataType() != type.getNumber()) {
+                throw new IllegalArgumentException("initializer " + name + ": expected " + type + ", found " + t.getName() + " of type "
+                        + t.getDataType());
+            }
+            added.put(name, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            return g.initializer(t);
+        }
+
+        long[] dims(String name) {
+            add(name);
+            return added.get(name);
         }
 
         /** nn.Linear as MatMul(x, Wᵀ) + b. */
         String linear(String x, String module) {
-            long[] shape = p.get(module + ".weight").getShape().getShape(); // (out, in)
-            int out = Math.toIntExact(shape[0]);
-            int in = Math.toIntExact(shape[1]);
-            float[] weight = p.get(module + ".weight").toFloatArray();
-            float[] transposed = new float[weight.length];
-            for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) transposed[i * out + o] = weight[o * in + i];
-            String wT = g.floats(module + ".weight.T", transposed, in, out);
-            return g.op("Add", List.of(g.op("MatMul", List.of(x, wT)), vector(module + ".bias")));
+            return g.op("Add", List.of(product(x, module), add(module + ".bias")));
+        }
+
+        /**
+         * x·Wᵀ without the bias (a fused operator after it adds that); W as int8 (an int8 file's, {@link OnnxQuantizer}) makes
+         * it DynamicQuantizeMatMul, which quantizes x at run time as the int8 file's chain does.
+         */
+        String product(String x, String module) {
+            if (!quantized(module)) return g.op("MatMul", List.of(x, add(module + ".weight.T")));
+            String w = module + ".weight.T";
+            return g.msOp("DynamicQuantizeMatMul", List.of(x, addAs(w + "_quantized", TensorProto.DataType.INT8),
+                    addAs(w + "_scale", TensorProto.DataType.FLOAT), addAs(w + "_zero_point", TensorProto.DataType.INT8)));
+        }
+
+        /** Whether nn.Linear {@code module}'s weight is int8 in the source. */
+        boolean quantized(String module) {
+            return s.has(module + ".weight.T_quantized");
+        }
+
+        /** [bq bk bv], MultiHeadAttention's (3·hidden) bias. */
+        String qkvBias(String layer) {
+            ByteString bias = ByteString.EMPTY;
+            long length = 0;
+            for (String m : QKV) {
+                Floats f = s.floats(layer + "attention.self." + m + ".bias");
+                bias = bias.concat(f.data());
+                length += f.dims()[0];
+            }
+            return g.raw(layer + "attention.self.qkv.bias", TensorProto.DataType.FLOAT, bias, length);
         }
     }
+
+    private static final List<String> QKV = List.of("query", "key", "value");
 }

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,17 +17,22 @@ import java.util.List;
 
 /**
  * A small builder of ONNX graphs over ONNX's own protobuf schema ({@code ai.onnx.proto.OnnxMl}): nodes of
- * standard operators, initializers held as little-endian raw data, inputs and outputs with named (dynamic)
- * axes. Each method returns the name of the value it makes, so a graph reads as the forward pass it mirrors.
+ * standard operators (and of ONNX Runtime's {@value #MICROSOFT} domain, {@link #msOp}), initializers held as
+ * little-endian raw data, inputs and outputs with named (dynamic) axes. Each method returns the name of the value
+ * it makes, so a graph reads as the forward pass it mirrors.
  */
 final class OnnxGraph {
     /** LayerNormalization is an ONNX operator from opset 17 on; ONNX Runtime and onnxruntime-web run it. */
     static final int OPSET = 17;
     /** The IR version of opset 17 (ONNX 1.12). */
     static final long IR_VERSION = 8;
+    /** ONNX Runtime's contrib operators (Attention, SkipLayerNormalization, BiasGelu...), version 1 of the domain. */
+    static final String MICROSOFT = "com.microsoft";
+
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private int counter;
+    private boolean usesMicrosoft;
 
     OnnxGraph(String name) {
         graph.setName(name);
@@ -62,11 +68,21 @@ final class OnnxGraph {
 
     /** An initializer of raw little-endian bytes (int8 and uint8 tensors are one byte an element). */
     String raw(String name, TensorProto.DataType type, byte[] data, long... shape) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(UnsafeByteOperations.unsafeWrap(data)); // the array is not touched again: no copy of 700 MB
+        return raw(name, type, UnsafeByteOperations.unsafeWrap(data), shape); // the array is not touched again: no copy of 700 MB
+    }
+
+    /** An initializer of raw little-endian bytes held as they are (another file's initializer: shared, not copied). */
+    String raw(String name, TensorProto.DataType type, ByteString data, long... shape) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(data);
         for (long d : shape) t.addDims(d);
         graph.addInitializer(t);
         return name;
+    }
+
+    /** An initializer as it is (its data inline, or a reference to a file's); returns its name. */
+    String initializer(TensorProto tensor) {
+        graph.addInitializer(tensor);
+        return tensor.getName();
     }
 
     /** A node with one output; attributes as name, value pairs (long, float, long[] or String). */
@@ -74,9 +90,26 @@ final class OnnxGraph {
         return op(type, inputs, 1, attributes).get(0);
     }
 
+    /** A node of ONNX Runtime's {@value #MICROSOFT} domain with one output; the model then imports that domain. */
+    String msOp(String type, List<String> inputs, Object... attributes) {
+        usesMicrosoft = true;
+        return node(MICROSOFT, type, inputs, 1, attributes).get(0);
+    }
+
+    /** As {@link #msOp} with {@code outputs} outputs. */
+    List<String> msOps(String type, List<String> inputs, int outputs, Object... attributes) {
+        usesMicrosoft = true;
+        return node(MICROSOFT, type, inputs, outputs, attributes);
+    }
+
     /** A node with {@code outputs} outputs. */
     List<String> op(String type, List<String> inputs, int outputs, Object... attributes) {
+        return node("", type, inputs, outputs, attributes);
+    }
+
+    private List<String> node(String domain, String type, List<String> inputs, int outputs, Object... attributes) {
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(type).setName(fresh(type));
+        if (!domain.isEmpty()) node.setDomain(domain);
         node.addAllInput(inputs);
         String base = node.getName();
         List<String> names = outputs == 1 ? List.of(base + "_out")
@@ -92,10 +125,14 @@ final class OnnxGraph {
         graph.addNode(NodeProto.newBuilder().setOpType(type).setName(fresh(type)).addAllInput(inputs).addOutput(output));
     }
 
-    /** The model: the graph, opset {@value #OPSET} of the default domain, and {@code metadata} as key, value pairs. */
+    /**
+     * The model: the graph, opset {@value #OPSET} of the default domain (and version 1 of {@value #MICROSOFT} when a node
+     * is of it), and {@code metadata} as key, value pairs.
+     */
     ModelProto model(String producer, String... metadata) {
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(producer)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(graph);
+        if (usesMicrosoft) m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1));
         for (int i = 0; i < metadata.length; i += 2) {
             m.addMetadataPropsBuilder().setKey(metadata[i]).setValue(metadata[i + 1]);
         }

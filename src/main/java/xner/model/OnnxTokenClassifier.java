@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -28,6 +29,11 @@ import xner.data.LabelSet;
  *   }
  * </pre>
  *
+ * <p>A file xner exported runs in ONNX Runtime's fused operators ({@link OnnxRuntimeForm}: MultiHeadAttention,
+ * SkipLayerNormalization, EmbedLayerNormalization, BiasGelu; DynamicQuantizeMatMul for int8), built from the file's
+ * weights as it loads; the file stays in standard operators.
+ * {@code -Dxner.onnx.fuse=false} (in {@code XNER_JAVA_OPTS}) runs it as stored instead, and {@link #form()} says which.
+ *
  * <p>The file is checked when it loads: it must read as ONNX, take {@code input_ids} and {@code attention_mask}
  * (and {@code token_type_ids}, when it has that input), and answer {@code logits} of (batch, sequence, the
  * config's label count) on a probe of two tokens; each failure is one line naming the file.
@@ -46,13 +52,15 @@ public final class OnnxTokenClassifier implements LogitsModel {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final boolean takesTokenTypes;
+    private final String form;
 
-    private OnnxTokenClassifier(Path file, BertConfig config, OrtEnvironment environment, OrtSession session) {
+    private OnnxTokenClassifier(Path file, BertConfig config, OrtEnvironment environment, OrtSession session, String form) {
         this.file = file;
         this.config = config;
         this.environment = environment;
         this.session = session;
         this.takesTokenTypes = session.getInputNames().contains(TOKEN_TYPES);
+        this.form = form;
     }
 
     /**
@@ -65,23 +73,30 @@ public final class OnnxTokenClassifier implements LogitsModel {
 
     /** As {@link #load(Path, String)} with {@code threads} intra-op threads. */
     public static OnnxTokenClassifier load(Path dir, String fileName, int threads) {
+        return load(dir, fileName, threads, fuses());
+    }
+
+    /** As {@link #load(Path, String, int)}; {@code fuse} false runs the file as stored. */
+    static OnnxTokenClassifier load(Path dir, String fileName, int threads, boolean fuse) {
         Path file = file(dir, fileName);
         BertConfig config = ModelDirectory.readConfig(dir);
         if (config.id2label().isEmpty()) {
             throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG)
                     + ": no id2label: this is not a token-classification model (fine-tune one with xner train)");
         }
+        Prepared prepared = prepare(file, config, fuse);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(file.toString(), options);
+            session = prepared.fused() == null ? environment.createSession(file.toString(), options)
+                    : fusedSession(environment, file, prepared.fused(), options);
         } catch (OrtException e) {
             throw new XnerInputException(file + ": not a readable ONNX model (truncated, or not ONNX?): " + firstLine(e));
         }
-        OnnxTokenClassifier model = new OnnxTokenClassifier(file, config, environment, session);
+        OnnxTokenClassifier model = new OnnxTokenClassifier(file, config, environment, session, prepared.form());
         try {
             model.check();
             return model;
@@ -211,6 +226,66 @@ public final class OnnxTokenClassifier implements LogitsModel {
     @Override
     public String runtime() {
         return "onnx " + file.getFileName();
+    }
+
+    /** Whether xner's fused form runs ({@code xner.onnx.fuse}, default true). */
+    static boolean fuses() {
+        String value = System.getProperty("xner.onnx.fuse");
+        if (value == null || value.isBlank() || value.trim().equals("true")) return true;
+        if (value.trim().equals("false")) return false;
+        throw new XnerInputException("xner.onnx.fuse: expected true or false, got \"" + value + "\"");
+    }
+
+    /** The fused graph, written for ONNX Runtime to read (null to run the file as stored), and how it runs. */
+    private record Prepared(Path fused, String form) {}
+
+    /**
+     * Writes the fused form into a temporary file: ONNX Runtime then reads it as it reads any file, and the weights go
+     * file to file, never through the JVM's heap (in memory, 700 MB of mBERT would have tripled the resident size).
+     */
+    private static Prepared prepare(Path file, BertConfig config, boolean fuse) {
+        if (!fuse) return new Prepared(null, "as stored: xner.onnx.fuse=false");
+        OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(file, config);
+        if (built.model() == null) return new Prepared(null, "as stored: " + built.reason());
+        Path fused = null;
+        try {
+            fused = Files.createTempFile("xner-fused-", ".onnx");
+            OnnxRuntimeForm.write(built.model(), file, fused);
+            return new Prepared(fused, FUSED);
+        } catch (IOException e) {
+            deleteQuietly(fused);
+            return new Prepared(null, "as stored: the fused form could not be written to " + fused + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) return;
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file left behind in java.io.tmpdir: harmless, the model already runs
+        }
+    }
+
+    /** {@link #form()} of a model in the fused form. */
+    static final String FUSED = "fused: ONNX Runtime's com.microsoft operators (MultiHeadAttention, SkipLayerNormalization...)";
+
+    /** A session of the fused graph; its temporary file is deleted once ONNX Runtime has read it. */
+    private static OrtSession fusedSession(OrtEnvironment environment, Path file, Path fused, OrtSession.SessionOptions options) {
+        try {
+            return environment.createSession(fused.toString(), options);
+        } catch (OrtException e) {
+            // a bug of ours, not the user's file: say so with the file, which runs fine as stored
+            throw new IllegalStateException(file + ": ONNX Runtime rejected xner's fused form of it (run it as stored with "
+                    + "-Dxner.onnx.fuse=false): " + firstLine(e), e);
+        } finally {
+            deleteQuietly(fused);
+        }
+    }
+
+    /** How the file runs: fused for ONNX Runtime, or as stored and why. */
+    public String form() {
+        return form;
     }
 
     /** The file this model was loaded from. */

@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.testing.TestData;
 import xner.testing.TinyModels;
 
 /**
@@ -78,16 +80,22 @@ class OnnxExportTest {
         return max;
     }
 
+    /** The file as stored (what others run) and xner's fused form of it both give libtorch's logits. */
     private void assertParity(BertConfig config, long seed) throws IOException {
         Path folder = exported(dir, config.modelType() + "-" + config.hiddenAct(), config, seed);
         Padded batch = Padded.random(config, 12, seed);
         try (TokenClassifier torch = TokenClassifier.load(folder);
-                OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 1)) {
+                OnnxTokenClassifier fused = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 1, true);
+                OnnxTokenClassifier stored = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 1, false)) {
+            assertEquals(OnnxTokenClassifier.FUSED, fused.form());
+            assertEquals("as stored: xner.onnx.fuse=false", stored.form());
             float[] expected = torch.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
-            float[] actual = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
             assertTrue(maxAbs(expected) > 0.3, "logits too small to compare: " + maxAbs(expected));
-            float diff = maxDifference(expected, actual);
-            assertTrue(diff < 1e-4, config.modelType() + " " + config.hiddenAct() + ": ONNX and libtorch logits differ by " + diff);
+            for (OnnxTokenClassifier onnx : List.of(fused, stored)) {
+                float diff = maxDifference(expected, onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask()));
+                assertTrue(diff < 1e-4, config.modelType() + " " + config.hiddenAct() + ", " + onnx.form()
+                        + ": ONNX and libtorch logits differ by " + diff);
+            }
         }
     }
 
@@ -124,8 +132,9 @@ class OnnxExportTest {
     }
 
     /**
-     * ONNX Runtime's optimizer recognises the graph: the erf chain becomes Gelu (with the bias, BiasGelu), the scaled
-     * q·kᵀ a FusedMatMul, and each int8 chain DynamicQuantizeMatMul (ORT's own saved, optimised model, counted).
+     * ONNX Runtime's optimizer recognises part of the portable graph: the erf chain becomes Gelu (with the bias,
+     * BiasGelu), the scaled q·kᵀ a FusedMatMul, and each int8 chain DynamicQuantizeMatMul; it fuses no Attention and no
+     * SkipLayerNormalization (the reason for {@link OnnxRuntimeForm}). Counted in ORT's own saved, optimised model.
      */
     @Test
     void onnxRuntimesOptimizerFusesGeluAndTheInt8Products() throws Exception {
@@ -133,13 +142,183 @@ class OnnxExportTest {
         Path folder = exported(dir, "fusions", config, 12);
         java.util.Map<String, Long> fp32 = optimisedOps(folder.resolve(OnnxTokenClassifier.FP32_FILE));
         java.util.Map<String, Long> int8 = optimisedOps(folder.resolve(OnnxTokenClassifier.INT8_FILE));
+        System.out.println("ONNX Runtime's optimised model.onnx: " + fp32 + "\nmodel_quantized.onnx: " + int8);
         long layers = config.numHiddenLayers();
         assertEquals(layers, fp32.getOrDefault("com.microsoft:BiasGelu", 0L), fp32.toString());
         assertEquals(0L, fp32.getOrDefault(":Erf", 0L), fp32.toString());
         assertEquals(layers, fp32.getOrDefault("com.microsoft:FusedMatMul", 0L), fp32.toString());
+        assertEquals(0L, fp32.getOrDefault("com.microsoft:Attention", 0L), fp32.toString());
+        assertEquals(0L, fp32.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), fp32.toString());
         assertEquals(0L, int8.getOrDefault(":MatMulInteger", 0L), int8.toString());
         assertTrue(int8.getOrDefault("com.microsoft:DynamicQuantizeMatMul", 0L) + int8.getOrDefault("com.microsoft:MatMulIntegerToFloat", 0L)
                 == 6 * layers, int8.toString());
+    }
+
+    /**
+     * xner's fused form of the same file, after ONNX Runtime's optimizer: EmbedLayerNormalization, then one
+     * MultiHeadAttention and two SkipLayerNormalization a layer, BiasGelu, and nothing of the chains left (no
+     * LayerNormalization, Softmax, Transpose, Erf, Gather): the products are the only other nodes.
+     */
+    @Test
+    void theFusedFormRunsMultiHeadAttentionAndSkipLayerNormalizationInEveryLayer() throws Exception {
+        BertConfig config = tiny(TinyModels.bert());
+        Path folder = exported(dir, "fused", config, 13);
+        Path portableFile = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        OnnxRuntimeForm.Built built = OnnxRuntimeForm.of(portableFile, config);
+        assertEquals(null, built.reason());
+        Path file = dir.resolve("fused.onnx");
+        OnnxRuntimeForm.write(built.model(), portableFile, file);
+        java.util.Map<String, Long> ops = optimisedOps(file);
+        System.out.println("ONNX Runtime's optimised fused form: " + ops);
+        long layers = config.numHiddenLayers();
+        assertEquals(layers, ops.getOrDefault("com.microsoft:MultiHeadAttention", 0L), ops.toString());
+        assertEquals(2 * layers, ops.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), ops.toString());
+        assertEquals(layers, ops.getOrDefault("com.microsoft:BiasGelu", 0L), ops.toString());
+        assertEquals(1L, ops.getOrDefault("com.microsoft:EmbedLayerNormalization", 0L), ops.toString());
+        assertEquals(6 * layers + 1, ops.getOrDefault(":MatMul", 0L), "q, k, v, output, intermediate, output a layer, the head: " + ops);
+        for (String gone : List.of(":LayerNormalization", ":Softmax", ":Transpose", ":Erf", ":Div", ":Gather")) {
+            assertEquals(0L, ops.getOrDefault(gone, 0L), ops.toString());
+        }
+        // the weights are the file's: referred to in it (all but the q, k, v biases, side by side), then copied in
+        ModelProto portable = OnnxExport.read(portableFile);
+        ModelProto written = OnnxExport.read(file);
+        for (TensorProto t : built.model().getGraph().getInitializerList()) {
+            boolean inline = t.getName().endsWith("attention.self.qkv.bias");
+            assertEquals(inline ? TensorProto.DataLocation.DEFAULT : TensorProto.DataLocation.EXTERNAL, t.getDataLocation(), t.getName());
+        }
+        assertEquals(initializer(portable, "classifier.weight.T").getRawData(), initializer(written, "classifier.weight.T").getRawData());
+        TensorProto qkvBias = initializer(written, "bert.encoder.layer.1.attention.self.qkv.bias");
+        assertEquals(initializer(portable, "bert.encoder.layer.1.attention.self.key.bias").getRawData(), qkvBias.getRawData().substring(32, 64));
+        // and the file written equals the same form built from the weights in memory, initializer for initializer
+        ModelProto fromWeights;
+        try (TokenClassifier model = TokenClassifier.load(folder)) {
+            fromWeights = OnnxExport.graph(config, OnnxExport.Source.of(model.parameters()), OnnxExport.Form.ONNX_RUNTIME);
+        }
+        assertEquals(fromWeights.getGraph().getNodeList(), written.getGraph().getNodeList());
+        assertEquals(fromWeights.getGraph().getInitializerList(), written.getGraph().getInitializerList());
+        assertEquals(fromWeights.getGraph().getInputList(), written.getGraph().getInputList());
+    }
+
+    /** The same counts on multilingual BERT (12 layers), and the logits of both forms: what docs/results/onnx.md reports. */
+    @Test
+    @Tag("slow")
+    void multilingualBertsFusedFormHasMultiHeadAttentionAndSkipLayerNormalizationInAllTwelveLayers() throws Exception {
+        TestData.mbertJar();
+        Path body = MultilingualBert.modelDir();
+        Path folder = dir.resolve("mbert");
+        try (TokenClassifier model = TokenClassifier.fromPretrained(body, LabelSet.PANX, 42)) {
+            model.save(folder, body);
+        }
+        OnnxExport.export(folder, folder, null);
+        Path portable = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        java.util.Map<String, Long> stored = optimisedOps(portable);
+        BertConfig config = ModelDirectory.readConfig(folder);
+        Path fusedFile = dir.resolve("mbert-fused.onnx");
+        OnnxRuntimeForm.write(OnnxRuntimeForm.of(portable, config).model(), portable, fusedFile);
+        java.util.Map<String, Long> fused = optimisedOps(fusedFile);
+        System.out.println("mBERT model.onnx after ONNX Runtime's optimizer: " + stored + "\nxner's fused form after it: " + fused);
+        assertEquals(0L, stored.getOrDefault("com.microsoft:Attention", 0L), stored.toString());
+        assertEquals(12L, fused.getOrDefault("com.microsoft:MultiHeadAttention", 0L), fused.toString());
+        assertEquals(24L, fused.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), fused.toString());
+        assertEquals(12L, fused.getOrDefault("com.microsoft:BiasGelu", 0L), fused.toString());
+        assertEquals(1L, fused.getOrDefault("com.microsoft:EmbedLayerNormalization", 0L), fused.toString());
+
+        // int8: the fused form's logits are the stored file's, on 3 padded rows of 40 random ids
+        OnnxExport.export(folder, folder, OnnxQuantizer.Granularity.PER_CHANNEL);
+        Padded batch = Padded.random(config, 40, 21);
+        float[] expected;
+        float[] fp32;
+        try (TokenClassifier torch = TokenClassifier.load(folder)) {
+            expected = torch.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.FP32_FILE, 2, true)) {
+            fp32 = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        float[] int8Stored;
+        float[] int8Fused;
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 2, false)) {
+            int8Stored = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        try (OnnxTokenClassifier onnx = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 2, true)) {
+            assertEquals(OnnxTokenClassifier.FUSED, onnx.form());
+            int8Fused = onnx.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+        }
+        System.out.printf("mBERT, 3 × 40 random ids: largest |logit| %.3f; fused fp32 vs libtorch %.2e; int8 fused vs int8 as "
+                + "stored %.2e; vs libtorch: int8 as stored %.3f, int8 fused %.3f%n", maxAbs(expected), maxDifference(expected, fp32),
+                maxDifference(int8Stored, int8Fused), maxDifference(expected, int8Stored), maxDifference(expected, int8Fused));
+        assertTrue(maxDifference(expected, fp32) < 1e-4, "fused fp32 vs libtorch: " + maxDifference(expected, fp32));
+    }
+
+    private static TensorProto initializer(ModelProto model, String name) {
+        return model.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no initializer " + name));
+    }
+
+    /**
+     * An int8 file's fused form: its int8 products as DynamicQuantizeMatMul (as ONNX Runtime's own fusion makes them),
+     * the attention in MultiHeadAttention, the norms in SkipLayerNormalization; the logits are the stored file's, to
+     * float rounding (the same int8 weights, x quantized the same way).
+     */
+    @Test
+    void anInt8FileRunsFusedWithTheStoredFilesLogits() throws Exception {
+        BertConfig config = tiny(TinyModels.bert()).toBuilder().initializerRange(0.2).build();
+        Path folder = exported(dir, "int8-fused", config, 15);
+        Path int8File = folder.resolve(OnnxTokenClassifier.INT8_FILE);
+        Path file = dir.resolve("int8-fused.onnx");
+        OnnxRuntimeForm.write(OnnxRuntimeForm.of(int8File, config).model(), int8File, file);
+        java.util.Map<String, Long> ops = optimisedOps(file);
+        System.out.println("ONNX Runtime's optimised fused form of model_quantized.onnx: " + ops);
+        long layers = config.numHiddenLayers();
+        assertEquals(6 * layers, ops.getOrDefault("com.microsoft:DynamicQuantizeMatMul", 0L), ops.toString());
+        assertEquals(layers, ops.getOrDefault("com.microsoft:MultiHeadAttention", 0L), ops.toString());
+        assertEquals(2 * layers, ops.getOrDefault("com.microsoft:SkipLayerNormalization", 0L), ops.toString());
+        for (String gone : List.of(":MatMulInteger", ":Softmax", ":Transpose", ":LayerNormalization")) {
+            assertEquals(0L, ops.getOrDefault(gone, 0L), ops.toString());
+        }
+        Padded batch = Padded.random(config, 12, 3);
+        try (OnnxTokenClassifier fused = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1, true);
+                OnnxTokenClassifier stored = OnnxTokenClassifier.load(folder, OnnxTokenClassifier.INT8_FILE, 1, false)) {
+            assertEquals(OnnxTokenClassifier.FUSED, fused.form());
+            float[] a = stored.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            float[] b = fused.logits(batch.rows(), batch.length(), batch.ids(), batch.mask());
+            assertTrue(maxAbs(a) > 0.1, "logits too small to compare: " + maxAbs(a));
+            float diff = maxDifference(a, b);
+            assertTrue(diff < 1e-4, "int8 fused and as stored differ by " + diff);
+        }
+    }
+
+    @Test
+    void aForeignFileAndTheSwitchRunAsStored() throws IOException {
+        BertConfig config = tiny(TinyModels.bert());
+        Path folder = exported(dir, "stored", config, 14);
+        // a file of another producer: the same graph under another name is run as it is, not rebuilt
+        Path file = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        ModelProto other = OnnxExport.read(file).toBuilder().setProducerName("pytorch").build();
+        Files.write(file, other.toByteArray());
+        try (OnnxTokenClassifier foreign = OnnxTokenClassifier.load(folder, null, 1, true)) {
+            assertEquals("as stored: written by pytorch, not xner", foreign.form());
+        }
+        // an xner file that lacks a weight the fused form needs says which
+        ModelProto pruned = other.toBuilder().setProducerName("xner").setGraph(other.getGraph().toBuilder().removeInitializer(
+                other.getGraph().getInitializerList().indexOf(initializer(other, "bert.encoder.layer.0.attention.self.key.bias")))).build();
+        assertEquals("no initializer bert.encoder.layer.0.attention.self.key.bias (not a graph xner exported?)",
+                OnnxRuntimeForm.of(writeTo(dir.resolve("pruned.onnx"), pruned), config).reason());
+        String before = System.getProperty("xner.onnx.fuse");
+        try {
+            System.setProperty("xner.onnx.fuse", "false");
+            assertFalse(OnnxTokenClassifier.fuses());
+            System.setProperty("xner.onnx.fuse", "no");
+            XnerInputException e = assertThrows(XnerInputException.class, OnnxTokenClassifier::fuses);
+            assertTrue(e.getMessage().contains("xner.onnx.fuse") && e.getMessage().contains("\"no\""), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("xner.onnx.fuse");
+            else System.setProperty("xner.onnx.fuse", before);
+        }
+    }
+
+    private static Path writeTo(Path file, ModelProto model) throws IOException {
+        Files.write(file, model.toByteArray());
+        return file;
     }
 
     private java.util.Map<String, Long> optimisedOps(Path file) throws Exception {
