@@ -16,7 +16,6 @@ import xner.data.LocalPanx;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
 import xner.model.LogitsModel;
-import xner.model.MultilingualBert;
 import xner.model.OnnxExport;
 import xner.model.OnnxTokenClassifier;
 import xner.model.TokenClassifier;
@@ -66,13 +65,7 @@ class OnnxParityTest {
     @Test
     @Tag("slow")
     void multilingualBertWithAFreshHeadGivesTheSameLogitsAndEntities() throws IOException {
-        TestData.mbertJar();
-        Path body = MultilingualBert.modelDir();
-        Path folder = dir.resolve("mbert");
-        try (TokenClassifier model = TokenClassifier.fromPretrained(body, LabelSet.PANX, 42)) {
-            model.save(folder, body);
-        }
-        OnnxExport.export(folder, folder, null);
+        Path folder = TestData.exportedFreshMbert(dir);
         assertSameLogitsAndEntities(folder, swissGermanTest().sentences().subList(0, 200));
     }
 

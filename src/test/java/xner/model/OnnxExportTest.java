@@ -203,13 +203,7 @@ class OnnxExportTest {
     @Test
     @Tag("slow")
     void multilingualBertsFusedFormHasMultiHeadAttentionAndSkipLayerNormalizationInAllTwelveLayers() throws Exception {
-        TestData.mbertJar();
-        Path body = MultilingualBert.modelDir();
-        Path folder = dir.resolve("mbert");
-        try (TokenClassifier model = TokenClassifier.fromPretrained(body, LabelSet.PANX, 42)) {
-            model.save(folder, body);
-        }
-        OnnxExport.export(folder, folder, null);
+        Path folder = TestData.exportedFreshMbert(dir);
         Path portable = folder.resolve(OnnxTokenClassifier.FP32_FILE);
         java.util.Map<String, Long> stored = optimisedOps(portable);
         BertConfig config = ModelDirectory.readConfig(folder);

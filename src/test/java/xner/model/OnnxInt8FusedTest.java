@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import xner.data.LabelSet;
 import xner.data.LocalPanx;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
@@ -32,13 +31,7 @@ class OnnxInt8FusedTest {
     @Test
     @Tag("slow")
     void theFusedInt8FormIsAsCloseToFp32AsTheStoredFile() throws IOException {
-        TestData.mbertJar();
-        Path body = MultilingualBert.modelDir();
-        Path folder = dir.resolve("mbert");
-        try (TokenClassifier model = TokenClassifier.fromPretrained(body, LabelSet.PANX, 42)) {
-            model.save(folder, body);
-        }
-        OnnxExport.export(folder, folder, null);
+        Path folder = TestData.exportedFreshMbert(dir);
         OnnxExport.export(folder, folder, OnnxQuantizer.Granularity.PER_CHANNEL);
         List<Sentence> sentences = SwissCorpus.sample(new LocalPanx(TestData.panx()), 0, List.of("de")).get("de").get("test")
                 .sentences().subList(0, 300);

