@@ -42,6 +42,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precisionOption;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -78,6 +79,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use();
+        precisionOption.use();
         if (top < 0 || sequences < 0 || batchSize <= 0) {
             throw new XnerInputException("--top and --sequences must be >= 0, --batch-size > 0");
         }

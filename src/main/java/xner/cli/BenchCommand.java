@@ -14,6 +14,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.NumpyGenerator;
 import xner.model.MultilingualBert;
+import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
@@ -51,6 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
+        @Mixin PrecisionOption precisionOption;
 
         @Option(names = "--model", paramLabel = "DIR", description = "Pretrained body (default: multilingual BERT).")
         Path body;
@@ -73,10 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             device.use();
+            Precision precision = precisionOption.use();
             Dataset german = data.load(List.of("de"), spec.commandLine().getErr()).get("de").get("train");
             Path dir = body != null ? body : MultilingualBert.modelDir();
             TrainingConfig config = TrainingConfig.chapter().toBuilder().batchSize(batchSize)
-                    .sparseEmbeddings(!denseEmbeddings).build();
+                    .sparseEmbeddings(!denseEmbeddings).precision(precision).build();
             try (Tokenizer tokenizer = Tokenizers.load(dir);
                     TokenClassifier model = TokenClassifier.fromPretrained(dir, LabelSet.PANX, config.seed())) {
                 List<Example> examples = Example.encode(german, tokenizer, new LabelAligner(LabelSet.PANX));
@@ -96,9 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
                 TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup);
                 double meanLength = (double) java.util.Arrays.stream(r.tokens()).sum() / r.batches() / batchSize;
                 if (profile) printProfile(out, r, model);
-                out.printf("RESULT xner-train B=%d T=%s sparse=%s threads=%s mean=%.0f ms median=%.0f ms tokens/s=%.0f "
-                                + "mean-length=%.1f %s%n", batchSize, length == null ? "grouped" : length,
-                        config.sparseEmbeddings(), System.getProperty("ai.djl.pytorch.num_threads", "?"),
+                out.printf("RESULT xner-train B=%d T=%s sparse=%s precision=%s threads=%s mean=%.0f ms median=%.0f ms "
+                                + "tokens/s=%.0f mean-length=%.1f %s%n", batchSize, length == null ? "grouped" : length,
+                        config.sparseEmbeddings(), precision, System.getProperty("ai.djl.pytorch.num_threads", "?"),
                         r.meanMillis(), r.medianMillis(), r.tokensPerSecond(), meanLength, r.peakRss());
                 out.flush();
             }

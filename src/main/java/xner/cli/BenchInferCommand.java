@@ -37,6 +37,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precisionOption;
 
     static final class Weights {
         @Option(names = "--model", paramLabel = "DIR", description = "A fine-tuned model folder.")
@@ -106,6 +107,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
         List<ModelRuntime> chosen = runtimes.stream().map(r -> ModelRuntime.parse(r, "--runtime")).toList();
         device.use(chosen);
+        precisionOption.use(chosen);
         if (weights.mbert && chosen.stream().anyMatch(r -> r != ModelRuntime.LIBTORCH)) {
             throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
                     + "--model DIR --output DIR");

@@ -43,6 +43,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin CorpusFileOptions files;
     @Mixin RuntimeOption runtime;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precisionOption;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -72,6 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use(List.of(runtime.runtime()));
+        precisionOption.use(List.of(runtime.runtime()));
         PrintWriter out = spec.commandLine().getOut();
         boolean strict = switch (mode) {
             case "default" -> false;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import xner.model.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +46,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precisionOption;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The experiment: swiss-panx.")
     String name;
@@ -85,6 +87,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use();
+        Precision precision = precisionOption.use();
         if (!"swiss-panx".equals(name)) {
             throw new XnerInputException("no experiment \"" + name + "\"; there is swiss-panx");
         }
@@ -92,6 +95,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             throw new XnerInputException("--corpus: the swiss-panx experiment runs on the Swiss corpus, not " + data.corpus);
         }
         ExperimentSettings settings = settings();
+        settings = settings.withTraining(settings.training().toBuilder().precision(precision).build());
         Set<SubRun.Group> selected = selected();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, DatasetDict> corpus = data.load(SubRun.LANGS, err);

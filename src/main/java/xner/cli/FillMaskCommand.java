@@ -34,6 +34,8 @@ public final class FillMaskCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin DeviceOption device;
 
+    @picocli.CommandLine.Mixin PrecisionOption precisionOption;
+
     @Option(names = "--top-k", defaultValue = "5", description = "Guesses per mask (default: ${DEFAULT-VALUE}).")
     int topK;
 
@@ -41,6 +43,7 @@ public final class FillMaskCommand implements Callable<Integer> {
     public Integer call() {
         if (topK < 1) throw new XnerInputException("--top-k must be at least 1, was " + topK);
         device.use();
+        precisionOption.use();
         Path dir = model != null ? model : MultilingualBert.modelDir();
         try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel mlm = MaskedLanguageModel.load(dir)) {
             List<FillMask.Mask> masks;

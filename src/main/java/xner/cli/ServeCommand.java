@@ -34,6 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin RuntimeOption runtime;
     @CommandLine.Mixin DeviceOption device;
+    @CommandLine.Mixin PrecisionOption precisionOption;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -109,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         device.use(java.util.List.of(runtime.runtime()));
+        precisionOption.use(java.util.List.of(runtime.runtime()));
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);

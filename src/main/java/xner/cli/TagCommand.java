@@ -38,6 +38,7 @@ public final class TagCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin RuntimeOption runtime;
     @picocli.CommandLine.Mixin DeviceOption device;
+    @picocli.CommandLine.Mixin PrecisionOption precisionOption;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -100,6 +101,7 @@ public final class TagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use(List.of(runtime.runtime()));
+        precisionOption.use(List.of(runtime.runtime()));
         if ((text == null) == (input == null)) throw new XnerInputException("give either a TEXT or --input FILE");
         if (input == null && (inputFormat != null || format != null)) {
             throw new XnerInputException("--input-format and --format apply to --input files only");

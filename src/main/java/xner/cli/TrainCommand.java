@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import xner.model.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precisionOption;
 
     @Option(names = "--train-langs", split = ",", paramLabel = "LANGS",
             description = "PAN-X languages to train on together, e.g. de or de,fr (training sets concatenated, shuffled "
@@ -102,12 +104,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use();
+        Precision precision = precisionOption.use();
         PrintWriter err = spec.commandLine().getErr();
         refuseToTrainOverARun();
         Splits splits = readSplits(err);
         TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
-                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).build();
+                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).precision(precision).build();
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
         FineTuning fineTuning = new FineTuning(splits.train(), splits.validation(), splits.labels(), bodyDir, config,
                 runDescription(splits.validationLangs()));

@@ -57,15 +57,22 @@ final class BertLayer {
         return selfOutput(selfAttention(hidden, attentionBias, training), hidden, training);
     }
 
-    /** BertSelfAttention: softmax(q·kᵀ/√d + bias)·v per head, heads concatenated. */
+    /**
+     * BertSelfAttention: softmax(q·kᵀ/√d + bias)·v per head, heads concatenated. In bf16 the projections and both
+     * products take bf16 inputs (autocast's linear and matmul); the scores are scaled, masked and normalised in
+     * fp32 (autocast's softmax), and the probabilities cast back for the product with v.
+     */
     private NDArray selfAttention(NDArray hidden, NDArray attentionBias, boolean training) {
         Shape shape = hidden.getShape();
         long batch = shape.get(0);
         long seq = shape.get(1);
-        NDArray query = heads(linear(hidden, "attention.self.query"), batch, seq);     // (batch, heads, seq, d)
-        NDArray key = heads(linear(hidden, "attention.self.key"), batch, seq);
-        NDArray value = heads(linear(hidden, "attention.self.value"), batch, seq);
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));                     // (batch, heads, seq, seq)
+        Precision precision = parameters.precision();
+        NDArray x = precision.forProducts(hidden);                                     // one cast for q, k and v
+        NDArray query = heads(linear(x, "attention.self.query"), batch, seq);          // (batch, heads, seq, d)
+        NDArray key = heads(linear(x, "attention.self.key"), batch, seq);
+        NDArray value = heads(linear(x, "attention.self.value"), batch, seq);
+        NDArray products = query.matMul(key.transpose(0, 1, 3, 2));                    // (batch, heads, seq, seq)
+        NDArray scores = Precision.toFloat32(products);
         float scale = (float) Math.sqrt(config.headSize());
         NDArray probabilities;
         if (training) {
@@ -75,8 +82,9 @@ final class BertLayer {
             // the largest arrays of the pass: scale and mask in place and free the scores once softmax has read them
             probabilities = scores.divi(scale).addi(attentionBias).softmax(-1);
             scores.close();
+            if (products != scores) products.close();
         }
-        NDArray context = probabilities.matMul(value);                                 // (batch, heads, seq, d)
+        NDArray context = precision.forProducts(probabilities).matMul(value);         // (batch, heads, seq, d)
         return context.transpose(0, 2, 1, 3).reshape(batch, seq, config.hiddenSize());
     }
 
@@ -102,9 +110,9 @@ final class BertLayer {
         return x.reshape(batch, seq, config.numAttentionHeads(), config.headSize()).transpose(0, 2, 1, 3);
     }
 
+    // in the parameters' precision: a bf16 result in bf16, which the residual's fp32 sum turns back into fp32
     private NDArray linear(NDArray x, String module) {
-        return Functional.linear(x, parameters.get(prefix + "." + module + ".weight"),
-                parameters.get(prefix + "." + module + ".bias"));
+        return Functional.linear(x, parameters, prefix + "." + module + ".weight", prefix + "." + module + ".bias");
     }
 
     private NDArray layerNorm(NDArray x, String module) {

@@ -1,6 +1,8 @@
 package xner.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -23,6 +25,16 @@ final class Functional {
     /** x·Wᵀ + b, as {@code nn.Linear}: x (..., in), weight (out, in), bias (out) → (..., out). */
     static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * x·Wᵀ + b with weight and bias from {@code parameters}, in their precision, as autocast's {@code linear}: in
+     * bf16 input, weight and bias are cast to bf16 (the product accumulates in fp32) and the result is bf16.
+     */
+    static NDArray linear(NDArray x, Parameters parameters, String weight, String bias) {
+        NDManager scope = x.getManager();
+        return linear(parameters.precision().forProducts(x), parameters.forProducts(weight, scope),
+                parameters.forProducts(bias, scope));
     }
 
     /** LayerNorm over the last axis with a learned scale and shift: x (..., n), weight (n), bias (n). */
@@ -89,6 +101,8 @@ final class Functional {
      * Ops on arrays that need no gradient (inference, masks, the optimiser) may take Java numbers.
      */
     static NDArray scalar(NDArray like, double value) {
-        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+        // a bf16 array's type is UNKNOWN to DJL (Bfloat16): an fp32 0-d factor keeps a product in bf16 all the same
+        DataType type = like.getDataType() == DataType.UNKNOWN ? DataType.FLOAT32 : like.getDataType();
+        return like.getManager().full(new Shape(), (float) value, type);
     }
 }

@@ -30,14 +30,49 @@ public final class Parameters implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
+    // bf16 copies of weights that record no gradient (inference): made once, dropped when a weight changes
+    private final Map<String, NDArray> productCopies = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Precision precision;
 
-    private Parameters(NDManager manager) {
+    private Parameters(NDManager manager, Precision precision) {
         this.manager = manager;
+        this.precision = precision;
     }
 
-    /** An empty set of parameters on the process's libtorch device ({@link TensorDevice#current()}: the CPU by default). */
+    /**
+     * An empty set of parameters on the process's libtorch device ({@link TensorDevice#current()}: the CPU by
+     * default), computing in the process's precision ({@link Precision#current()}: fp32 by default).
+     */
     public static Parameters create() {
-        return new Parameters(NDManager.newBaseManager(TensorDevice.current(), "PyTorch"));
+        return new Parameters(NDManager.newBaseManager(TensorDevice.current(), "PyTorch"), Precision.current());
+    }
+
+    /** The precision the model's matrix products run in. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Makes the model's matrix products run in {@code p} from the next pass on; the weights stay fp32. */
+    public void usePrecision(Precision p) {
+        precision = p;
+        dropProductCopies();
+    }
+
+    /**
+     * Weight {@code name} as the matrix products of a pass in {@code scope} take it: the fp32 parameter itself,
+     * or in bf16 a bf16 copy. A weight being trained (it records a gradient) is cast at every use, in
+     * {@code scope}, as autocast does, so its gradient flows back to the fp32 weight; a weight that records no
+     * gradient is fixed, and its copy is made once and kept with the parameters (half the weight's memory).
+     */
+    public NDArray forProducts(String name, NDManager scope) {
+        NDArray weight = get(name);
+        if (precision == Precision.FP32) return weight;
+        if (weight.hasGradient()) {
+            NDArray copy = Bfloat16.of(weight);
+            copy.attach(scope); // a cast of a parameter joins the parameters' manager otherwise: a leak per step
+            return copy;
+        }
+        return productCopies.computeIfAbsent(name, n -> Bfloat16.of(weight));
     }
 
     /** The manager owning every parameter; open per-step scopes with {@code manager().newSubManager()}. */
@@ -115,6 +150,7 @@ public final class Parameters implements AutoCloseable {
     /** Turns gradient recording on for the parameters {@code which} selects, off for the others. */
     public void requireGradients(Predicate<String> which) {
         arrays.forEach((name, a) -> a.setRequiresGradient(which.test(name)));
+        dropProductCopies();
     }
 
     /**
@@ -181,6 +217,13 @@ public final class Parameters implements AutoCloseable {
         NDArray old = arrays.put(name, array);
         if (old != null) old.close();
         array.setName(name);
+        NDArray copy = productCopies.remove(name);
+        if (copy != null) copy.close();
+    }
+
+    private void dropProductCopies() {
+        productCopies.values().forEach(NDArray::close);
+        productCopies.clear();
     }
 
     private NDArray initial(ParameterSpec spec, double range, Random random) {

@@ -200,9 +200,10 @@ public final class TokenClassifier implements LogitsModel {
         return "libtorch";
     }
 
+    // logits leave in fp32 whatever the precision: the loss and every reader of scores take them so
     private NDArray head(NDArray hidden, boolean training) {
         NDArray x = Functional.dropout(hidden, config.hiddenDropoutProb(), training);
-        return Functional.linear(x, parameters.get(WEIGHT), parameters.get(BIAS));
+        return Precision.toFloat32(Functional.linear(x, parameters, WEIGHT, BIAS));
     }
 
     /**

@@ -16,6 +16,7 @@ import xner.data.NumpyGenerator;
 import xner.data.Progress;
 import xner.model.Durable;
 import xner.model.ModelDirectory;
+import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.data.JsonOutput;
 
@@ -112,7 +113,8 @@ public final class FineTuner {
                 logs.add(log);
                 progress.println(EpochLog.HEADER);
                 for (EpochLog l : logs) progress.println(l.row());
-                writeCheckpoint(checkpoint, model, moments, tokenizerDir, new TrainerState(epoch, step, logs), checkpointBytes);
+                writeCheckpoint(checkpoint, model, moments, tokenizerDir, new TrainerState(epoch, step, logs,
+                        config.precision()), checkpointBytes);
                 listener.epochEnded(log);
             }
             if (evaluation == null) evaluation = Evaluation.run(model, validation, config.evalBatchSize(), padId);
@@ -144,6 +146,11 @@ public final class FineTuner {
         TrainerState state = TrainerState.read(checkpoint);
         if (state == null) {
             progress.println("xner: no checkpoint in " + checkpoint + ": starting from the pretrained body");
+        } else if (state.precisionOrFp32() != config.precision()) {
+            // the master weights are fp32 either way, but a run's figures should come from one precision
+            throw new XnerInputException(checkpoint + ": the checkpoint was trained in " + state.precisionOrFp32()
+                    + ", this run asks for " + config.precision() + ": resume with --precision " + state.precisionOrFp32()
+                    + ", or start afresh without --resume");
         } else if (state.epochsDone >= config.epochs()) {
             progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
         }
@@ -299,11 +306,17 @@ public final class FineTuner {
         int epochsDone;
         int globalStep;
         List<EpochLog> epochs;
+        Precision precision; // null in checkpoints from before bf16: fp32
 
-        TrainerState(int epochsDone, int globalStep, List<EpochLog> epochs) {
+        TrainerState(int epochsDone, int globalStep, List<EpochLog> epochs, Precision precision) {
             this.epochsDone = epochsDone;
             this.globalStep = globalStep;
             this.epochs = List.copyOf(epochs);
+            this.precision = precision;
+        }
+
+        Precision precisionOrFp32() {
+            return precision == null ? Precision.FP32 : precision;
         }
 
         /** The state of the checkpoint in {@code dir}, or null when there is none. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import xner.model.Precision;
 
 /**
  * The fine-tuning recipe. {@link #chapter()} is the chapter's: AdamW with learning rate 5e-5, betas
@@ -14,11 +15,15 @@ import java.util.function.Function;
  * @param groupByLength     batches of sentences of similar length (Hugging Face's {@code group_by_length})
  * @param sparseEmbeddings  update only the word-embedding rows a batch touches
  * @param evalBatchSize     batch size for evaluation
+ * @param precision         the number type of the model's matrix products ({@link Precision}): fp32, or bf16 with
+ *                          fp32 master weights, loss and optimiser
  */
 public record TrainingConfig(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
                              int warmupSteps, int epochs, int batchSize, long seed, double maxGradNorm,
-                             boolean groupByLength, boolean sparseEmbeddings, int evalBatchSize) {
+                             boolean groupByLength, boolean sparseEmbeddings, int evalBatchSize,
+                             Precision precision) {
     public TrainingConfig {
+        if (precision == null) throw new IllegalArgumentException("precision must be given");
         if (learningRate <= 0) throw new IllegalArgumentException("learning rate must be > 0, was " + learningRate);
         if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, was " + epochs);
         if (batchSize <= 0 || evalBatchSize <= 0) throw new IllegalArgumentException("batch sizes must be > 0");
@@ -66,6 +71,7 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
         private boolean groupByLength;
         private boolean sparseEmbeddings;
         private int evalBatchSize;
+        private Precision precision;
 
         private Builder() {}
 
@@ -83,6 +89,7 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
             groupByLength = c.groupByLength;
             sparseEmbeddings = c.sparseEmbeddings;
             evalBatchSize = c.evalBatchSize;
+            precision = c.precision;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -98,11 +105,12 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
         public Builder groupByLength(boolean v) { groupByLength = v; return this; }
         public Builder sparseEmbeddings(boolean v) { sparseEmbeddings = v; return this; }
         public Builder evalBatchSize(int v) { evalBatchSize = v; return this; }
+        public Builder precision(Precision v) { precision = v; return this; }
 
         /** The config, checked as the record's constructor checks it. */
         public TrainingConfig build() {
             return new TrainingConfig(learningRate, beta1, beta2, epsilon, weightDecay, warmupSteps, epochs,
-                    batchSize, seed, maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize);
+                    batchSize, seed, maxGradNorm, groupByLength, sparseEmbeddings, evalBatchSize, precision);
         }
     }
 
@@ -141,7 +149,9 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
             new Key<>("max_grad_norm", 1.0, TrainingConfig::maxGradNorm, Builder::maxGradNorm),
             new Key<>("group_by_length", true, TrainingConfig::groupByLength, Builder::groupByLength),
             new Key<>("sparse_embeddings", true, TrainingConfig::sparseEmbeddings, Builder::sparseEmbeddings),
-            new Key<>("per_device_eval_batch_size", 64, TrainingConfig::evalBatchSize, Builder::evalBatchSize));
+            new Key<>("per_device_eval_batch_size", 64, TrainingConfig::evalBatchSize, Builder::evalBatchSize),
+            // transformers' bf16=True, with CPU autocast's semantics
+            new Key<>("precision", Precision.FP32, TrainingConfig::precision, Builder::precision));
 
     /** One hyperparameter: its name in {@link #asMap()}, the chapter's value, and the component that holds it. */
     private record Key<T>(String name, T chapter, Function<TrainingConfig, T> get, BiConsumer<Builder, T> set) {

@@ -42,6 +42,7 @@ public final class TrainingStep {
         this.dense = List.copyOf(names);
         // with sparse embeddings the table itself records no gradient: its batch rows become a leaf per step
         model.parameters().requireGradients(name -> !(config.sparseEmbeddings() && name.equals(wordEmbeddings)));
+        model.parameters().usePrecision(config.precision());
     }
 
     /** A step with fresh (zero) optimiser moments, for benchmarks. */

@@ -1,0 +1,34 @@
+package xner.cli;
+
+import java.util.List;
+import picocli.CommandLine.Option;
+import xner.XnerInputException;
+import xner.infer.ModelRuntime;
+import xner.model.Precision;
+
+/** {@code --precision}: the number type of libtorch's matrix products, fp32 (default), bf16 or auto. */
+final class PrecisionOption {
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = "The number type of the model's matrix products in libtorch: fp32 (default); bf16, as PyTorch's "
+                    + "CPU autocast (products in bf16, weights, LayerNorm, softmax, loss and optimiser in fp32; needs a CPU "
+                    + "with bf16 units: amx_bf16 or avx512_bf16); auto: bf16 where the CPU has them, fp32 elsewhere.")
+    String precision;
+
+    /** The precision asked for, checked against the CPU, made the default of every model loaded from now on. */
+    Precision use() {
+        Precision p = Precision.parse(precision, "--precision");
+        Precision.use(p);
+        return p;
+    }
+
+    /** {@link #use()} for a command whose model may run in ONNX Runtime, which runs a file's own types (fp32 or int8). */
+    Precision use(List<ModelRuntime> runtimes) {
+        Precision p = Precision.parse(precision, "--precision");
+        if (p == Precision.BF16 && !runtimes.contains(ModelRuntime.LIBTORCH) && !"auto".equals(precision)) {
+            throw new XnerInputException("--precision bf16: ONNX Runtime runs the exported model's own types (model.onnx in "
+                    + "fp32, model_quantized.onnx in int8); bf16 is for --runtime libtorch");
+        }
+        Precision.use(p);
+        return p;
+    }
+}
