@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
                         Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "?"));
                 TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup);
                 double meanLength = (double) java.util.Arrays.stream(r.tokens()).sum() / r.batches() / batchSize;
-                if (profile) printProfile(out, r, model);
+                if (profile) printProfile(out, r, model, precision);
                 out.printf("RESULT xner-train B=%d T=%s sparse=%s precision=%s threads=%s mean=%.0f ms median=%.0f ms "
                                 + "tokens/s=%.0f mean-length=%.1f %s%n", batchSize, length == null ? "grouped" : length,
                         config.sparseEmbeddings(), precision, System.getProperty("ai.djl.pytorch.num_threads", "?"),
@@ -108,10 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
             return Xner.EXIT_OK;
         }
 
-        private void printProfile(PrintWriter out, TrainBenchmark r, TokenClassifier model) {
-            int n = 2048;
-            double peak = TrainBenchmark.sgemmGflops(n, 5);
-            out.printf("sgemm peak: %.1f GFLOP/s (%dx%d float matmul, best of 5, same libtorch and threads)%n", peak, n, n);
+        private void printProfile(PrintWriter out, TrainBenchmark r, TokenClassifier model, Precision precision) {
+            double peak = printProductRates(out).get(precision);
+            out.printf("phases of the %s step against the %s product rate (%.1f GFLOP/s)%n", precision, precision, peak);
             // forward FLOPs of the timed steps, batch by batch (grouped batches differ in length)
             double forwardFlops = 0;
             for (long t : r.tokens()) {
@@ -135,6 +134,23 @@ public final class BenchCommand implements Callable<Integer> {
             if (flops == 0) return "";
             double gflops = flops / ms / 1e6;
             return String.format("%9.1f %7.1f%%", gflops, 100 * gflops / peak);
+        }
+
+        /**
+         * Prints this machine's fp32 and bf16 product rates (2048², best of 5, the libtorch and threads that run
+         * models) and returns them; bf16 only where the CPU has bf16 units.
+         */
+        static java.util.Map<Precision, Double> printProductRates(PrintWriter out) {
+            int n = 2048;
+            java.util.Map<Precision, Double> rates = new java.util.EnumMap<>(Precision.class);
+            rates.put(Precision.FP32, Precision.FP32.productGflops(n, 5));
+            if (Precision.cpuHasBf16Units()) rates.put(Precision.BF16, Precision.BF16.productGflops(n, 5));
+            for (var e : rates.entrySet()) {
+                out.printf("%s product peak: %.1f GFLOP/s (%dx%d, best of 5, same libtorch and threads)%n", e.getKey(),
+                        e.getValue(), n, n);
+            }
+            if (!Precision.cpuHasBf16Units()) out.println("bf16 product peak: none (no amx_bf16 or avx512_bf16 on this CPU)");
+            return rates;
         }
 
         /** The CPU's model name as lscpu prints it (from /proc/cpuinfo when lscpu is missing). */

@@ -20,6 +20,7 @@ import xner.infer.InferenceBenchmark;
 import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
 import xner.model.MultilingualBert;
+import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.data.JsonOutput;
 
@@ -107,7 +108,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "?");
         List<ModelRuntime> chosen = runtimes.stream().map(r -> ModelRuntime.parse(r, "--runtime")).toList();
         device.use(chosen);
-        precisionOption.use(chosen);
+        Precision precision = precisionOption.use(chosen);
         if (weights.mbert && chosen.stream().anyMatch(r -> r != ModelRuntime.LIBTORCH)) {
             throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
                     + "--model DIR --output DIR");
@@ -116,12 +117,16 @@ public final class BenchInferCommand implements Callable<Integer> {
         report.addProperty("model", weights.mbert ? MultilingualBert.NAME + " (fresh head)" : weights.model.toString());
         report.addProperty("threads", threads);
         report.addProperty("onnx_threads", System.getProperty("xner.onnx.num_threads", "2"));
+        report.addProperty("libtorch_precision", precision.label());
+        report.addProperty("cpu", Precision.cpuModel());
         report.addProperty("input", length > 0 ? "random ids, length " + length : "PAN-X " + lang + " " + split + " (" + data.corpus + ")");
         JsonArray results = new JsonArray();
         if (!json) {
-            out.printf("xner bench infer: %s, %s, %s intra-op threads%n", report.get("model").getAsString(),
-                    length > 0 ? "random ids of " + length + " tokens" : sentences.size() + " sentences of PAN-X " + lang + " "
-                            + split + " (" + data.corpus + " corpus)", threads);
+            out.printf("xner bench infer: %s, %s, %s intra-op threads, libtorch in %s, CPU %s%n",
+                    report.get("model").getAsString(), length > 0 ? "random ids of " + length + " tokens"
+                            : sentences.size() + " sentences of PAN-X " + lang + " " + split + " (" + data.corpus + " corpus)",
+                    threads, precision, Precision.cpuModel());
+            if (chosen.contains(ModelRuntime.LIBTORCH)) BenchCommand.Train.printProductRates(out);
             out.flush();
         }
         for (ModelRuntime runtime : chosen) {

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 
 /**
@@ -49,10 +48,25 @@ final class Functional {
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** Dropout with probability p while training (survivors scaled by 1/(1-p)); the input itself otherwise. */
+    /**
+     * Dropout with probability p while training (survivors scaled by 1/(1-p)); the input itself otherwise. The
+     * mask comes from uniform numbers compared with p, in one TorchScript function: libtorch's own dropout draws
+     * a Bernoulli number per element, 2.4 times slower here (3.9 against 1.6 ms for a 24 × 30 × 768 batch on the
+     * Xeon), and dropout was 15 % of a bf16 training step.
+     */
     static NDArray dropout(NDArray x, double p, boolean training) {
         if (!training || p == 0) return x;
-        return Dropout.dropout(x, (float) p, true).singletonOrThrow();
+        return DROPOUTS.computeIfAbsent(p, Functional::dropoutFunction).apply(x);
+    }
+
+    private static final java.util.Map<Double, TorchScriptFunction> DROPOUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static TorchScriptFunction dropoutFunction(double p) {
+        // the mask in x's type (bf16 or fp32); the uniform numbers in fp32, fine enough to compare with any p
+        return new TorchScriptFunction("dropout-" + p, """
+                keep = torch.ge(torch.rand_like(x, dtype=6), %s)
+                return torch.mul(torch.mul(x, torch.to(keep, ops.prim.dtype(x))), %s)
+                """.formatted(Double.toString(p), Double.toString(1 / (1 - p))));
     }
 
     /**

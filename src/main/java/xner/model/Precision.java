@@ -1,6 +1,8 @@
 package xner.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.annotations.SerializedName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,6 +100,29 @@ public enum Precision {
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * This machine's rate of n×n matrix products in this precision through the libtorch and threads that run
+     * models: the best of {@code repeats}, in GFLOP/s (2n³ operations each). The ceiling a pass in this precision
+     * can be read against.
+     */
+    public double productGflops(int n, int repeats) {
+        try (NDManager manager = NDManager.newBaseManager(TensorDevice.current(), "PyTorch")) {
+            NDArray a = forProducts(manager.randomUniform(-1, 1, new Shape(n, n)));
+            NDArray b = forProducts(manager.randomUniform(-1, 1, new Shape(n, n)));
+            try (NDArray warm = a.matMul(b)) {
+                warm.getShape(); // the first product sets up the library's kernels
+            }
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < Math.max(1, repeats); i++) {
+                long started = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    best = Math.min(best, System.nanoTime() - started);
+                }
+            }
+            return 2.0 * n * n * n / best;
         }
     }
 

@@ -197,7 +197,8 @@ public final class TokenClassifier implements LogitsModel {
 
     @Override
     public String runtime() {
-        return "libtorch";
+        // fp32 stays plain "libtorch", as services and reports have always named it
+        return parameters.precision() == Precision.FP32 ? "libtorch" : "libtorch " + parameters.precision();
     }
 
     // logits leave in fp32 whatever the precision: the loss and every reader of scores take them so

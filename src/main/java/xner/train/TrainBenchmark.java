@@ -6,9 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import xner.model.BertConfig;
 import xner.model.TokenClassifier;
 
@@ -64,29 +61,6 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
             throw new IllegalStateException("DJL's JniUtils has no " + method);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("libtorch's profiler: " + e, e);
-        }
-    }
-
-    /**
-     * The machine's single-precision matrix-multiply rate through the same libtorch and thread setting as
-     * training: the best of {@code repeats} products of two n×n matrices, in GFLOP/s (2n³ operations each).
-     * The ceiling every phase of a step can be read against.
-     */
-    public static double sgemmGflops(int n, int repeats) {
-        try (NDManager manager = NDManager.newBaseManager(xner.model.TensorDevice.current(), "PyTorch")) {
-            NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
-            NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
-            try (NDArray warm = a.matMul(b)) {
-                warm.getFloat(0, 0); // first call: MKL's set-up
-            }
-            long best = Long.MAX_VALUE;
-            for (int i = 0; i < repeats; i++) {
-                long started = System.nanoTime();
-                try (NDArray c = a.matMul(b)) {
-                    best = Math.min(best, System.nanoTime() - started);
-                }
-            }
-            return 2.0 * n * n * n / best;
         }
     }
 

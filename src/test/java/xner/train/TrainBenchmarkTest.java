@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import xner.model.BertConfig;
+import xner.model.Precision;
 
 class TrainBenchmarkTest {
     @Test
@@ -19,8 +20,10 @@ class TrainBenchmarkTest {
     }
 
     @Test
-    void theSgemmRateIsMeasured() {
-        double gflops = TrainBenchmark.sgemmGflops(128, 2);
-        assertTrue(gflops > 0 && Double.isFinite(gflops), "GFLOP/s " + gflops);
+    void theProductRatesAreMeasuredInBothPrecisions() {
+        for (Precision p : Precision.values()) {
+            double gflops = p.productGflops(128, 2);
+            assertTrue(gflops > 0 && Double.isFinite(gflops), p + " GFLOP/s " + gflops);
+        }
     }
 }
