@@ -129,6 +129,7 @@ public final class TagCommand implements Callable<Integer> {
         if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
         checkOutputIsNotInput(stdin, stdout);
+        if (!stdout) checkOutputCanBeWritten();
         try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
         }
@@ -174,7 +175,14 @@ public final class TagCommand implements Callable<Integer> {
             if (partial != null) Files.deleteIfExists(partial);
             throw new XnerInputException(e.getFile() + ": no such file or folder");
         } catch (IOException | RuntimeException e) {
-            if (partial != null) Files.deleteIfExists(partial);
+            if (partial == null) throw e;
+            if (tagger.written() == 0) {
+                Files.deleteIfExists(partial); // nothing worth keeping, and no hidden file left behind
+                throw e;
+            }
+            // what was written stays, whole records, as after Ctrl-C; the message says where and how far
+            err.println("xner: failed: " + stopped(tagger, name, partial).substring("xner: stopped: ".length()));
+            err.flush();
             throw e;
         } finally {
             try {
@@ -206,6 +214,22 @@ public final class TagCommand implements Callable<Integer> {
         }
         return "xner: stopped: " + records + " of " + name + " written to " + partial + " " + upTo + "; the output is not "
                 + "complete, and " + output + " was not written";
+    }
+
+    /**
+     * Refuses, before the model loads, an {@code --output} that names a folder or lies in a folder that is missing or
+     * cannot be written: after the whole input was tagged, the rename at the end would fail.
+     */
+    private void checkOutputCanBeWritten() {
+        if (Files.isDirectory(output)) {
+            throw new XnerInputException("--output " + output + ": is a folder; give the name of the file to write");
+        }
+        Path folder = output.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new XnerInputException("--output " + output + ": the folder " + (folder == null ? "" : folder + " ")
+                    + "does not exist");
+        }
+        if (!Files.isWritable(folder)) throw new XnerInputException("--output " + output + ": cannot write in " + folder);
     }
 
     /** Refuses an output that is the input (or a link to it): writing it would destroy the input first. */

@@ -156,7 +156,9 @@ public final class ExperimentReport {
         doc.paragraph("Chapter 4 of *NLP with Transformers* on the JVM: body `" + r.body() + "` fine-tuned with the "
                 + "chapter's recipe; the chapter's numbers (xlm-roberta-base) stand beside ours. This report: code commit `"
                 + p.gitCommit() + "`, started " + p.startedAt() + ", " + p.platform().get("os.arch") + ", Java "
-                + p.platform().get("java") + "; each sub-run's commit and command are in the sub-runs table and results.json.");
+                + p.platform().get("java") + (p.platform().containsKey("cpu") ? ", CPU " + p.platform().get("cpu") + " ("
+                + p.platform().get("cpu_flags") + ")" : "") + ", matrix products in " + r.settings().training().precision()
+                + "; each sub-run's commit and command are in the sub-runs table and results.json.");
         doc.paragraph("Command: `" + p.command() + "`");
         if (r.settings().quick()) {
             doc.paragraph("**Quick run** (`--quick`): " + quickSizes(r.settings()) + ".");

@@ -77,10 +77,19 @@ final class ConllRecordWriter implements RecordWriter {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n' || Character.isSpaceChar(c);
     }
 
-    /** The word, refused when it holds a column or line separator. */
+    /** The word, refused when it holds a column or line separator, or a lone surrogate UTF-8 cannot hold. */
     private static String checked(String word) {
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
+            if (Character.isSurrogate(c) && !JsonlRecordWriter.pairedAt(word, i)) {
+                throw new XnerInputException("the word \"" + JsonlRecordWriter.escapeLoneSurrogates(word) + "\" holds a lone "
+                        + "surrogate, " + String.format("U+%04X", (int) c) + ", which UTF-8 cannot write (JSON Lines output, "
+                        + "--format jsonl, keeps it as the escape \\u" + String.format("%04x", (int) c) + ")");
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++; // a pair: both halves checked
+                continue;
+            }
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 throw new XnerInputException("the word \"" + word.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
                         + "\" holds " + codePoint(c) + ", which would split its CoNLL line (JSON Lines output, --format jsonl, "

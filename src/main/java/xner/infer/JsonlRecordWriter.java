@@ -39,7 +39,37 @@ final class JsonlRecordWriter implements RecordWriter {
         JsonArray entities = new JsonArray();
         for (Prediction p : tagged.predict(aggregation)) entities.add(p.toJson());
         o.add("entities", entities);
-        out.write(o.toString());
+        out.write(escapeLoneSurrogates(o.toString()));
         out.write('\n');
+    }
+
+    /**
+     * {@code json} with every lone surrogate written as its escape ({@code \ud800}): legal JSON, as a request or a
+     * JSON input line may hold it, that UTF-8 cannot encode as a character. Inside JSON text a surrogate can only
+     * stand in a string, where the escape means the same.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder b = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean lone = Character.isSurrogate(c) && !pairedAt(json, i);
+            if (lone && b == null) b = new StringBuilder(json.length() + 8).append(json, 0, i);
+            if (b != null) {
+                if (lone) b.append(String.format("\\u%04x", (int) c));
+                else b.append(c);
+            }
+            if (!lone && Character.isHighSurrogate(c)) { // the pair's low half follows: copy it with its high half
+                i++;
+                if (b != null) b.append(json.charAt(i));
+            }
+        }
+        return b == null ? json : b.toString();
+    }
+
+    /** Whether the surrogate at {@code i} is half of a pair (a high one before a low one). */
+    static boolean pairedAt(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        return Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

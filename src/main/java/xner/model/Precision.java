@@ -63,12 +63,18 @@ public enum Precision {
      * emulate it, slower than fp32.
      */
     public static Precision parse(String spec, String option) {
+        return parse(spec, option, cpuFlags());
+    }
+
+    /** {@link #parse(String, String)} on a CPU with {@code flags}. */
+    static Precision parse(String spec, String option, Set<String> flags) {
         String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
+        boolean units = hasBf16Units(flags);
         return switch (s) {
             case "fp32", "float32" -> FP32;
-            case "auto" -> cpuHasBf16Units() ? BF16 : FP32;
+            case "auto" -> units ? BF16 : FP32;
             case "bf16", "bfloat16" -> {
-                if (!cpuHasBf16Units()) {
+                if (!units) {
                     throw new XnerInputException(option + " bf16: this CPU (" + cpuModel() + ") has no bf16 units (neither "
                             + "amx_bf16 nor avx512_bf16 in /proc/cpuinfo), so libtorch would emulate bf16 more slowly than "
                             + "it runs fp32; use " + option + " fp32 (or auto, which picks bf16 only where the units are)");
@@ -81,7 +87,11 @@ public enum Precision {
 
     /** Whether this CPU multiplies bf16 matrices in hardware (Linux's {@code /proc/cpuinfo} flags). */
     public static boolean cpuHasBf16Units() {
-        return cpuFlags().stream().anyMatch(BF16_FLAGS::contains);
+        return hasBf16Units(cpuFlags());
+    }
+
+    private static boolean hasBf16Units(Set<String> flags) {
+        return flags.stream().anyMatch(BF16_FLAGS::contains);
     }
 
     /** The CPU's model name, as {@code lscpu} prints it, or "unknown". */

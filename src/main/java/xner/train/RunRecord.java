@@ -48,6 +48,11 @@ public record RunRecord(String command, Map<String, String> inputs, long seed, M
         p.put("djl", versionOf(ai.djl.Device.class));
         p.put("libtorch", System.getProperty("xner.libtorch", "2.7.1"));
         p.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        // speed and bf16 rounding depend on the CPU: its model and the flags that choose libtorch's kernels
+        p.put("cpu", xner.model.Precision.cpuModel());
+        p.put("cpu_flags", String.join(" ", xner.model.Precision.cpuFlags().stream()
+                .filter(f -> f.equals("avx2") || f.equals("avx512f") || f.equals("avx512_bf16") || f.equals("amx_bf16"))
+                .sorted().toList()));
         return p;
     }
 

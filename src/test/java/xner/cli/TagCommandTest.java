@@ -71,6 +71,39 @@ class TagCommandTest {
         assertTrue(bad.err().contains("\"tpu\" is not a device"), bad.err());
     }
 
+    /** bf16 tags as fp32 does where the CPU has bf16 units and is one line, exit 2, where it has none. */
+    @Test
+    void precisionBf16TagsLikeFp32OrSaysWhyNot() {
+        try {
+            Cli.Run fp32 = Cli.run("tag", "--model", model, "--json", "--precision", "fp32", SENTENCE);
+            assertEquals(Xner.EXIT_OK, fp32.exit(), fp32.err());
+            Cli.Run bf16 = Cli.run("tag", "--model", model, "--json", "--precision", "bf16", SENTENCE);
+            if (xner.model.Precision.cpuHasBf16Units()) {
+                assertEquals(Xner.EXIT_OK, bf16.exit(), bf16.err());
+                JsonArray a = JsonParser.parseString(fp32.out()).getAsJsonArray();
+                JsonArray b = JsonParser.parseString(bf16.out()).getAsJsonArray();
+                assertEquals(a.size(), b.size());
+                for (int i = 0; i < a.size(); i++) {
+                    for (String key : List.of("entity_group", "word", "start", "end")) {
+                        assertEquals(a.get(i).getAsJsonObject().get(key), b.get(i).getAsJsonObject().get(key), key);
+                    }
+                }
+                Cli.Run onnx = Cli.run("tag", "--model", model, "--precision", "bf16", "--runtime", "onnx", SENTENCE);
+                assertEquals(Xner.EXIT_BAD_INPUT, onnx.exit(), onnx.err());
+                assertTrue(onnx.err().contains("bf16 is for --runtime libtorch"), onnx.err());
+            } else {
+                assertEquals(Xner.EXIT_BAD_INPUT, bf16.exit(), bf16.err());
+                assertTrue(bf16.err().contains("has no bf16 units"), bf16.err());
+                assertEquals(1, bf16.err().strip().lines().count(), bf16.err());
+            }
+            Cli.Run bad = Cli.run("tag", "--model", model, "--precision", "fp16", SENTENCE);
+            assertEquals(Xner.EXIT_BAD_INPUT, bad.exit(), bad.err());
+            assertTrue(bad.err().contains("--precision: \"fp16\" is not a precision; use fp32, bf16 or auto"), bad.err());
+        } finally {
+            xner.model.Precision.use(xner.model.Precision.FP32); // the process's default: other tests load models after
+        }
+    }
+
     @Test
     void aTextPrintsTheTagTextTableThenTheEntities() {
         Cli.Run r = Cli.run("tag", "--model", model, SENTENCE);
@@ -129,6 +162,53 @@ class TagCommandTest {
                 brief(first.getAsJsonArray("entities")));
         assertEquals("", JsonParser.parseString(lines.get(1)).getAsJsonObject().get("text").getAsString(), "a blank line is an empty text");
         assertEquals(3, JsonParser.parseString(lines.get(2)).getAsJsonObject().getAsJsonArray("entities").size());
+    }
+
+    /** A lone surrogate is legal JSON: its record is tagged and written with the escape, never the run lost (issue 26). */
+    @Test
+    void aLoneSurrogateInAJsonLineIsWrittenAsItsEscapeAndTheGoodRecordsStay() throws IOException {
+        Path in = dir.resolve("surrogate.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 600; i++) lines.append("{\"text\": \"Jeff Dean ist in Zürich ").append(i).append("\"}\n");
+        lines.append("{\"text\": \"bad \\ud800 Berlin\", \"id\": 7}\n");
+        lines.append("{\"text\": \"Google \\ud83d\\ude00\"}\n"); // a pair: one character, written as it is
+        Files.writeString(in, lines);
+        Path out = dir.resolve("surrogate.out.jsonl");
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_OK, r.exit(), r.err());
+        List<String> written = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals(602, written.size());
+        assertTrue(written.get(600).startsWith("{\"text\":\"bad \\ud800 Berlin\",\"id\":7,\"entities\":"), written.get(600));
+        JsonObject bad = JsonParser.parseString(written.get(600)).getAsJsonObject();
+        assertEquals("bad \ud800 Berlin", bad.get("text").getAsString());
+        assertEquals("Google \ud83d\ude00", JsonParser.parseString(written.get(601)).getAsJsonObject().get("text").getAsString());
+        assertTrue(written.get(601).contains("\ud83d\ude00"), "a pair is a character, written in UTF-8");
+
+        Path conll = dir.resolve("surrogate.out.conll");
+        Cli.Run c = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", conll.toString());
+        assertEquals(Xner.EXIT_SKIPPED, c.exit(), c.err());
+        // the line is named with the character; which check meets it first depends on how the tokenizer cuts it
+        assertTrue(c.err().lines().anyMatch(l -> l.startsWith(in + ":601: ") && l.contains("U+D800") && l.endsWith("; skipped")),
+                c.err());
+        assertTrue(c.err().contains("602 lines read, 601 records tagged, 1 skipped"), c.err());
+    }
+
+    /** A folder, a missing folder: refused before the model loads, naming the user's path, and nothing left behind. */
+    @Test
+    void anOutputThatCannotBeWrittenIsRefusedBeforeTagging() throws IOException {
+        Path in = dir.resolve("one.txt");
+        Files.writeString(in, SENTENCE + "\n");
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", folder.toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertEquals("xner: --output " + folder + ": is a folder; give the name of the file to write", r.err().strip());
+        Path missing = dir.resolve("no/such/folder/out.jsonl");
+        Cli.Run m = Cli.run("tag", "--model", model, "--input", in.toString(), "--output", missing.toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, m.exit(), m.err());
+        assertEquals("xner: --output " + missing + ": the folder " + missing.getParent() + " does not exist", m.err().strip());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".partial")), "no temporary file");
+        }
     }
 
     @Test

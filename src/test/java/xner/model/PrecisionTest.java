@@ -13,6 +13,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import xner.XnerInputException;
@@ -100,6 +102,25 @@ class PrecisionTest {
         } else {
             XnerInputException e = assertThrows(XnerInputException.class, () -> Precision.parse("bf16", "--precision"));
             assertTrue(e.getMessage().contains("has no bf16 units"), e.getMessage());
+        }
+    }
+
+    @Test
+    void bf16NeedsAmxOrAvx512Bf16AndAutoFollowsThem() {
+        Set<String> zen3 = Set.of("sse2", "avx2", "fma");
+        Set<String> zen4 = Set.of("avx2", "avx512f", "avx512_bf16");
+        Set<String> sapphireRapids = Set.of("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile");
+        Set<String> skylake = Set.of("avx2", "avx512f", "avx512bw");
+        assertEquals(Precision.BF16, Precision.parse("bf16", "--precision", zen4));
+        assertEquals(Precision.BF16, Precision.parse("BF16", "--precision", sapphireRapids));
+        assertEquals(Precision.BF16, Precision.parse("auto", "--precision", sapphireRapids));
+        assertEquals(Precision.FP32, Precision.parse("auto", "--precision", zen3));
+        assertEquals(Precision.FP32, Precision.parse("auto", "--precision", skylake), "AVX-512 alone emulates bf16");
+        for (Set<String> none : List.of(zen3, skylake)) {
+            XnerInputException e = assertThrows(XnerInputException.class, () -> Precision.parse("bf16", "--precision", none));
+            assertTrue(e.getMessage().startsWith("--precision bf16: this CPU"), e.getMessage());
+            assertTrue(e.getMessage().contains("no bf16 units") && e.getMessage().contains("use --precision fp32"),
+                    e.getMessage());
         }
     }
 

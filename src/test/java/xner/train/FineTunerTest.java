@@ -22,6 +22,7 @@ import xner.data.LabelSet;
 import xner.data.PanxReader;
 import xner.model.BertConfig;
 import xner.model.SafetensorsReader;
+import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.testing.TestData;
 import xner.testing.TinyModels;
@@ -56,7 +57,12 @@ class FineTunerTest {
     }
 
     private static FineTuner.Result run(Path output, FineTuner.EpochListener listener, boolean resume) throws IOException {
-        return new FineTuner(recipe(), new PrintStream(new ByteArrayOutputStream()), listener)
+        return run(recipe(), output, listener, resume);
+    }
+
+    private static FineTuner.Result run(TrainingConfig recipe, Path output, FineTuner.EpochListener listener, boolean resume)
+            throws IOException {
+        return new FineTuner(recipe, new PrintStream(new ByteArrayOutputStream()), listener)
                 .train(() -> TokenClassifier.initialise(config, 42), tokenizerDir, train, validation, padId, output, resume);
     }
 
@@ -158,6 +164,22 @@ class FineTunerTest {
         FineTuner.Result resumed = run(out, log -> { }, true);
         assertEquals(2, resumed.epochs().size(), "epoch 1 came from checkpoints.old, only epoch 2 was trained");
         assertTrue(Files.isRegularFile(out.resolve("checkpoints/trainer_state.json")));
+    }
+
+    /** bf16 trains (the loss falls), its checkpoint says so, and a resume in fp32 is refused, naming what to do. */
+    @Test
+    void aBf16RunResumesInBf16Only() throws IOException {
+        Path out = dir.resolve("bf16");
+        TrainingConfig bf16 = recipe().toBuilder().precision(Precision.BF16).build();
+        class Killed extends RuntimeException { }
+        assertThrows(Killed.class, () -> run(bf16, out, log -> { throw new Killed(); }, false));
+        assertTrue(Files.readString(out.resolve("checkpoints/trainer_state.json")).contains("\"precision\": \"bf16\""));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> run(out, log -> { }, true));
+        assertTrue(e.getMessage().contains("trained in bf16, this run asks for fp32: resume with --precision bf16"),
+                e.getMessage());
+        FineTuner.Result resumed = run(bf16, out, log -> { }, true);
+        assertEquals(2, resumed.epochs().size());
+        assertTrue(resumed.epochs().get(1).trainingLoss() < resumed.epochs().get(0).trainingLoss(), resumed.epochs().toString());
     }
 
     @Test

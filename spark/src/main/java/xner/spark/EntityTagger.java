@@ -1,6 +1,7 @@
 package xner.spark;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
@@ -55,6 +56,7 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
     private final IntParam stride;
     private final IntParam chunkSize;
     private final Param<String> runtime;
+    private final Param<String> precision;
 
     public EntityTagger() {
         this(Identifiable.randomUID("xnerEntityTagger"));
@@ -80,6 +82,9 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
                 EntityTagger::positive);
         runtime = new Param<>(this, "runtime", "libtorch (model.safetensors), onnx (model.onnx) or onnx-int8 "
                 + "(model_quantized.onnx), as xner export writes them", EntityTagger::validRuntime);
+        precision = new Param<>(this, "precision", "libtorch's matrix products: fp32, bf16 (PyTorch's CPU autocast; an "
+                + "executor whose CPU has no bf16 units fails its tasks saying so) or auto (bf16 where an executor's CPU has "
+                + "them)", v -> List.of("fp32", "bf16", "auto").contains(v));
         setDefault(inputCol, "text");
         setDefault(outputCol, "entities");
         setDefault(aggregation, "first");
@@ -89,6 +94,7 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
         setDefault(stride, -1);
         setDefault(chunkSize, 512);
         setDefault(runtime, ModelRuntime.LIBTORCH.wireName());
+        setDefault(precision, "fp32");
     }
 
     private static boolean validAggregation(String name) {
@@ -216,6 +222,20 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
         return ModelRuntime.parse(getOrDefault(runtime), "runtime");
     }
 
+    public Param<String> precision() {
+        return precision;
+    }
+
+    /** fp32, bf16 or auto: resolved on each executor against its CPU. */
+    public EntityTagger setPrecision(String name) {
+        set(precision, name);
+        return this;
+    }
+
+    public String getPrecision() {
+        return getOrDefault(precision);
+    }
+
     public Aggregation getAggregation() {
         return Aggregation.parse(getOrDefault(aggregation), "aggregation");
     }
@@ -277,8 +297,8 @@ public final class EntityTagger extends Transformer implements DefaultParamsWrit
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         int column = dataset.schema().fieldIndex(getInputCol());
-        PartitionTagger tagger = new PartitionTagger(getModelPath(), getRuntime(), options(), getAggregation(), column,
-                (Integer) getOrDefault(chunkSize));
+        PartitionTagger tagger = new PartitionTagger(getModelPath(), getRuntime(), getPrecision(), options(),
+                getAggregation(), column, (Integer) getOrDefault(chunkSize));
         return dataset.toDF().mapPartitions(tagger, Encoders.row(out));
     }
 

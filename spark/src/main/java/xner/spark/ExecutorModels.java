@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import xner.XnerInputException;
 import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
+import xner.model.Precision;
+import xner.model.TokenClassifier;
 
 /**
  * The pipelines loaded in this JVM, one per model folder and options: an executor loads a model once, when its
@@ -23,7 +25,7 @@ import xner.infer.TagPipeline;
  * threads too; on ONNX Runtime libtorch is never loaded).
  */
 final class ExecutorModels {
-    private record Key(Path dir, ModelRuntime runtime, TagPipeline.Options options) {}
+    private record Key(Path dir, ModelRuntime runtime, Precision precision, TagPipeline.Options options) {}
 
     private static final Map<Key, TagPipeline> LOADED = new ConcurrentHashMap<>();
 
@@ -36,7 +38,8 @@ final class ExecutorModels {
      * @param threads libtorch intra-op threads for this JVM ({@code spark.task.cpus}); 0 leaves them as they are
      * @throws XnerInputException naming this host and the path when the folder cannot be read or loaded
      */
-    static TagPipeline pipeline(String path, ModelRuntime runtime, TagPipeline.Options options, int threads) {
+    static TagPipeline pipeline(String path, ModelRuntime runtime, String precision, TagPipeline.Options options,
+            int threads) {
         Path dir = resolve(path);
         if (threads > 0) {
             setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -45,7 +48,14 @@ final class ExecutorModels {
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
-        TagPipeline pipeline = LOADED.computeIfAbsent(new Key(dir, runtime, options), k -> load(path, k));
+        Precision p;
+        try {
+            // ONNX Runtime runs a file's own types: the precision is libtorch's
+            p = runtime == ModelRuntime.LIBTORCH ? Precision.parse(precision, "precision") : Precision.FP32;
+        } catch (XnerInputException e) {
+            throw new XnerInputException("host " + host() + ": " + e.getMessage(), e);
+        }
+        TagPipeline pipeline = LOADED.computeIfAbsent(new Key(dir, runtime, p, options), k -> load(path, k));
         // the engine may have started before this task (another model, the driver in local mode): set them now
         if (runtime == ModelRuntime.LIBTORCH && threads > 0 && JniUtils.getNumThreads() != threads) JniUtils.setNumThreads(threads);
         return pipeline;
@@ -61,7 +71,10 @@ final class ExecutorModels {
             throw new XnerInputException("host " + host() + ": " + dir + " has no readable config.json: not a model folder");
         }
         try {
-            return TagPipeline.load(dir, key.options(), key.runtime());
+            if (key.runtime() != ModelRuntime.LIBTORCH) return TagPipeline.load(dir, key.options(), key.runtime());
+            TokenClassifier model = TokenClassifier.load(dir);
+            model.parameters().usePrecision(key.precision());
+            return TagPipeline.create(dir, model, key.options());
         } catch (RuntimeException e) {
             throw new XnerInputException("host " + host() + ": cannot load the model " + dir + ": " + e.getMessage(), e);
         }

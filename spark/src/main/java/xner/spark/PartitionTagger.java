@@ -31,6 +31,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
 
     private final String modelPath;
     private final ModelRuntime runtime;
+    private final String precision; // fp32, bf16 or auto, resolved on the executor
     // the pipeline's options as numbers: TagPipeline.Options is a record, not Serializable
     private final int maxLength;
     private final int stride;
@@ -40,11 +41,12 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
     private final int column;
     private final int chunkSize;
 
-    PartitionTagger(String modelPath, ModelRuntime runtime, TagPipeline.Options options, Aggregation aggregation, int column,
-            int chunkSize) {
+    PartitionTagger(String modelPath, ModelRuntime runtime, String precision, TagPipeline.Options options,
+            Aggregation aggregation, int column, int chunkSize) {
         if (chunkSize < 1) throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
         this.modelPath = modelPath;
         this.runtime = runtime;
+        this.precision = precision;
         this.maxLength = options.maxLength();
         this.stride = options.stride();
         this.batchSize = options.batchSize();
@@ -57,7 +59,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         TaskContext task = TaskContext.get();
-        TagPipeline pipeline = ExecutorModels.pipeline(modelPath, runtime,
+        TagPipeline pipeline = ExecutorModels.pipeline(modelPath, runtime, precision,
                 new TagPipeline.Options(maxLength, stride, batchSize, maxTokens), task == null ? 0 : task.cpus());
         int partition = task == null ? -1 : task.partitionId();
         return new Iterator<>() {

@@ -29,6 +29,7 @@ import xner.XnerInputException;
 import xner.data.Progress;
 import xner.infer.Aggregation;
 import xner.infer.ModelRuntime;
+import xner.model.Precision;
 import xner.infer.TagPipeline;
 
 /**
@@ -130,6 +131,11 @@ public final class SparkTagCommand implements Callable<Integer> {
                     + "or onnx-int8 (model_quantized.onnx), the files xner export writes.")
     String runtime;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = "libtorch's matrix products: fp32 (default); bf16 as PyTorch's CPU autocast, on CPUs with bf16 units "
+                    + "(amx_bf16, avx512_bf16); auto: bf16 where an executor's CPU has them.")
+    String precision;
+
     @Option(names = "--aggregation", defaultValue = "first", paramLabel = "STRATEGY",
             description = "none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
     String aggregation;
@@ -179,6 +185,11 @@ public final class SparkTagCommand implements Callable<Integer> {
         // everything that can be checked before Spark starts is checked here
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
         ModelRuntime modelRuntime = ModelRuntime.parse(runtime, "--runtime");
+        Precision.parse(precision, "--precision"); // here as on a local executor; a cluster's executors check their own CPU
+        if (modelRuntime != ModelRuntime.LIBTORCH && precision.trim().equalsIgnoreCase("bf16")) {
+            throw new XnerInputException("--precision bf16: ONNX Runtime runs the exported model's own types; bf16 is for "
+                    + "--runtime libtorch");
+        }
         TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         if (partitions < 0) throw new XnerInputException("--partitions must be >= 0, was " + partitions);
@@ -215,7 +226,7 @@ public final class SparkTagCommand implements Callable<Integer> {
             EntityTagger tagger = new EntityTagger().setModelPath(modelPath).setInputCol(textColumn).setOutputCol(outputColumn)
                     .setAggregation(strategy.wireName()).setBatchSize(options.batchSize()).setMaxTokens(options.maxTokens())
                     .setMaxLength(options.maxLength()).setStride(options.stride()).setChunkSize(chunk)
-                    .setRuntime(modelRuntime.wireName());
+                    .setRuntime(modelRuntime.wireName()).setPrecision(precision.trim().toLowerCase(java.util.Locale.ROOT));
             Dataset<Row> tagged = tagger.transform(rows);
 
             Path localOutput = localPath(output);
