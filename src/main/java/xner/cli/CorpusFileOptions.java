@@ -45,9 +45,9 @@ final class CorpusFileOptions {
             description = "CoNLL: the word's column, 1-based (default: ${DEFAULT-VALUE}; 2 for GermEval's TSV).")
     int tokenColumn;
 
-    @Option(names = "--tag-column", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--tag-column", paramLabel = "N",
             description = "CoNLL: the tag's column, 1-based (default: the last column of each line).")
-    int tagColumn;
+    Integer tagColumn; // null: the last column
 
     @Option(names = "--scheme", paramLabel = "IOB1|IOB2|IOBES|BILOU",
             description = "The files' tag scheme (default: detected per file); tags are converted to IOB2.")
@@ -75,9 +75,13 @@ final class CorpusFileOptions {
         if (format != null) c = c.withFormat(CorpusFormat.parse(format));
         if (scheme != null) c = c.withScheme(TagScheme.parse(scheme));
         if (tokenColumn < 1) throw new XnerInputException("--token-column: columns count from 1, got " + tokenColumn);
-        if (tagColumn < 0) throw new XnerInputException("--tag-column: columns count from 1, got " + tagColumn);
-        if (tagColumn == tokenColumn) throw new XnerInputException("--tag-column and --token-column are both " + tagColumn);
-        return c.withColumns(tokenColumn, tagColumn);
+        if (tagColumn != null && tagColumn < 1) {
+            throw new XnerInputException("--tag-column: columns count from 1, got " + tagColumn + " (leave it out for the last column)");
+        }
+        if (tagColumn != null && tagColumn == tokenColumn) {
+            throw new XnerInputException("--tag-column and --token-column are both " + tagColumn);
+        }
+        return c.withColumns(tokenColumn, tagColumn == null ? 0 : tagColumn);
     }
 
     LabelMapping mapping() {

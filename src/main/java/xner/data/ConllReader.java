@@ -108,7 +108,10 @@ public final class ConllReader implements CorpusReader {
                 continue; // a comment line before a sentence
             }
             if (columns.length < 2 || tagAt > columns.length || tokenColumn > columns.length) {
-                String wanted = tagColumn == 0 ? "\"token ... tag\" columns" : "a tag in column " + tagColumn;
+                // name the setting that asked for a column the line lacks (the command line's option of that name)
+                String wanted = tokenColumn > columns.length && columns.length >= 2
+                        ? "the word in column " + tokenColumn + " (--token-column)"
+                        : tagColumn == 0 ? "\"token ... tag\" columns" : "a tag in column " + tagColumn + " (--tag-column)";
                 throw text.error("expected " + wanted + ", found " + TextFile.quote(line) + " ("
                         + (columns.length < 2 ? "no tag" : columns.length + " columns") + ")");
             }

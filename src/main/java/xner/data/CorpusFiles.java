@@ -52,8 +52,10 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
                 sentences.add(new Sentence(r.tokens(), mapping.apply(scheme.toIob2(r)), r.source()));
                 sources.add(r.sources());
             }
-            schemes.add(file + ": " + raw.size() + " sentences, " + format.name().toLowerCase() + ", tags in " + scheme
-                    + (config.scheme().isPresent() ? "" : " (detected)"));
+            String detected = config.scheme().isPresent() ? "" : TagScheme.evidence(raw, scheme)
+                    .map(where -> " (detected: " + where + (scheme == TagScheme.IOB1 ? "; --scheme IOB2 if that tag is a mistake" : "")
+                            + ")").orElse(" (detected)");
+            schemes.add(file + ": " + raw.size() + " sentences, " + format.name().toLowerCase() + ", tags in " + scheme + detected);
         }
         return new CorpusFiles(sentences, sources, schemes);
     }

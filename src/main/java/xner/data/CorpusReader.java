@@ -23,7 +23,8 @@ public interface CorpusReader {
     /** The error of a file that holds no sentence, said after the whole file was read. */
     static XnerInputException noSentences(TextFile text) {
         return new XnerInputException(text.file() + ": no sentences ("
-                + (text.lineNumber() == 0 ? "the file is empty)" : "only blank lines)"));
+                + (text.lineNumber() == 0 ? "the file is empty)" : "its " + text.lineNumber() + " lines are blank, comments or "
+                + "-DOCSTART- lines)"));
     }
 
     /** What every reader says of a tag outside the label set; the caller puts file and line before it. */

@@ -67,6 +67,35 @@ public enum TagScheme {
     }
 
     /**
+     * Where {@link #detect} found the tag that chose {@code scheme}, as {@code file:line "TAG"} with what it did:
+     * the first {@code I-X} that opens an entity (IOB1), the first {@code E-}/{@code S-} (IOBES) or {@code L-}/{@code U-}
+     * (BILOU) tag; empty for IOB2, which nothing has to decide. A single stray {@code I-X} after {@code O} makes a file
+     * IOB1, so the report names it.
+     */
+    public static java.util.Optional<String> evidence(Collection<RawSentence> sentences, TagScheme scheme) {
+        for (RawSentence s : sentences) {
+            String previous = "O";
+            for (int i = 0; i < s.tags().size(); i++) {
+                String tag = s.tags().get(i);
+                if (tag.isEmpty()) continue;
+                char prefix = tag.charAt(0);
+                boolean decides = switch (scheme) {
+                    case BILOU -> prefix == 'L' || prefix == 'U';
+                    case IOBES -> prefix == 'E' || prefix == 'S';
+                    case IOB1 -> prefix == 'I' && !continues(previous, type(tag));
+                    case IOB2 -> false;
+                };
+                if (decides) {
+                    return java.util.Optional.of(s.sources().get(i).at("\"" + tag + "\""
+                            + (scheme == IOB1 ? " opens an entity after \"" + previous + "\"" : "")));
+                }
+                previous = tag;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Refuses a tag that is neither {@code O} nor {@code P-TYPE} with a prefix of this scheme and a type:
      * {@code B-}, {@code X-PER}, {@code PER}. {@code where} locates the message.
      */

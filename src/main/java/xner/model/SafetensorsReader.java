@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -97,11 +95,14 @@ public final class SafetensorsReader implements WeightReader {
             Map<String, String> metadata) {
         JsonObject header;
         try {
-            JsonElement root = JsonParser.parseString(json);
-            if (!root.isJsonObject()) throw new XnerInputException(file + ": the header is not a JSON object");
-            header = root.getAsJsonObject();
-        } catch (JsonParseException e) {
+            // strict JSON, as safetensors writes it; a message of one line, without Gson's advice and link
+            JsonElement parsed = xner.data.StrictJson.parse(json);
+            if (!parsed.isJsonObject()) throw new IllegalStateException("found " + xner.data.StrictJson.kind(parsed));
+            header = parsed.getAsJsonObject();
+        } catch (XnerInputException e) {
             throw new XnerInputException(file + ": the header is not valid JSON: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new XnerInputException(file + ": the header is not a JSON object (" + e.getMessage() + ")");
         }
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             String name = e.getKey();

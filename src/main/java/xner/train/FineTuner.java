@@ -153,6 +153,9 @@ public final class FineTuner {
                     + ", or start afresh without --resume");
         } else if (state.epochsDone >= config.epochs()) {
             progress.println("xner: the checkpoint in " + checkpoint + " has all " + config.epochs() + " epochs");
+        } else {
+            progress.println("xner: resuming from the checkpoint of epoch " + state.epochsDone + " (step " + state.globalStep
+                    + ") in " + checkpoint + ": epoch " + (state.epochsDone + 1) + " of " + config.epochs() + " starts afresh");
         }
         return state;
     }

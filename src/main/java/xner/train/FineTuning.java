@@ -52,12 +52,20 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
     public FineTuner.Result run(Tokenizer tokenizer, Path output, boolean resume, String command, PrintStream progress,
             java.util.function.Consumer<String> notes, FineTuner.EpochListener listener) throws IOException {
         Files.createDirectories(output);
-        record(command).write(output.resolve(RUN_RECORD));
+        Path runRecord = output.resolve(RUN_RECORD);
+        boolean newRecord = !Files.exists(runRecord);
+        record(command).write(runRecord);
         LabelAligner aligner = new LabelAligner(labels);
         List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
         List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
-        return new FineTuner(config, progress, listener).train(() -> newModel(notes), body, trainExamples,
-                validationExamples, tokenizer.padId(), output, resume);
+        try {
+            return new FineTuner(config, progress, listener).train(() -> newModel(notes), body, trainExamples,
+                    validationExamples, tokenizer.padId(), output, resume);
+        } catch (xner.XnerInputException e) {
+            // refused before any training (no disk space, a bad checkpoint): no record of a run that did not happen
+            if (newRecord && !Files.exists(output.resolve(FineTuner.CHECKPOINTS))) Files.deleteIfExists(runRecord);
+            throw e;
+        }
     }
 
     /** The record of this run: every data file its sentences came from and the body's files, with their SHA-256. */

@@ -92,7 +92,7 @@ class ConllReaderTest {
     void fileWithOnlyDocstartIsRefused() throws IOException {
         Path file = write("-DOCSTART- -X- O O\n\n");
         XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
-        assertEquals(file + ": no sentences (only blank lines)", e.getMessage());
+        assertEquals(file + ": no sentences (its 2 lines are blank, comments or -DOCSTART- lines)", e.getMessage());
     }
 
     @Test

@@ -115,9 +115,17 @@ class CorpusFilesTest {
         assertEquals(List.of("B-PER", "I-PER", "B-LOC"), tagsOf("a B-PER\nb L-PER\nc U-LOC\n", "BILOU"));
     }
 
+    /** One stray I-X after O makes a file IOB1: the report names the line and tag that decided it. */
+    @Test
+    void theTagThatMadeAFileIob1IsNamed() throws IOException {
+        Path stray = write("stray.conll", "a B-PER\nb I-PER\n\nc O\nd I-LOC\n", StandardCharsets.UTF_8);
+        assertEquals(stray + ": 2 sentences, conll, tags in IOB1 (detected: " + stray + ":5: \"I-LOC\" opens an entity after "
+                + "\"O\"; --scheme IOB2 if that tag is a mistake)", read(stray).schemes().get(0));
+    }
+
     private List<String> tagsOf(String conll, String expectedScheme) throws IOException {
         CorpusFiles files = read(write("s.conll", conll, StandardCharsets.UTF_8));
-        assertTrue(files.schemes().get(0).contains("tags in " + expectedScheme + " (detected)"), files.schemes().get(0));
+        assertTrue(files.schemes().get(0).contains("tags in " + expectedScheme + " (detected"), files.schemes().get(0));
         return files.sentences().get(0).tags();
     }
 
@@ -156,13 +164,17 @@ class CorpusFilesTest {
         Path column = write("col.conll", "a NN O\nb O\n", StandardCharsets.UTF_8);
         String message = error(() -> CorpusFiles.read(List.of(column), CorpusFileConfig.defaults().withColumns(1, 3), null,
                 LabelMapping.NONE));
-        assertEquals(column + ":2: expected a tag in column 3, found \"b O\" (2 columns)", message);
+        assertEquals(column + ":2: expected a tag in column 3 (--tag-column), found \"b O\" (2 columns)", message);
+        Path two = write("two.conll", "a O\n", StandardCharsets.UTF_8);
+        assertEquals(two + ":1: expected the word in column 5 (--token-column), found \"a O\" (2 columns)",
+                error(() -> CorpusFiles.read(List.of(two), CorpusFileConfig.defaults().withColumns(5, 0), null,
+                        LabelMapping.NONE)));
     }
 
     @Test
     void emptySplitAndMissingFilesAreRefused() throws IOException {
         Path blank = write("blank.conll", "\n\n-DOCSTART- O\n", StandardCharsets.UTF_8);
-        assertEquals(blank + ": no sentences (only blank lines)", error(() -> read(blank)));
+        assertEquals(blank + ": no sentences (its 3 lines are blank, comments or -DOCSTART- lines)", error(() -> read(blank)));
         Path empty = write("empty.conll", "", StandardCharsets.UTF_8);
         assertEquals(empty + ": no sentences (the file is empty)", error(() -> read(empty)));
         assertEquals(dir.resolve("nope") + ": no such file", error(() -> read(dir.resolve("nope"))));

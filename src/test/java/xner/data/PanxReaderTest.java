@@ -126,7 +126,7 @@ class PanxReaderTest {
     void fileOfBlankLinesIsRefused() throws IOException {
         Path file = write("train", "\n\n");
         XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
-        assertEquals(file + ": no sentences (only blank lines)", e.getMessage());
+        assertEquals(file + ": no sentences (its 2 lines are blank, comments or -DOCSTART- lines)", e.getMessage());
     }
 
     @Test

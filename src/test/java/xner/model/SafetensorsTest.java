@@ -105,6 +105,15 @@ class SafetensorsTest {
         Path junk = Files.write(dir.resolve("junk"), "not a safetensors file at all".getBytes(StandardCharsets.UTF_8));
         var header = assertThrows(XnerInputException.class, () -> SafetensorsReader.open(junk));
         assertTrue(header.getMessage().startsWith(junk + ": header length"), header.getMessage());
+        // a header that is not JSON: one line, no advice to parse leniently, no link (issue 26)
+        Path badJson = raw("{\"x\": {\"dtype\": F32}}  ", new short[0]);
+        var json = assertThrows(XnerInputException.class, () -> SafetensorsReader.open(badJson));
+        assertTrue(json.getMessage().startsWith(badJson + ": the header is not valid JSON: malformed at column"), json.getMessage());
+        assertTrue(!json.getMessage().contains("\n") && !json.getMessage().contains("JsonReader")
+                && !json.getMessage().contains("https:"), json.getMessage());
+        Path array = raw("[1, 2]", new short[0]);
+        assertEquals(array + ": the header is not a JSON object (found an array)",
+                assertThrows(XnerInputException.class, () -> SafetensorsReader.open(array)).getMessage());
         var missing = assertThrows(XnerInputException.class, () -> SafetensorsReader.open(dir.resolve("none")));
         assertTrue(missing.getMessage().endsWith("none: no such file"));
     }
