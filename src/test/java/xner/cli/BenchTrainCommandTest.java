@@ -32,7 +32,7 @@ class BenchTrainCommandTest {
         assertEquals(Xner.EXIT_OK, r.exit(), r.err());
         List<String> lines = Arrays.asList(r.out().split("\n"));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("CPU: ") && l.length() > "CPU: ".length()), r.out());
-        Matcher peak = Pattern.compile("sgemm peak: ([0-9.]+) GFLOP/s").matcher(r.out());
+        Matcher peak = Pattern.compile("fp32 product peak: ([0-9.]+) GFLOP/s").matcher(r.out());
         assertTrue(peak.find() && Double.parseDouble(peak.group(1)) > 0, r.out());
         double shares = 0;
         for (StepProfile.Phase phase : StepProfile.Phase.values()) {
