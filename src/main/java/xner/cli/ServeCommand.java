@@ -114,15 +114,18 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
+        TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
                 runtime.runtime());
-                TagServer server = TagServer.start(pipeline, settings)) {
+        TagServer server = null;
+        try {
+            server = TagServer.start(pipeline, settings);
+            TagServer started = server;
             // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
             // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)
             Thread hook = new Thread(() -> {
                 err.println("xner: stopping: answering the requests received (for up to " + shutdownSeconds + " s), then closing");
                 err.flush();
-                server.close();
+                started.close();
                 try {
                     finished.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -147,6 +150,9 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            if (server != null) server.close(); // a no-op after the hook's
+            // never free the model's native memory while a forward pass still runs in it: libtorch would crash
+            if (server == null || server.modelStopped()) pipeline.close();
             finished.countDown();
         }
         return Xner.EXIT_OK;

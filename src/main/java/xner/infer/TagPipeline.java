@@ -170,9 +170,18 @@ public final class TagPipeline implements AutoCloseable {
 
     /** Tags texts together (their windows batched by length); the answers are in the order of {@code texts}. */
     public List<Tagged> tagBatch(List<String> texts) {
+        return tagBatch(texts, () -> false);
+    }
+
+    /**
+     * {@link #tagBatch(List)} that gives up between two forward passes once {@code stop} says so, throwing
+     * {@link java.util.concurrent.CancellationException}: a service that stops waits for one pass, never for the
+     * rest of a long text (a forward pass holds at most {@link #maxTokens()} tokens).
+     */
+    public List<Tagged> tagBatch(List<String> texts, java.util.function.BooleanSupplier stop) {
         List<Windowed> inputs = new ArrayList<>(texts.size());
         for (String text : texts) inputs.add(preprocess(text));
-        return run(inputs, batchSize);
+        return run(inputs, batchSize, stop);
     }
 
     /**
@@ -192,7 +201,7 @@ public final class TagPipeline implements AutoCloseable {
     List<Tagged> tagWordsBatch(List<List<String>> sentences, int windowsPerPass) {
         List<Windowed> inputs = new ArrayList<>(sentences.size());
         for (List<String> words : sentences) inputs.add(preprocessWords(words));
-        return run(inputs, windowsPerPass);
+        return run(inputs, windowsPerPass, () -> false);
     }
 
     /** The model's labels, in id order. */
@@ -240,8 +249,8 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     /** The three stages, as transformers' {@code run_single}: forward every input's windows, then postprocess each input. */
-    private List<Tagged> run(List<Windowed> inputs, int windowsPerPass) {
-        float[][][] logits = forward(inputs, windowsPerPass);
+    private List<Tagged> run(List<Windowed> inputs, int windowsPerPass, java.util.function.BooleanSupplier stop) {
+        float[][][] logits = forward(inputs, windowsPerPass, stop);
         List<Tagged> tagged = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) tagged.add(postprocess(inputs.get(i), logits[i]));
         return tagged;
@@ -289,7 +298,7 @@ public final class TagPipeline implements AutoCloseable {
      * ({@link Batch#passes}); the logits of input {@code i}'s window {@code w} at {@code [i][w]}, flattened
      * (position, label).
      */
-    private float[][][] forward(List<Windowed> inputs, int windowsPerPass) {
+    private float[][][] forward(List<Windowed> inputs, int windowsPerPass, java.util.function.BooleanSupplier stop) {
         List<Piece> pieces = new ArrayList<>();
         float[][][] logits = new float[inputs.size()][][];
         for (int i = 0; i < inputs.size(); i++) {
@@ -299,6 +308,7 @@ public final class TagPipeline implements AutoCloseable {
         }
         int[] lengths = pieces.stream().mapToInt(p -> p.ids().length).toArray();
         for (int[] pass : Batch.passes(lengths, windowsPerPass, maxTokens)) {
+            if (stop.getAsBoolean()) throw new java.util.concurrent.CancellationException("stopped between forward passes");
             List<int[]> windows = new ArrayList<>(pass.length);
             for (int p : pass) windows.add(pieces.get(p).ids());
             float[][] out = forwardPass(windows);

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import xner.infer.Tagged;
 
@@ -46,9 +48,17 @@ final class Batcher implements AutoCloseable {
 
     private static final long WAKE_UP_MILLIS = 50;
 
+    /**
+     * What tags a batch: the pipeline's {@code tagBatch}, which gives up between two forward passes once {@code stop}
+     * says so ({@link CancellationException}).
+     */
+    interface Tagger {
+        List<Tagged> tag(List<String> texts, BooleanSupplier stop);
+    }
+
     private record Job(List<String> texts, CompletableFuture<List<Tagged>> result) {}
 
-    private final Function<List<String>, List<Tagged>> tagger;
+    private final Tagger tagger;
     private final int maxQueue;
     private final int maxBatch;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -59,7 +69,12 @@ final class Batcher implements AutoCloseable {
     private volatile boolean draining;
     private volatile long drainDeadline; // System.nanoTime() after which waiting texts are refused
 
+    /** A batcher over a tagger that cannot stop before its batch is done (tests). */
     Batcher(Function<List<String>, List<Tagged>> tagger, int maxQueue, int maxBatch) {
+        this((texts, stop) -> tagger.apply(texts), maxQueue, maxBatch);
+    }
+
+    Batcher(Tagger tagger, int maxQueue, int maxBatch) {
         this.tagger = tagger;
         this.maxQueue = maxQueue;
         this.maxBatch = maxBatch;
@@ -96,12 +111,18 @@ final class Batcher implements AutoCloseable {
 
     /**
      * Takes no more requests ({@link Busy} from {@link #submit}) and tags those waiting for up to {@code timeout}; those
-     * still waiting then fail with {@link Busy}. The pipeline call under way when the time is up is not cut short
-     * (the worker is never interrupted: a thread interrupted inside libtorch can leave it broken).
+     * still waiting then fail with {@link Busy}. The pipeline call under way when the time is up stops after its
+     * current forward pass, and its requests fail with {@link Busy} too (the worker is never interrupted: a thread
+     * interrupted inside libtorch can leave it broken).
      */
     void drain(Duration timeout) {
         drainDeadline = System.nanoTime() + timeout.toNanos();
         draining = true;
+    }
+
+    /** Whether the model should stop after its current forward pass: closed, or draining past the deadline. */
+    private boolean pastDrainDeadline() {
+        return closed || draining && System.nanoTime() - drainDeadline > 0;
     }
 
     private void work() {
@@ -128,6 +149,10 @@ final class Batcher implements AutoCloseable {
             Object[] outcomes = new Object[count]; // a Tagged or the RuntimeException of that text tagged alone
             try {
                 tag(texts, 0, count, outcomes);
+            } catch (CancellationException e) {
+                // stopping, and the drain's time is up: these requests get 503, the model is free after this pass
+                for (Job j : jobs) j.result().completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
+                continue;
             } catch (Error e) {
                 // out of memory, a broken native library: nothing to isolate, and trying again could make it worse
                 for (Job j : jobs) j.result().completeExceptionally(e);
@@ -154,11 +179,13 @@ final class Batcher implements AutoCloseable {
     private void tag(List<String> texts, int from, int to, Object[] outcomes) {
         try {
             batches.incrementAndGet();
-            List<Tagged> tagged = tagger.apply(texts.subList(from, to));
+            List<Tagged> tagged = tagger.tag(texts.subList(from, to), this::pastDrainDeadline);
             if (tagged.size() != to - from) {
                 throw new IllegalStateException("the pipeline answered " + tagged.size() + " texts for " + (to - from));
             }
             for (int i = from; i < to; i++) outcomes[i] = tagged.get(i - from);
+        } catch (CancellationException e) {
+            throw e; // not a bad text: the service stops
         } catch (RuntimeException e) {
             if (to - from == 1) {
                 outcomes[from] = e;

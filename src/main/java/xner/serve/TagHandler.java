@@ -195,6 +195,7 @@ final class TagHandler extends Handler.Abstract {
     private void fail(Response response, Callback callback, PredictRequest p, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof Batcher.Busy busy) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1"); // as for a request refused at the door
             error(response, callback, HttpError.busy(busy.getMessage()));
             return;
         }

@@ -41,8 +41,14 @@ public final class TagServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Duration shutdownTimeout;
     private boolean closed;
+    private volatile boolean modelStopped = true;
 
+    /** A server over a tagger that cannot stop before its batch is done (tests). */
     TagServer(Function<List<String>, List<Tagged>> tagger, String model, String runtime, LabelSet labels, Settings settings) {
+        this((texts, stop) -> tagger.apply(texts), model, runtime, labels, settings);
+    }
+
+    TagServer(Batcher.Tagger tagger, String model, String runtime, LabelSet labels, Settings settings) {
         this.batcher = new Batcher(tagger, settings.maxQueue(), settings.maxBatch());
         this.shutdownTimeout = settings.shutdownTimeout();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
@@ -67,7 +73,8 @@ public final class TagServer implements AutoCloseable {
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
     public static TagServer start(TagPipeline pipeline, Settings settings) {
         Path name = pipeline.modelDir().toAbsolutePath().normalize().getFileName();
-        return new TagServer(pipeline::tagBatch, name == null ? pipeline.modelDir().toString() : name.toString(),
+        Batcher.Tagger tagger = pipeline::tagBatch; // the two-argument one: it stops between passes when asked
+        return new TagServer(tagger, name == null ? pipeline.modelDir().toString() : name.toString(),
                 pipeline.runtime(), pipeline.labels(), settings).start();
     }
 
@@ -123,10 +130,21 @@ public final class TagServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
         } finally {
-            if (!batcher.close(shutdownTimeout.plusSeconds(1))) {
-                LOG.warn("the model is still tagging after the shutdown timeout; stopping without waiting for it");
+            // the model stops between two forward passes once the drain's time is up: this waits for one pass
+            modelStopped = batcher.close(shutdownTimeout.plusSeconds(30));
+            if (!modelStopped) {
+                LOG.warn("the model is still in one forward pass 30 s after the shutdown timeout; its memory is left to the "
+                        + "process's exit");
             }
         }
+    }
+
+    /**
+     * After {@link #close()}: whether the model is no longer in use, so that its native memory may be freed. False only
+     * when a single forward pass outlasted the shutdown timeout by 30 s: freeing the model under it would crash libtorch.
+     */
+    public boolean modelStopped() {
+        return modelStopped;
     }
 
     private static byte[] page() {

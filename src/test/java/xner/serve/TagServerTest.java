@@ -147,7 +147,7 @@ class TagServerTest {
                 "field \"parameters.offsets\": expected a string, found a number");
 
         Settings python = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withOffsets(Offsets.CODE_POINTS);
-        try (TagServer s = new TagServer(pipeline::tagBatch, "python", "test", LabelSet.PANX, python).start()) {
+        try (TagServer s = new TagServer((java.util.function.Function<java.util.List<String>, java.util.List<xner.infer.Tagged>>) pipeline::tagBatch, "python", "test", LabelSet.PANX, python).start()) {
             assertEquals("code-points", health(s).get("default_offsets").getAsString());
             assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(post(s.uri(), "{\"inputs\": \"" + text + "\"}").json().getAsJsonArray()));
             assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(post(s.uri(),
@@ -266,7 +266,7 @@ class TagServerTest {
     void withAnApiKeyEveryRouteButThePageNeedsTheBearerToken() throws Exception {
         String key = "k3y-0f-th1s-serv1ce";
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withApiKey(key);
-        try (TagServer locked = new TagServer(pipeline::tagBatch, "locked", "test", LabelSet.PANX, settings).start()) {
+        try (TagServer locked = new TagServer((java.util.function.Function<java.util.List<String>, java.util.List<xner.infer.Tagged>>) pipeline::tagBatch, "locked", "test", LabelSet.PANX, settings).start()) {
             String body = "{\"inputs\": \"Google\"}";
             HttpRequest.Builder none = HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -532,6 +532,53 @@ class TagServerTest {
             assertEquals(503, l.statusCode(), "a request after close() is refused, if it is answered at all: " + l.body());
         } catch (java.util.concurrent.ExecutionException e) {
             assertTrue(e.getCause() instanceof IOException, "a new connection is not taken: " + e.getCause());
+        }
+    }
+
+    /**
+     * A request that would keep the model for minutes does not hold up a stop (issue 26): after the shutdown timeout
+     * the model stops between two forward passes, every request gets an answer (503 with Retry-After), and the
+     * model is free to be closed, so no native memory is freed under a running pass.
+     */
+    @Test
+    void aLongRequestStopsBetweenPassesAtTheShutdownTimeoutAndEveryRequestIsAnswered() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+        Batcher.Tagger slow = (texts, stop) -> { // 600 passes of 50 ms: half a minute of "model time"
+            entered.countDown();
+            for (int pass = 0; pass < 600; pass++) {
+                if (stop.getAsBoolean()) throw new java.util.concurrent.CancellationException("stopped between forward passes");
+                passes.incrementAndGet();
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("the worker must never be interrupted", e);
+                }
+            }
+            return texts.stream().map(t -> (Tagged) null).toList();
+        };
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
+        TagServer s = new TagServer(slow, "slow", "test", LabelSet.PANX, settings).start();
+        CompletableFuture<HttpResponse<String>> longOne = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"long\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<HttpResponse<String>>> shortOnes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            shortOnes.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"short\"}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitWaiting(s, 3);
+        long started = System.nanoTime();
+        s.close();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds < 5, "close() waited " + seconds + " s: at most the timeout and one pass, not the whole request");
+        assertTrue(s.modelStopped(), "the model is free: the pipeline may be closed");
+        assertTrue(passes.get() < 600, "the long request was cut short after " + passes.get() + " passes");
+        for (CompletableFuture<HttpResponse<String>> f : java.util.stream.Stream.concat(java.util.stream.Stream.of(longOne),
+                shortOnes.stream()).toList()) {
+            HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("1", r.headers().firstValue("Retry-After").orElse(""), "503 says when to come back");
+            assertEquals("{\"error\":\"the service is shutting down: try again when it is back\"}", r.body());
         }
     }
 
