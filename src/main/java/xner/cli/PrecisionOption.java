@@ -24,7 +24,7 @@ final class PrecisionOption {
     /** {@link #use()} for a command whose model may run in ONNX Runtime, which runs a file's own types (fp32 or int8). */
     Precision use(List<ModelRuntime> runtimes) {
         Precision p = Precision.parse(precision, "--precision");
-        if (p == Precision.BF16 && !runtimes.contains(ModelRuntime.LIBTORCH) && !"auto".equals(precision)) {
+        if (p == Precision.BF16 && !runtimes.contains(ModelRuntime.LIBTORCH) && !precision.trim().equalsIgnoreCase("auto")) {
             throw new XnerInputException("--precision bf16: ONNX Runtime runs the exported model's own types (model.onnx in "
                     + "fp32, model_quantized.onnx in int8); bf16 is for --runtime libtorch");
         }
