@@ -167,13 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            try {
-                return java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                        .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                        .findFirst().orElse("unknown");
-            } catch (java.io.IOException e) {
-                return "unknown";
-            }
+            return Precision.cpuModel();
         }
     }
 }

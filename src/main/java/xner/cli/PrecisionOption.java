@@ -23,12 +23,11 @@ final class PrecisionOption {
 
     /** {@link #use()} for a command whose model may run in ONNX Runtime, which runs a file's own types (fp32 or int8). */
     Precision use(List<ModelRuntime> runtimes) {
-        Precision p = Precision.parse(precision, "--precision");
-        if (p == Precision.BF16 && !runtimes.contains(ModelRuntime.LIBTORCH) && !precision.trim().equalsIgnoreCase("auto")) {
+        boolean asked = precision.trim().equalsIgnoreCase("bf16") || precision.trim().equalsIgnoreCase("bfloat16");
+        if (asked && !runtimes.contains(ModelRuntime.LIBTORCH) && Precision.cpuHasBf16Units()) {
             throw new XnerInputException("--precision bf16: ONNX Runtime runs the exported model's own types (model.onnx in "
                     + "fp32, model_quantized.onnx in int8); bf16 is for --runtime libtorch");
         }
-        Precision.use(p);
-        return p;
+        return use();
     }
 }
