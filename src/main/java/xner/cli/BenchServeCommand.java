@@ -67,6 +67,19 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "The service's --max-text-chars, to send a text just over it (default: ${DEFAULT-VALUE}).")
     int maxChars;
 
+    @Option(names = "--big-clients", defaultValue = "0", paramLabel = "N",
+            description = "Clients that send large requests back to back while each level runs, to see what they cost the "
+                    + "others (default: none).")
+    int bigClients;
+
+    @Option(names = "--big-texts", defaultValue = "52", paramLabel = "N",
+            description = "Texts in a large request (default: ${DEFAULT-VALUE}).")
+    int bigTexts;
+
+    @Option(names = "--big-chars", defaultValue = "20000", paramLabel = "N",
+            description = "Characters in each text of a large request, lines of --texts joined (default: ${DEFAULT-VALUE}).")
+    int bigChars;
+
     @Option(names = "--pid", description = "The service's process id, to read its resident memory (/proc/PID/status).")
     Long pid;
 
@@ -102,7 +115,23 @@ public final class BenchServeCommand implements Callable<Integer> {
         Arrays.fill(latencies, -1);
         Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
         Map<String, AtomicLong> badStatuses = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients + bigClients);
+        java.util.concurrent.atomic.AtomicBoolean levelDone = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Long> bigLatencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Map<String, AtomicLong> bigStatuses = new ConcurrentHashMap<>();
+        List<Future<?>> big = new ArrayList<>();
+        String bigBody = bigClients == 0 ? null : bigBody(lines);
+        for (int c = 0; c < bigClients; c++) {
+            big.add(pool.submit(() -> {
+                while (!levelDone.get() && System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    String status = send(client, bigBody);
+                    if (status == null) return;
+                    bigLatencies.add(System.nanoTime() - t0);
+                    bigStatuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                }
+            }));
+        }
         long started = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -110,26 +139,19 @@ public final class BenchServeCommand implements Callable<Integer> {
                 for (int i = next.getAndIncrement(); i < requests && System.nanoTime() < deadline; i = next.getAndIncrement()) {
                     boolean bad = badEvery > 0 && i % badEvery == badEvery - 1;
                     String body = bad ? badBody(i / badEvery) : body(lines.get(i % lines.size()));
-                    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(120))
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long t0 = System.nanoTime();
-                    String status;
-                    try {
-                        status = String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
-                    } catch (IOException e) {
-                        status = "no answer (" + e.getClass().getSimpleName() + ")";
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+                    String status = send(client, body);
+                    if (status == null) return;
                     latencies[i] = System.nanoTime() - t0;
                     (bad ? badStatuses : statuses).computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
                 }
             }));
         }
         for (Future<?> w : workers) w.get();
-        pool.shutdown();
         double seconds = (System.nanoTime() - started) / 1e9;
+        levelDone.set(true);
+        for (Future<?> b : big) b.get();
+        pool.shutdown();
         long[] done = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
 
         JsonObject level = new JsonObject();
@@ -142,11 +164,51 @@ public final class BenchServeCommand implements Callable<Integer> {
         }
         level.add("statuses", counts(statuses));
         level.add("bad_request_statuses", counts(badStatuses));
+        if (bigClients > 0) {
+            long[] b = bigLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            JsonObject o = new JsonObject();
+            o.addProperty("clients", bigClients);
+            o.addProperty("texts", bigTexts);
+            o.addProperty("chars", bigChars);
+            o.addProperty("requests", b.length);
+            o.addProperty("p50_ms", b.length == 0 ? 0 : round(b[percentileIndex(b.length, 0.5)] / 1e6));
+            o.addProperty("max_ms", b.length == 0 ? 0 : round(b[b.length - 1] / 1e6));
+            o.add("statuses", counts(bigStatuses));
+            level.add("large_requests", o);
+        }
         if (pid != null) {
             level.addProperty("rss_before_mb", rssBefore / 1024);
             level.addProperty("rss_after_mb", rssKb() / 1024);
         }
         return level;
+    }
+
+    /** Sends one body; its status, "no answer (…)" when the connection failed, or null when interrupted. */
+    private String send(HttpClient client, String body) {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+        } catch (IOException e) {
+            return "no answer (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** A large request: {@code --big-texts} texts of {@code --big-chars} characters, lines of the texts joined by spaces. */
+    private String bigBody(List<String> lines) {
+        JsonArray inputs = new JsonArray();
+        int line = 0;
+        for (int t = 0; t < bigTexts; t++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < bigChars) text.append(lines.get(line++ % lines.size())).append(' ');
+            inputs.add(text.substring(0, bigChars));
+        }
+        JsonObject o = new JsonObject();
+        o.add("inputs", inputs);
+        return o.toString();
     }
 
     /** The nearest-rank percentile. */
@@ -190,10 +252,17 @@ public final class BenchServeCommand implements Callable<Integer> {
     private static String describe(JsonObject l) {
         String rss = l.has("rss_before_mb") ? String.format("; RSS %d → %d MB", l.get("rss_before_mb").getAsLong(),
                 l.get("rss_after_mb").getAsLong()) : "";
+        String large = "";
+        if (l.has("large_requests")) {
+            JsonObject b = l.getAsJsonObject("large_requests");
+            large = String.format("; beside %d client(s) of %d × %d characters: %d large requests, p50 %.0f ms, max %.0f ms, statuses %s",
+                    b.get("clients").getAsInt(), b.get("texts").getAsInt(), b.get("chars").getAsInt(), b.get("requests").getAsInt(),
+                    b.get("p50_ms").getAsDouble(), b.get("max_ms").getAsDouble(), b.get("statuses"));
+        }
         return String.format("concurrency %3d: %d requests in %.1f s, %.2f/s; p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; "
-                        + "statuses %s, bad requests %s%s",
+                        + "statuses %s, bad requests %s%s%s",
                 l.get("concurrency").getAsInt(), l.get("requests").getAsInt(), l.get("seconds").getAsDouble(),
                 l.get("requests_per_second").getAsDouble(), l.get("p50_ms").getAsDouble(), l.get("p95_ms").getAsDouble(),
-                l.get("p99_ms").getAsDouble(), l.get("statuses"), l.get("bad_request_statuses"), rss);
+                l.get("p99_ms").getAsDouble(), l.get("statuses"), l.get("bad_request_statuses"), rss, large);
     }
 }

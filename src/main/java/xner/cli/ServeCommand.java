@@ -27,8 +27,10 @@ import xner.serve.TagServer;
                 "  POST / or /predict  {\"inputs\": \"text\" | [\"text\", ...], \"parameters\": {\"aggregation_strategy\": \"simple\"}}",
                 "  GET /health         model, labels, texts waiting",
                 "  GET /               a page: type a text, see its entities highlighted",
-                "Concurrent requests are tagged together. Refusals are JSON errors: 400 not JSON, 401 no or wrong API key,",
-                "  413 too large, 415 not application/json, 422 a field at fault, 503 busy or stopping.",
+                "Concurrent requests are tagged together, a long one in slices that take turns with the others.",
+                "Refusals are JSON errors: 400 not JSON, 401 no or wrong API key, 413 too large (--max-request-tokens and",
+                "  the other limits), 415 not application/json, 422 a field at fault, 503 busy or stopping, 504 waited past",
+                "  --request-timeout.",
                 "SIGTERM or Ctrl-C: stop accepting, answer what was received (503 past --shutdown-timeout), then close."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -75,11 +77,22 @@ public final class ServeCommand implements Callable<Integer> {
     int maxInputs;
 
     @Option(names = "--max-queue", defaultValue = "256", paramLabel = "N",
-            description = "The most texts waiting for the model before requests are turned away with 503 (default: ${DEFAULT-VALUE}).")
+            description = "The most texts waiting for the model, those under way included, before requests are turned away "
+                    + "with 503 (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
+    @Option(names = "--max-request-tokens", defaultValue = "" + Settings.DEFAULT_MAX_REQUEST_TOKENS, paramLabel = "N",
+            description = "The most model tokens one request may cost, over all its texts and windows: what bounds the model "
+                    + "time one request takes; 413 beyond, before any model work (default: ${DEFAULT-VALUE}).")
+    int maxRequestTokens;
+
+    @Option(names = "--request-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How long a request may wait for its answer: then it is dropped, its client gets 504, and "
+                    + "GET /health says overloaded (503) (default: ${DEFAULT-VALUE}).")
+    int requestTimeoutSeconds;
+
     @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
-            description = "The most waiting texts tagged together (default: ${DEFAULT-VALUE}).")
+            description = "The most windows (texts, or parts of long ones) in one forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
     @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
@@ -102,8 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The settings the options make, checked. */
     Settings settings() {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch,
-                Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens,
+                Duration.ofSeconds(requestTimeoutSeconds), Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
                 Duration.ofSeconds(shutdownSeconds), apiKey);
     }
 

@@ -170,18 +170,18 @@ public final class TagPipeline implements AutoCloseable {
 
     /** Tags texts together (their windows batched by length); the answers are in the order of {@code texts}. */
     public List<Tagged> tagBatch(List<String> texts) {
-        return tagBatch(texts, () -> false);
+        List<Windowed> inputs = new ArrayList<>(texts.size());
+        for (String text : texts) inputs.add(preprocess(text));
+        return run(inputs, batchSize);
     }
 
     /**
-     * {@link #tagBatch(List)} that gives up between two forward passes once {@code stop} says so, throwing
-     * {@link java.util.concurrent.CancellationException}: a service that stops waits for one pass, never for the
-     * rest of a long text (a forward pass holds at most {@link #maxTokens()} tokens).
+     * The first stage alone: {@code text} tokenized and cut into windows, for a caller that runs the passes itself
+     * (the service, which takes turns between requests a pass at a time). Then {@link #forwardPass} for the windows
+     * and {@link #postprocess} with their logits.
      */
-    public List<Tagged> tagBatch(List<String> texts, java.util.function.BooleanSupplier stop) {
-        List<Windowed> inputs = new ArrayList<>(texts.size());
-        for (String text : texts) inputs.add(preprocess(text));
-        return run(inputs, batchSize, stop);
+    public PreparedText prepare(String text) {
+        return PreparedText.of(preprocess(text));
     }
 
     /**
@@ -201,7 +201,7 @@ public final class TagPipeline implements AutoCloseable {
     List<Tagged> tagWordsBatch(List<List<String>> sentences, int windowsPerPass) {
         List<Windowed> inputs = new ArrayList<>(sentences.size());
         for (List<String> words : sentences) inputs.add(preprocessWords(words));
-        return run(inputs, windowsPerPass, () -> false);
+        return run(inputs, windowsPerPass);
     }
 
     /** The model's labels, in id order. */
@@ -249,8 +249,8 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     /** The three stages, as transformers' {@code run_single}: forward every input's windows, then postprocess each input. */
-    private List<Tagged> run(List<Windowed> inputs, int windowsPerPass, java.util.function.BooleanSupplier stop) {
-        float[][][] logits = forward(inputs, windowsPerPass, stop);
+    private List<Tagged> run(List<Windowed> inputs, int windowsPerPass) {
+        float[][][] logits = forward(inputs, windowsPerPass);
         List<Tagged> tagged = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) tagged.add(postprocess(inputs.get(i), logits[i]));
         return tagged;
@@ -298,7 +298,7 @@ public final class TagPipeline implements AutoCloseable {
      * ({@link Batch#passes}); the logits of input {@code i}'s window {@code w} at {@code [i][w]}, flattened
      * (position, label).
      */
-    private float[][][] forward(List<Windowed> inputs, int windowsPerPass, java.util.function.BooleanSupplier stop) {
+    private float[][][] forward(List<Windowed> inputs, int windowsPerPass) {
         List<Piece> pieces = new ArrayList<>();
         float[][][] logits = new float[inputs.size()][][];
         for (int i = 0; i < inputs.size(); i++) {
@@ -308,7 +308,6 @@ public final class TagPipeline implements AutoCloseable {
         }
         int[] lengths = pieces.stream().mapToInt(p -> p.ids().length).toArray();
         for (int[] pass : Batch.passes(lengths, windowsPerPass, maxTokens)) {
-            if (stop.getAsBoolean()) throw new java.util.concurrent.CancellationException("stopped between forward passes");
             List<int[]> windows = new ArrayList<>(pass.length);
             for (int p : pass) windows.add(pieces.get(p).ids());
             float[][] out = forwardPass(windows);
@@ -318,10 +317,11 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     /**
-     * Logits of one pass of windows, each flattened (position, label), padding dropped: the only place the model
-     * runs.
+     * Logits of one pass of windows (token ids with their special tokens, as {@link PreparedText#window}), each
+     * flattened (position, label), padding dropped: the only place the model runs. Keep a pass within
+     * {@link #batchSize()} windows and {@link #maxTokens()} padded tokens: that bounds its memory.
      */
-    private float[][] forwardPass(List<int[]> windows) {
+    public float[][] forwardPass(List<int[]> windows) {
         Padded batch = Padded.of(windows, tokenizer.padId());
         float[] all = classifier.logits(batch.rows(), batch.length(), batch.ids(), batch.mask()); // (rows, length, labels)
         int labelCount = labels.size();
@@ -331,6 +331,14 @@ public final class TagPipeline implements AutoCloseable {
             out[r] = Arrays.copyOfRange(all, from, from + windows.get(r).length * labelCount);
         }
         return out;
+    }
+
+    /** The last stage for a text of {@link #prepare}: {@code windowLogits[w]} are window {@code w}'s from {@link #forwardPass}. */
+    public Tagged postprocess(PreparedText text, float[][] windowLogits) {
+        if (windowLogits.length != text.windowCount()) {
+            throw new IllegalArgumentException(windowLogits.length + " windows of logits for a text of " + text.windowCount());
+        }
+        return postprocess(text.windowed(), windowLogits);
     }
 
     /**

@@ -2,37 +2,48 @@ package xner.serve;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import xner.infer.PreparedText;
+import xner.infer.TagPipeline;
 import xner.infer.Tagged;
+import xner.train.Batch;
 
 /**
- * A queue of requests in front of the model and one worker thread that takes what is waiting, up to
- * {@code maxBatch} texts, and tags it in one pipeline call: concurrent requests share forward passes, and the
- * model's two threads are never fought over. A request that would put more than {@code maxQueue} texts in
- * waiting is refused at once (the caller answers 503).
+ * The model's only caller in the service: requests wait here, and one worker thread runs their windows through the
+ * model a forward pass at a time, taking turns between requests, so that the model's two threads are never fought
+ * over and concurrent requests share passes.
  *
- * <p>When a pipeline call fails, the batch is split in halves and each half tagged again, down to single texts:
- * one bad text (a lone surrogate that breaks the tokenizer) fails its own request with {@link TextFailed},
- * never the innocent requests tagged with it.
+ * <p>A request is prepared on its caller's thread ({@link #submit}: tokenized and cut into windows), which is where
+ * its cost in model tokens becomes known: over {@code maxRequestTokens} it is refused ({@link OverBudget}) before any
+ * model work. The worker then goes in rounds: every request under way gives its next slice (windows up to
+ * {@value #SLICE_TOKENS} tokens, at least one), the round's windows go through the model in passes grouped by length,
+ * and a request whose windows are all done is answered. A short request that arrives behind a large one waits for
+ * one round, not for the large request.
+ *
+ * <p>Refusals and failures, each its caller's to answer: {@link Busy} (the queue holds {@code maxQueue} texts, or the
+ * service stops), {@link TimedOut} (waited past {@code requestTimeout}: dropped, its remaining windows never run),
+ * {@link TextFailed} (one text could not be prepared or tagged; a pass that fails is run again a window at a time,
+ * so one bad window fails its own request and never the others in its pass). A request whose future is cancelled
+ * (its client went away) is dropped at the next round.
  */
 final class Batcher implements AutoCloseable {
-    /** The queue is full: try again later. */
+    /** The queue is full, or the service stops: try again later. */
     static final class Busy extends Exception {
         Busy(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** Tagging one text of a request failed, tagged alone: {@code index} is its place in the request's texts. */
+    /** Tagging one text of a request failed: {@code index} is its place in the request's texts. */
     static final class TextFailed extends Exception {
         private final int index;
 
@@ -46,74 +57,219 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    private static final long WAKE_UP_MILLIS = 50;
-
-    /**
-     * What tags a batch: the pipeline's {@code tagBatch}, which gives up between two forward passes once {@code stop}
-     * says so ({@link CancellationException}).
-     */
-    interface Tagger {
-        List<Tagged> tag(List<String> texts, BooleanSupplier stop);
+    /** The request costs more model tokens than one request may. */
+    static final class OverBudget extends Exception {
+        OverBudget(String message) {
+            super(message, null, false, false);
+        }
     }
 
-    private record Job(List<String> texts, CompletableFuture<List<Tagged>> result) {}
+    /** The request waited for the model longer than the request timeout, and was dropped. */
+    static final class TimedOut extends Exception {
+        TimedOut(String message) {
+            super(message, null, false, false);
+        }
+    }
 
-    private final Tagger tagger;
+    /** The pipeline's three stages as the worker drives them: a {@link TagPipeline}'s, or a test's stand-in. */
+    interface Model {
+        /** Tokenizes {@code text} and cuts it into windows; throws for a text the model cannot take. */
+        PreparedText prepare(String text);
+
+        /** One forward pass: the logits of each window (flattened position × label). */
+        float[][] forward(List<int[]> windows);
+
+        /** A text's tagging from the logits of its windows, in window order. */
+        Tagged postprocess(PreparedText text, float[][] windowLogits);
+
+        static Model of(TagPipeline pipeline) {
+            return new Model() {
+                @Override
+                public PreparedText prepare(String text) {
+                    return pipeline.prepare(text);
+                }
+
+                @Override
+                public float[][] forward(List<int[]> windows) {
+                    return pipeline.forwardPass(windows);
+                }
+
+                @Override
+                public Tagged postprocess(PreparedText text, float[][] windowLogits) {
+                    return pipeline.postprocess(text, windowLogits);
+                }
+            };
+        }
+    }
+
+    /**
+     * The most tokens a request runs in one round when others wait: about 0.1 s of model time on two cores with ONNX
+     * int8 and 0.5 s with libtorch fp32, which is what a short request waits behind a large one, at most, per request
+     * under way.
+     */
+    static final int SLICE_TOKENS = 1024;
+    private static final long WAKE_UP_MILLIS = 50;
+
+    /** How many texts and model tokens wait, and for how long the oldest request has. */
+    record Queue(int texts, long tokens, Duration oldest) {}
+
+    /** A request under way: its texts' windows, the logits each has so far, and where the next window is. */
+    private static final class Job {
+        final List<PreparedText> texts;
+        final float[][][] logits; // [text][window]
+        final CompletableFuture<List<Tagged>> result = new CompletableFuture<>();
+        final long arrived; // System.nanoTime()
+        final long deadline;
+        int nextText;
+        int nextWindow;
+        int windowsLeft;
+        volatile long tokensLeft; // written by the worker only; read by /health
+
+        Job(List<PreparedText> texts, long arrived, long deadline) {
+            this.texts = texts;
+            this.arrived = arrived;
+            this.deadline = deadline;
+            this.logits = new float[texts.size()][][];
+            for (int i = 0; i < texts.size(); i++) {
+                logits[i] = new float[texts.get(i).windowCount()][];
+                windowsLeft += texts.get(i).windowCount();
+                tokensLeft += texts.get(i).tokens();
+            }
+        }
+
+        boolean hasNext() {
+            return nextText < texts.size();
+        }
+
+        int nextLength() {
+            return texts.get(nextText).window(nextWindow).length;
+        }
+
+        Piece next() {
+            Piece p = new Piece(this, nextText, nextWindow, texts.get(nextText).window(nextWindow));
+            if (++nextWindow == texts.get(nextText).windowCount()) {
+                nextText++;
+                nextWindow = 0;
+            }
+            return p;
+        }
+    }
+
+    /** Window {@code window} of text {@code text} of a request. */
+    private record Piece(Job job, int text, int window, int[] ids) {}
+
+    private final Model model;
     private final int maxQueue;
     private final int maxBatch;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong batches = new AtomicLong();
+    private final int maxTokensPerPass;
+    private final long maxRequestTokens;
+    private final Duration requestTimeout;
+    private final BlockingQueue<Job> inbox = new LinkedBlockingQueue<>();
+    private final Set<Job> live = ConcurrentHashMap.newKeySet(); // submitted and not yet answered
+    private final AtomicInteger waiting = new AtomicInteger(); // texts of the live requests, for admission
+    private final AtomicLong passes = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
     private volatile boolean draining;
-    private volatile long drainDeadline; // System.nanoTime() after which waiting texts are refused
+    private volatile long drainDeadline; // System.nanoTime() after which waiting requests are refused
+    private volatile long lastTimeOut = Long.MIN_VALUE; // System.nanoTime() when a request last timed out
 
-    /** A batcher over a tagger that cannot stop before its batch is done (tests). */
-    Batcher(Function<List<String>, List<Tagged>> tagger, int maxQueue, int maxBatch) {
-        this((texts, stop) -> tagger.apply(texts), maxQueue, maxBatch);
-    }
-
-    Batcher(Tagger tagger, int maxQueue, int maxBatch) {
-        this.tagger = tagger;
+    /**
+     * @param maxQueue         the most texts waiting (under way included); {@link Busy} beyond
+     * @param maxBatch         the most windows in one forward pass
+     * @param maxTokensPerPass the most padded tokens in one forward pass (one longer window still goes, alone)
+     * @param maxRequestTokens the most model tokens one request may cost; {@link OverBudget} beyond
+     * @param requestTimeout   how long a request may wait for its answer before it is dropped ({@link TimedOut})
+     */
+    Batcher(Model model, int maxQueue, int maxBatch, int maxTokensPerPass, long maxRequestTokens, Duration requestTimeout) {
+        this.model = model;
         this.maxQueue = maxQueue;
         this.maxBatch = maxBatch;
+        this.maxTokensPerPass = maxTokensPerPass;
+        this.maxRequestTokens = maxRequestTokens;
+        this.requestTimeout = requestTimeout;
         this.worker = new Thread(this::work, "xner-batcher");
         worker.setDaemon(true);
         worker.start();
     }
 
     /**
-     * Queues {@code texts}; the future completes with their tagging, in order, or fails with {@link TextFailed}
-     * (one of them cannot be tagged), {@link Busy} (the service stopped first) or an {@link Error}.
+     * Prepares {@code texts} on the caller's thread and queues them; the future completes with their tagging, in
+     * order, or fails with {@link TextFailed}, {@link TimedOut}, {@link Busy} (the service stopped first) or an
+     * {@link Error}. Cancelling the future drops the request.
+     *
+     * @throws OverBudget the texts cost more than {@code maxRequestTokens} model tokens
+     * @throws Busy       the queue is full, or the service is stopping
      */
-    synchronized CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy {
+    CompletableFuture<List<Tagged>> submit(List<String> texts) throws Busy, OverBudget {
         if (closed || draining) throw new Busy("the service is shutting down");
-        int n = texts.size();
-        if (waiting.addAndGet(n) > maxQueue) {
-            waiting.addAndGet(-n);
-            throw new Busy("busy: " + maxQueue + " texts are already waiting for the model; try again shortly");
+        List<PreparedText> prepared = new ArrayList<>(texts.size());
+        long tokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                prepared.add(model.prepare(texts.get(i)));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(new TextFailed(i, e));
+            }
+            tokens += prepared.get(i).tokens();
         }
-        Job job = new Job(List.copyOf(texts), new CompletableFuture<>());
-        queue.add(job);
-        return job.result();
+        if (tokens > maxRequestTokens) {
+            throw new OverBudget("the request's " + texts.size() + (texts.size() == 1 ? " text makes " : " texts make ") + tokens
+                    + " model tokens (sub-tokens of every window), over the limit of " + maxRequestTokens
+                    + " per request (--max-request-tokens): send fewer or shorter texts in more requests");
+        }
+        synchronized (this) { // with close(): no request is queued after the worker's last look, so none is left unanswered
+            if (closed || draining) throw new Busy("the service is shutting down");
+            int n = texts.size();
+            if (waiting.addAndGet(n) > maxQueue) {
+                waiting.addAndGet(-n);
+                throw new Busy("busy: " + maxQueue + " texts are already waiting for the model; try again shortly");
+            }
+            long now = System.nanoTime();
+            Job job = new Job(prepared, now, now + requestTimeout.toNanos());
+            live.add(job);
+            inbox.add(job);
+            return job.result;
+        }
     }
 
-    /** Texts waiting for the model (not those it is tagging now). */
+    /** Texts of the requests not yet answered (those under way included). */
     int waiting() {
-        return waiting.get();
+        return queue().texts();
     }
 
-    /** Pipeline calls made so far, those that failed included. */
-    long batches() {
-        return batches.get();
+    /** What waits for the model now. */
+    Queue queue() {
+        int texts = 0;
+        long tokens = 0;
+        long oldest = Long.MAX_VALUE;
+        for (Job j : live) {
+            if (j.result.isDone()) continue; // answered a moment ago; the worker removes it next
+            texts += j.texts.size();
+            tokens += j.tokensLeft;
+            oldest = Math.min(oldest, j.arrived);
+        }
+        return new Queue(texts, tokens, oldest == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - oldest));
+    }
+
+    /**
+     * Whether requests wait longer than the request timeout: the oldest waits longer now, or one was dropped for it
+     * within the last timeout.
+     */
+    boolean overloaded() {
+        long timedOutAgo = System.nanoTime() - lastTimeOut;
+        return queue().oldest().compareTo(requestTimeout) > 0 || lastTimeOut != Long.MIN_VALUE && timedOutAgo < requestTimeout.toNanos();
+    }
+
+    /** Forward passes run so far, those that failed included. */
+    long passes() {
+        return passes.get();
     }
 
     /**
      * Takes no more requests ({@link Busy} from {@link #submit}) and tags those waiting for up to {@code timeout}; those
-     * still waiting then fail with {@link Busy}. The pipeline call under way when the time is up stops after its
-     * current forward pass, and its requests fail with {@link Busy} too (the worker is never interrupted: a thread
-     * interrupted inside libtorch can leave it broken).
+     * still waiting then fail with {@link Busy}, the model stopping after its current forward pass (the worker is never
+     * interrupted: a thread interrupted inside libtorch can leave it broken).
      */
     void drain(Duration timeout) {
         drainDeadline = System.nanoTime() + timeout.toNanos();
@@ -126,94 +282,148 @@ final class Batcher implements AutoCloseable {
     }
 
     private void work() {
-        while (!closed) {
-            if (draining && System.nanoTime() - drainDeadline > 0) refuseWaiting();
-            List<Job> jobs = new ArrayList<>();
-            try {
+        List<Job> active = new ArrayList<>(); // arrival order
+        try {
+            while (!closed) {
+                if (pastDrainDeadline()) {
+                    refuse(active);
+                    refuseWaiting();
+                }
                 // a timed wait, so that a drain's deadline and close() are seen without interrupting the worker
-                Job first = queue.poll(WAKE_UP_MILLIS, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                jobs.add(first);
-            } catch (InterruptedException e) {
-                break;
+                Job first = active.isEmpty() ? inbox.poll(WAKE_UP_MILLIS, TimeUnit.MILLISECONDS) : inbox.poll();
+                if (first != null) active.add(first);
+                inbox.drainTo(active);
+                dropGone(active);
+                if (active.isEmpty()) continue;
+                try {
+                    round(active);
+                } catch (Error e) {
+                    // out of memory, a broken native library: nothing to isolate, and trying again could make it worse
+                    for (Job j : active) j.result.completeExceptionally(e);
+                }
+                finish(active);
             }
-            int count = jobs.get(0).texts().size();
-            // one consumer: what peek() sees, poll() takes
-            for (Job next; (next = queue.peek()) != null && count + next.texts().size() <= maxBatch; ) {
-                jobs.add(queue.poll());
-                count += next.texts().size();
-            }
-            waiting.addAndGet(-count);
-            List<String> texts = new ArrayList<>(count);
-            for (Job j : jobs) texts.addAll(j.texts());
-            Object[] outcomes = new Object[count]; // a Tagged or the RuntimeException of that text tagged alone
-            try {
-                tag(texts, 0, count, outcomes);
-            } catch (CancellationException e) {
-                // stopping, and the drain's time is up: these requests get 503, the model is free after this pass
-                for (Job j : jobs) j.result().completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
-                continue;
-            } catch (Error e) {
-                // out of memory, a broken native library: nothing to isolate, and trying again could make it worse
-                for (Job j : jobs) j.result().completeExceptionally(e);
-                continue;
-            }
-            int from = 0;
-            for (Job j : jobs) {
-                complete(j, outcomes, from);
-                from += j.texts().size();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        refuse(active);
         refuseWaiting();
     }
 
-    /** Fails every request still waiting with {@link Busy}: the service stops before it could tag them. */
-    private void refuseWaiting() {
-        for (Job j; (j = queue.poll()) != null; ) {
-            waiting.addAndGet(-j.texts().size());
-            j.result().completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
+    /** Removes the requests whose client went away (cancelled) and those past their deadline (answered {@link TimedOut}). */
+    private void dropGone(List<Job> active) {
+        long now = System.nanoTime();
+        for (Iterator<Job> it = active.iterator(); it.hasNext(); ) {
+            Job j = it.next();
+            if (!j.result.isDone() && now - j.deadline > 0) {
+                lastTimeOut = now;
+                j.result.completeExceptionally(new TimedOut("the request waited more than " + requestTimeout.toSeconds()
+                        + " s for the model (--request-timeout): the service is overloaded; try again later"));
+            }
+            if (j.result.isDone()) {
+                leave(j);
+                it.remove();
+            }
         }
     }
 
-    /** Tags {@code texts[from, to)} into {@code outcomes}; a failed call is tried again in halves, down to one text. */
-    private void tag(List<String> texts, int from, int to, Object[] outcomes) {
+    /** One round: every request's next slice, through the model in passes of windows of similar length. */
+    private void round(List<Job> active) {
+        List<Piece> pieces = new ArrayList<>();
+        for (Job j : active) {
+            int tokens = 0;
+            while (j.hasNext() && (tokens == 0 || tokens + j.nextLength() <= SLICE_TOKENS)) {
+                Piece p = j.next();
+                pieces.add(p);
+                tokens += p.ids().length;
+            }
+        }
+        int[] lengths = pieces.stream().mapToInt(p -> p.ids().length).toArray();
+        for (int[] pass : Batch.passes(lengths, maxBatch, maxTokensPerPass)) {
+            if (pastDrainDeadline()) return; // the next turn of work() refuses them all
+            List<Piece> chosen = new ArrayList<>(pass.length);
+            for (int i : pass) {
+                if (!pieces.get(i).job().result.isDone()) chosen.add(pieces.get(i)); // not for a request already failed
+            }
+            if (!chosen.isEmpty()) forward(chosen);
+        }
+    }
+
+    /** Runs one pass; if it fails, each window again alone, so that a failing window fails its own request only. */
+    private void forward(List<Piece> pass) {
+        passes.incrementAndGet();
+        float[][] logits;
         try {
-            batches.incrementAndGet();
-            List<Tagged> tagged = tagger.tag(texts.subList(from, to), this::pastDrainDeadline);
-            if (tagged.size() != to - from) {
-                throw new IllegalStateException("the pipeline answered " + tagged.size() + " texts for " + (to - from));
+            logits = model.forward(pass.stream().map(Piece::ids).toList());
+            if (logits.length != pass.size()) {
+                throw new IllegalStateException("the model answered " + logits.length + " windows for " + pass.size());
             }
-            for (int i = from; i < to; i++) outcomes[i] = tagged.get(i - from);
-        } catch (CancellationException e) {
-            throw e; // not a bad text: the service stops
         } catch (RuntimeException e) {
-            if (to - from == 1) {
-                outcomes[from] = e;
+            if (pass.size() == 1) {
+                pass.get(0).job().result.completeExceptionally(new TextFailed(pass.get(0).text(), e));
             } else {
-                int middle = (from + to) >>> 1;
-                tag(texts, from, middle, outcomes);
-                tag(texts, middle, to, outcomes);
+                for (Piece p : pass) {
+                    if (!p.job().result.isDone()) forward(List.of(p));
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < pass.size(); i++) {
+            Piece p = pass.get(i);
+            p.job().logits[p.text()][p.window()] = logits[i];
+            p.job().windowsLeft--;
+            p.job().tokensLeft -= p.ids().length;
+        }
+    }
+
+    /** Answers and removes the requests whose windows are all done, and removes those already answered (failed). */
+    private void finish(List<Job> active) {
+        for (Iterator<Job> it = active.iterator(); it.hasNext(); ) {
+            Job j = it.next();
+            if (!j.result.isDone() && j.windowsLeft == 0) complete(j);
+            if (j.result.isDone()) {
+                leave(j);
+                it.remove();
             }
         }
     }
 
-    /** Completes {@code job}, whose texts' outcomes start at {@code from}: its first failed text fails it. */
-    private static void complete(Job job, Object[] outcomes, int from) {
-        List<Tagged> tagged = new ArrayList<>(job.texts().size());
-        for (int i = 0; i < job.texts().size(); i++) {
-            Object outcome = outcomes[from + i];
-            if (outcome instanceof RuntimeException e) {
-                job.result().completeExceptionally(new TextFailed(i, e));
+    private void complete(Job job) {
+        List<Tagged> tagged = new ArrayList<>(job.texts.size());
+        for (int i = 0; i < job.texts.size(); i++) {
+            try {
+                tagged.add(model.postprocess(job.texts.get(i), job.logits[i]));
+            } catch (RuntimeException e) {
+                job.result.completeExceptionally(new TextFailed(i, e));
                 return;
             }
-            tagged.add((Tagged) outcome);
         }
-        job.result().complete(tagged);
+        job.result.complete(tagged);
+    }
+
+    private void leave(Job job) {
+        if (live.remove(job)) waiting.addAndGet(-job.texts.size());
+    }
+
+    /** Fails {@code jobs} with {@link Busy}: the service stops before they could be tagged. */
+    private void refuse(List<Job> jobs) {
+        for (Job j : jobs) {
+            j.result.completeExceptionally(new Busy("the service is shutting down: try again when it is back"));
+            leave(j);
+        }
+        jobs.clear();
+    }
+
+    /** Fails every request still in the inbox with {@link Busy}. */
+    private void refuseWaiting() {
+        List<Job> waitingJobs = new ArrayList<>();
+        inbox.drainTo(waitingJobs);
+        refuse(waitingJobs);
     }
 
     /**
-     * Stops the worker once its pipeline call, if any, is done (waiting up to {@code patience}); requests still
-     * waiting fail with {@link Busy}. Returns whether the worker stopped: if not, the pipeline is still in use.
+     * Stops the worker once its forward pass, if any, is done (waiting up to {@code patience}); requests still
+     * waiting fail with {@link Busy}. Returns whether the worker stopped: if not, the model is still in use.
      */
     boolean close(Duration patience) {
         synchronized (this) {

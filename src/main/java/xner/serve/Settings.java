@@ -12,8 +12,12 @@ import xner.infer.Aggregation;
  * @param maxBodyBytes the largest request body (413 beyond)
  * @param maxTextChars the longest text, in UTF-16 characters (413 beyond); longer than a window is fine: texts are windowed
  * @param maxInputs    the most texts in one request (413 beyond)
- * @param maxQueue     the most texts waiting for the model (503 beyond)
- * @param maxBatch     the most texts the worker takes from the queue for one pipeline call
+ * @param maxQueue     the most texts waiting for the model, those under way included (503 beyond)
+ * @param maxBatch     the most windows (texts, or parts of long ones) in one forward pass
+ * @param maxRequestTokens the most model tokens one request may cost, over all its texts and windows (413 beyond,
+ *                     before any model work): what bounds the model time one request takes
+ * @param requestTimeout how long a request may wait for its answer: then it is dropped, its remaining windows are not
+ *                     run, and its client gets 504
  * @param aggregation  the strategy when a request names none: simple, as the Hugging Face Inference API
  * @param offsets      what {@code start} and {@code end} count when a request does not say: UTF-16 units by default
  * @param shutdownTimeout how long a stopping service goes on tagging the requests it has received (503 for those
@@ -22,8 +26,16 @@ import xner.infer.Aggregation;
  *                     for none: what a service reachable beyond this machine should have
  */
 public record Settings(String host, int port, long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue, int maxBatch,
-        Aggregation aggregation, Offsets offsets, Duration shutdownTimeout, String apiKey) {
-    public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32, Aggregation.SIMPLE, Offsets.UTF_16,
+        int maxRequestTokens, Duration requestTimeout, Aggregation aggregation, Offsets offsets, Duration shutdownTimeout, String apiKey) {
+    /**
+     * Model tokens per request when not told: one text of the longest default (20,000 characters of German, about
+     * 5,500 sub-tokens in 14 windows) fits, and on two cores it is 1–2 s of model time with ONNX int8, about 15 s with
+     * libtorch fp32 (docs/results/reliability).
+     */
+    public static final int DEFAULT_MAX_REQUEST_TOKENS = 8192;
+
+    public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32,
+            DEFAULT_MAX_REQUEST_TOKENS, Duration.ofSeconds(60), Aggregation.SIMPLE, Offsets.UTF_16,
             Duration.ofSeconds(5), null);
 
     public Settings {
@@ -39,6 +51,10 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
             throw new XnerInputException("--max-queue (" + maxQueue + ") must hold at least one full request (--max-inputs "
                     + maxInputs + ")");
         }
+        if (maxRequestTokens < 1) throw new XnerInputException("--max-request-tokens must be >= 1, was " + maxRequestTokens);
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new XnerInputException("--request-timeout must be more than 0 seconds, was " + requestTimeout);
+        }
         if (aggregation == null || offsets == null) throw new IllegalArgumentException("aggregation and offsets must be given");
         if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
             throw new XnerInputException("--shutdown-timeout must be 0 or more seconds, was " + shutdownTimeout);
@@ -53,42 +69,55 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
     @Override
     public String toString() {
         return "Settings[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTextChars=" + maxTextChars
-                + ", maxInputs=" + maxInputs + ", maxQueue=" + maxQueue + ", maxBatch=" + maxBatch + ", aggregation=" + aggregation
+                + ", maxInputs=" + maxInputs + ", maxQueue=" + maxQueue + ", maxBatch=" + maxBatch + ", maxRequestTokens="
+                + maxRequestTokens + ", requestTimeout=" + requestTimeout + ", aggregation=" + aggregation
                 + ", offsets=" + offsets + ", shutdownTimeout=" + shutdownTimeout + ", apiKey=" + (apiKey == null ? "none" : "(set)") + "]";
     }
 
     public Settings withAddress(String host, int port) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
     public Settings withLimits(long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
+    public Settings withRequestBudget(int maxRequestTokens, Duration requestTimeout) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets, shutdownTimeout, apiKey);
+    }
+
     public Settings withBatch(int maxBatch) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
     public Settings withAggregation(Aggregation aggregation) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
     public Settings withOffsets(Offsets offsets) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
     public Settings withShutdownTimeout(Duration shutdownTimeout) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 
     public Settings withApiKey(String apiKey) {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, aggregation, offsets,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets,
                 shutdownTimeout, apiKey);
     }
 }

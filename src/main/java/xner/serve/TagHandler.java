@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -59,7 +60,8 @@ final class TagHandler extends Handler.Abstract {
             switch (path) {
                 case "/health" -> {
                     if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(response, "GET");
-                    send(response, callback, 200, health().toString());
+                    boolean overloaded = batcher.overloaded();
+                    send(response, callback, overloaded ? 503 : 200, health(overloaded).toString());
                 }
                 case "/", "/predict" -> {
                     if (method.equals("POST")) {
@@ -88,15 +90,23 @@ final class TagHandler extends Handler.Abstract {
         return new HttpError(405, "method not allowed here; use " + allow);
     }
 
-    private JsonObject health() {
+    /**
+     * The model, its labels and the queue; {@code "status": "overloaded"} (with 503, for a load balancer) while requests
+     * wait longer than the request timeout.
+     */
+    private JsonObject health(boolean overloaded) {
         JsonObject o = new JsonObject();
-        o.addProperty("status", "ok");
+        o.addProperty("status", overloaded ? "overloaded" : "ok");
         o.addProperty("model", model);
         o.addProperty("runtime", runtime);
         JsonArray names = new JsonArray();
         labels.names().forEach(names::add);
         o.add("labels", names);
-        o.addProperty("waiting", batcher.waiting());
+        Batcher.Queue queue = batcher.queue();
+        o.addProperty("waiting", queue.texts());
+        o.addProperty("waiting_tokens", queue.tokens());
+        o.addProperty("oldest_wait_ms", queue.oldest().toMillis());
+        o.addProperty("request_timeout_s", settings.requestTimeout().toSeconds());
         o.addProperty("default_aggregation_strategy", settings.aggregation().wireName());
         o.addProperty("default_offsets", settings.offsets().wireName());
         return o;
@@ -157,7 +167,14 @@ final class TagHandler extends Handler.Abstract {
                 } catch (Batcher.Busy e) {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                     throw HttpError.busy(e.getMessage());
+                } catch (Batcher.OverBudget e) {
+                    throw HttpError.tooLarge(e.getMessage());
                 }
+                // a client that goes away, when Jetty learns of it, drops its request (HTTP/1.1 says nothing of a client
+                // that closes while its request waits: Jetty does not read then, and the request timeout bounds those).
+                // The request timeout, not Jetty's idle timeout, decides how long a request may wait for the model
+                request.addFailureListener(why -> tagged.cancel(false));
+                request.addIdleTimeoutListener(timeout -> tagged.isDone());
                 tagged.whenComplete((results, error) -> {
                     if (error != null) {
                         fail(response, callback, p, error);
@@ -194,6 +211,14 @@ final class TagHandler extends Handler.Abstract {
     /** Answers a failure of {@code p} (null when it failed before it was parsed). */
     private void fail(Response response, Callback callback, PredictRequest p, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CancellationException) { // the client went away: nobody to answer
+            callback.failed(cause);
+            return;
+        }
+        if (cause instanceof Batcher.TimedOut timedOut) {
+            error(response, callback, new HttpError(504, timedOut.getMessage()));
+            return;
+        }
         if (cause instanceof Batcher.Busy busy) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1"); // as for a request refused at the door
             error(response, callback, HttpError.busy(busy.getMessage()));

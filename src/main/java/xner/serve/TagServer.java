@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.infer.TagPipeline;
-import xner.infer.Tagged;
 
 /**
  * The tagging service: the pipeline behind an HTTP API that answers as the Hugging Face Inference API does for
@@ -43,13 +40,14 @@ public final class TagServer implements AutoCloseable {
     private boolean closed;
     private volatile boolean modelStopped = true;
 
-    /** A server over a tagger that cannot stop before its batch is done (tests). */
-    TagServer(Function<List<String>, List<Tagged>> tagger, String model, String runtime, LabelSet labels, Settings settings) {
-        this((texts, stop) -> tagger.apply(texts), model, runtime, labels, settings);
+    /** A server over a stand-in model whose forward passes hold at most the pipeline's default padded tokens (tests). */
+    TagServer(Batcher.Model stages, String model, String runtime, LabelSet labels, Settings settings) {
+        this(stages, TagPipeline.DEFAULT_MAX_TOKENS, model, runtime, labels, settings);
     }
 
-    TagServer(Batcher.Tagger tagger, String model, String runtime, LabelSet labels, Settings settings) {
-        this.batcher = new Batcher(tagger, settings.maxQueue(), settings.maxBatch());
+    private TagServer(Batcher.Model stages, int maxTokensPerPass, String model, String runtime, LabelSet labels, Settings settings) {
+        this.batcher = new Batcher(stages, settings.maxQueue(), settings.maxBatch(), maxTokensPerPass, settings.maxRequestTokens(),
+                settings.requestTimeout());
         this.shutdownTimeout = settings.shutdownTimeout();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("xner-http");
@@ -73,8 +71,7 @@ public final class TagServer implements AutoCloseable {
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
     public static TagServer start(TagPipeline pipeline, Settings settings) {
         Path name = pipeline.modelDir().toAbsolutePath().normalize().getFileName();
-        Batcher.Tagger tagger = pipeline::tagBatch; // the two-argument one: it stops between passes when asked
-        return new TagServer(tagger, name == null ? pipeline.modelDir().toString() : name.toString(),
+        return new TagServer(Batcher.Model.of(pipeline), pipeline.maxTokens(), name == null ? pipeline.modelDir().toString() : name.toString(),
                 pipeline.runtime(), pipeline.labels(), settings).start();
     }
 
@@ -107,9 +104,9 @@ public final class TagServer implements AutoCloseable {
         server.join();
     }
 
-    /** Pipeline calls made so far (each serves one or more requests). */
-    long batches() {
-        return batcher.batches();
+    /** Forward passes run so far (each serves one or more requests). */
+    long passes() {
+        return batcher.passes();
     }
 
     /**

@@ -36,7 +36,8 @@ class ServeCommandTest {
         assertEquals(Aggregation.SIMPLE, s.aggregation());
         assertEquals(Settings.DEFAULTS, s);
         new CommandLine(c).parseArgs("--model", "m", "--host", "0.0.0.0", "--port", "9000", "--aggregation", "first", "--max-queue", "512");
-        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32, Aggregation.FIRST, Offsets.UTF_16,
+        assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32,
+                Settings.DEFAULT_MAX_REQUEST_TOKENS, java.time.Duration.ofSeconds(60), Aggregation.FIRST, Offsets.UTF_16,
                 java.time.Duration.ofSeconds(5), null), c.settings());
     }
 

@@ -1,10 +1,12 @@
 package xner.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +43,10 @@ class BatcherTest {
         }
     }
 
+    static Batcher batcher(Batcher.Model model) {
+        return new Batcher(model, 64, 32, 4096, 1_000_000, Duration.ofSeconds(60));
+    }
+
     static List<String> texts(CompletableFuture<List<Tagged>> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS).stream().map(Tagged::text).toList();
     }
@@ -53,7 +59,7 @@ class BatcherTest {
     @Test
     void aTextThatFailsFailsItsOwnRequestAloneAndTheOthersOfItsBatchAreTagged() throws Exception {
         MarkedTagger tagger = new MarkedTagger();
-        try (Batcher batcher = new Batcher(tagger::tag, 64, 32)) {
+        try (Batcher batcher = batcher(new TextModel(tagger::tag))) {
             CompletableFuture<List<Tagged>> first = batcher.submit(List.of("first"));
             assertTrue(tagger.entered.await(10, TimeUnit.SECONDS));
             CompletableFuture<List<Tagged>> a = batcher.submit(List.of("a1", "a2"));
@@ -73,24 +79,105 @@ class BatcherTest {
             Batcher.TextFailed x = failure(crash);
             assertEquals(0, x.index());
             assertInstanceOf(ArrayIndexOutOfBoundsException.class, x.getCause());
-            // all ten waiting texts went in one call first; the halves were tried again only after it failed
+            // all ten waiting texts went in one pass first; each was tried alone only after it failed
             assertEquals(List.of("a1", "a2", "b1", "b2 BAD", "b3", "c1", "CRASH", "d1", "d2", "d3"), tagger.calls.get(1));
             assertTrue(tagger.calls.contains(List.of("b2 BAD")) && tagger.calls.contains(List.of("CRASH")),
                     "each bad text was tried alone: " + tagger.calls);
-            assertTrue(tagger.calls.size() <= 2 + 2 * 10, "a bisection, not a retry of every subset: " + tagger.calls);
+            assertEquals(2 + 9, tagger.calls.size(), "the failed pass, then each of its windows once, but for b3, whose request "
+                    + "had failed already: " + tagger.calls);
         }
     }
 
     @Test
     void anErrorFailsTheWholeBatchWithoutRetrying() throws Exception {
         List<Integer> calls = new CopyOnWriteArrayList<>();
-        try (Batcher batcher = new Batcher(texts -> {
+        try (Batcher batcher = batcher(new TextModel(texts -> {
             calls.add(texts.size());
             throw new OutOfMemoryError("native memory");
-        }, 64, 32)) {
+        }))) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> batcher.submit(List.of("a", "b")).get(10, TimeUnit.SECONDS));
             assertInstanceOf(OutOfMemoryError.class, e.getCause());
             assertEquals(List.of(2), calls);
+        }
+    }
+
+    @Test
+    void aLongRequestIsCutIntoSlicesThatTakeTurnsWithTheOthers() throws Exception {
+        SlicedModel model = new SlicedModel(10, 0, true); // "long": ten windows of 512 tokens, two to a slice
+        try (Batcher batcher = batcher(model)) {
+            CompletableFuture<List<Tagged>> longOne = batcher.submit(List.of("long"));
+            assertTrue(model.entered.await(10, TimeUnit.SECONDS));
+            CompletableFuture<List<Tagged>> a = batcher.submit(List.of("a"));
+            CompletableFuture<List<Tagged>> b = batcher.submit(List.of("b1", "b2"));
+            assertEquals(4, batcher.queue().texts(), "the one under way and the three behind it");
+            assertEquals(10 * 512 + 3 * 3, batcher.queue().tokens(), "nothing has run yet");
+            model.release.countDown();
+            assertEquals(List.of("a"), texts(a));
+            assertEquals(List.of("b1", "b2"), texts(b));
+            assertEquals(List.of("long"), texts(longOne));
+            // the long request's first slice, then the next round: its second slice beside the short ones' windows
+            assertEquals(List.of("long", "long"), model.passes.get(0));
+            assertTrue(model.passes.get(1).containsAll(List.of("a", "b1", "b2")) || model.passes.get(2).containsAll(List.of("a", "b1", "b2")),
+                    "the short requests went in the round after the one under way: " + model.passes);
+            assertEquals(10, model.passes.stream().mapToLong(p -> p.stream().filter("long"::equals).count()).sum(), "each window once");
+            assertEquals(0, batcher.waiting());
+        }
+    }
+
+    @Test
+    void overTheTokenBudgetIsRefusedBeforeQueueingAndABadTextFailsAtOnce() throws Exception {
+        SlicedModel model = new SlicedModel(20, 0, false);
+        try (Batcher batcher = new Batcher(model, 64, 32, 4096, 8192, Duration.ofSeconds(60))) {
+            Batcher.OverBudget e = assertThrows(Batcher.OverBudget.class, () -> batcher.submit(List.of("a", "long")));
+            assertTrue(e.getMessage().startsWith("the request's 2 texts make 10243 model tokens"), e.getMessage());
+            assertEquals(0, batcher.waiting());
+            assertEquals(0, model.passes.size());
+        }
+        Batcher.Model refusing = new TextModel(texts -> List.of());
+        try (Batcher batcher = batcher(new Batcher.Model() {
+            @Override
+            public xner.infer.PreparedText prepare(String text) {
+                if (text.contains("BAD")) throw new IllegalArgumentException("a lone surrogate at 4");
+                return refusing.prepare(text);
+            }
+
+            @Override
+            public float[][] forward(List<int[]> windows) {
+                return refusing.forward(windows);
+            }
+
+            @Override
+            public Tagged postprocess(xner.infer.PreparedText text, float[][] windowLogits) {
+                return refusing.postprocess(text, windowLogits);
+            }
+        })) {
+            Batcher.TextFailed failed = failure(batcher.submit(List.of("ok", "x BAD")));
+            assertEquals(1, failed.index());
+            assertEquals(0, batcher.waiting(), "never queued");
+        }
+    }
+
+    @Test
+    void aCancelledRequestAndOneWaitingPastTheTimeoutAreDroppedAndTheirWindowsNeverRun() throws Exception {
+        SlicedModel model = new SlicedModel(2, 0, true);
+        try (Batcher batcher = new Batcher(model, 64, 32, 4096, 8192, Duration.ofMillis(500))) {
+            CompletableFuture<List<Tagged>> first = batcher.submit(List.of("first"));
+            assertTrue(model.entered.await(10, TimeUnit.SECONDS));
+            CompletableFuture<List<Tagged>> gone = batcher.submit(List.of("gone"));
+            gone.cancel(false); // the client went away
+            CompletableFuture<List<Tagged>> late = batcher.submit(List.of("late"));
+            assertFalse(batcher.overloaded());
+            Thread.sleep(700);
+            assertTrue(batcher.overloaded(), "the oldest has waited past the timeout");
+            model.release.countDown();
+            assertEquals(List.of("first"), texts(first));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(Batcher.TimedOut.class, e.getCause());
+            assertEquals(List.of(List.of("first")), model.passes, "neither the cancelled nor the late request reached the model");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (batcher.waiting() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(0, batcher.waiting());
+            assertTrue(batcher.overloaded(), "a request timed out within the last timeout");
         }
     }
 }

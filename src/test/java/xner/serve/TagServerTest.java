@@ -147,7 +147,7 @@ class TagServerTest {
                 "field \"parameters.offsets\": expected a string, found a number");
 
         Settings python = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withOffsets(Offsets.CODE_POINTS);
-        try (TagServer s = new TagServer((java.util.function.Function<java.util.List<String>, java.util.List<xner.infer.Tagged>>) pipeline::tagBatch, "python", "test", LabelSet.PANX, python).start()) {
+        try (TagServer s = new TagServer(Batcher.Model.of(pipeline), "python", "test", LabelSet.PANX, python).start()) {
             assertEquals("code-points", health(s).get("default_offsets").getAsString());
             assertEquals("PER Jeff Dean 2-11, LOC Zürich 15-21", entities(post(s.uri(), "{\"inputs\": \"" + text + "\"}").json().getAsJsonArray()));
             assertEquals("PER Jeff Dean 3-12, LOC Zürich 16-22", entities(post(s.uri(),
@@ -266,7 +266,7 @@ class TagServerTest {
     void withAnApiKeyEveryRouteButThePageNeedsTheBearerToken() throws Exception {
         String key = "k3y-0f-th1s-serv1ce";
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withApiKey(key);
-        try (TagServer locked = new TagServer((java.util.function.Function<java.util.List<String>, java.util.List<xner.infer.Tagged>>) pipeline::tagBatch, "locked", "test", LabelSet.PANX, settings).start()) {
+        try (TagServer locked = new TagServer(Batcher.Model.of(pipeline), "locked", "test", LabelSet.PANX, settings).start()) {
             String body = "{\"inputs\": \"Google\"}";
             HttpRequest.Builder none = HttpRequest.newBuilder(locked.uri()).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -350,8 +350,8 @@ class TagServerTest {
     @Test
     void concurrentRequestsAreTaggedTogetherAndAFullQueueIs503() throws Exception {
         HeldTagger held = new HeldTagger();
-        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withLimits(4096, 200, 4, 6).withBatch(32);
-        try (TagServer small = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start()) {
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withLimits(4096, 200, 4, 7).withBatch(32);
+        try (TagServer small = new TagServer(new TextModel(held::tag), "held", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(small.uri(), "{\"inputs\": \"one\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
@@ -360,11 +360,11 @@ class TagServerTest {
                 waiting.add(CLIENT.sendAsync(json(small.uri(), "{\"inputs\": [\"a\", \"b\"]}"), HttpResponse.BodyHandlers.ofString()));
                 // wait until the request is queued, so that the 503 below is deterministic
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (health(small).get("waiting").getAsInt() < 2 * (i + 1) && System.nanoTime() < deadline) Thread.sleep(10);
+                while (health(small).get("waiting").getAsInt() < 1 + 2 * (i + 1) && System.nanoTime() < deadline) Thread.sleep(10);
             }
-            assertEquals(6, health(small).get("waiting").getAsInt());
+            assertEquals(7, health(small).get("waiting").getAsInt(), "the one under way and the six behind it");
             Answer busy = send(json(small.uri(), "{\"inputs\": \"one too many\"}"));
-            assertError(busy, 503, "busy: 6 texts are already waiting for the model");
+            assertError(busy, 503, "busy: 7 texts are already waiting for the model");
             held.release.countDown();
             assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
             for (CompletableFuture<HttpResponse<String>> w : waiting) {
@@ -382,7 +382,7 @@ class TagServerTest {
         java.util.function.Function<List<String>, List<Tagged>> broken = texts -> {
             throw new IllegalStateException("native failure in xner.model");
         };
-        try (TagServer failing = new TagServer(broken, "broken", "test", LabelSet.PANX, settings).start()) {
+        try (TagServer failing = new TagServer(new TextModel(broken), "broken", "test", LabelSet.PANX, settings).start()) {
             assertError(post(failing.uri(), "{\"inputs\": \"x\"}"), 500, "internal error: the model could not tag this request");
             assertEquals(200, send(HttpRequest.newBuilder(failing.uri().resolve("/health")).GET().build()).status(), "still serving");
         }
@@ -424,7 +424,7 @@ class TagServerTest {
     void aTextTheModelRefusesIs422ForItsRequestAloneAndTheRequestsBatchedWithItAreAnswered() throws Exception {
         MarkedTagger marked = new MarkedTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0);
-        try (TagServer s = new TagServer(marked::tag, "marked", "test", LabelSet.PANX, settings).start()) {
+        try (TagServer s = new TagServer(new TextModel(marked::tag), "marked", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(marked.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
@@ -432,17 +432,17 @@ class TagServerTest {
             for (int i = 0; i < 3; i++) {
                 innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"" + SENTENCE + "\"}"), HttpResponse.BodyHandlers.ofString()));
             }
-            awaitWaiting(s, 3);
+            awaitWaiting(s, 4);
             CompletableFuture<HttpResponse<String>> bad = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Google\", \"x BAD\"]}"),
                     HttpResponse.BodyHandlers.ofString());
-            awaitWaiting(s, 5);
+            awaitWaiting(s, 6);
             CompletableFuture<HttpResponse<String>> crash = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"CRASH\"}"),
                     HttpResponse.BodyHandlers.ofString());
-            awaitWaiting(s, 6);
+            awaitWaiting(s, 7);
             for (int i = 0; i < 3; i++) {
                 innocent.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff Dean ist in Zürich\"]}"), HttpResponse.BodyHandlers.ofString()));
             }
-            awaitWaiting(s, 9);
+            awaitWaiting(s, 10);
             marked.release.countDown();
 
             assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
@@ -468,7 +468,7 @@ class TagServerTest {
             else held.calls.add(texts.size());
             return pipeline.tagBatch(texts);
         };
-        try (TagServer s = new TagServer(gated, "gated", "test", LabelSet.PANX, settings).start()) {
+        try (TagServer s = new TagServer(new TextModel(gated), "gated", "test", LabelSet.PANX, settings).start()) {
             CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"Google\"}"),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(held.entered.await(10, TimeUnit.SECONDS));
@@ -477,7 +477,7 @@ class TagServerTest {
                     HttpResponse.BodyHandlers.ofString()));
             CompletableFuture<HttpResponse<String>> lone = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"Jeff \\ud800 Dean\"]}"),
                     HttpResponse.BodyHandlers.ofString());
-            awaitWaiting(s, 5);
+            awaitWaiting(s, 6);
             held.release.countDown();
             assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
             for (CompletableFuture<HttpResponse<String>> f : innocent) {
@@ -502,14 +502,14 @@ class TagServerTest {
     void requestsUnderWayWhenTheServerClosesAreAllAnsweredAndNewConnectionsAreNotTaken() throws Exception {
         HeldTagger held = new HeldTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofSeconds(5));
-        TagServer s = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start();
+        TagServer s = new TagServer(new TextModel(held::tag), "held", "test", LabelSet.PANX, settings).start();
         CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
         assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the worker took the first request");
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": [\"a\", \"b\"]}"), HttpResponse.BodyHandlers.ofString()));
         }
-        awaitWaiting(s, 6);
+        awaitWaiting(s, 7);
         URI uri = s.uri();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
         Thread.sleep(1_500); // the model is slower than the connections' idle time while stopping (a second)
@@ -536,49 +536,65 @@ class TagServerTest {
     }
 
     /**
-     * A request that would keep the model for minutes does not hold up a stop (issue 26): after the shutdown timeout
-     * the model stops between two forward passes, every request gets an answer (503 with Retry-After), and the
-     * model is free to be closed, so no native memory is freed under a running pass.
+     * A request that would keep the model for minutes neither starves the others nor holds up a stop (issue 26): short
+     * requests that arrive behind it are answered between its slices; after the shutdown timeout the model stops between
+     * two forward passes, the long request gets 503 with Retry-After, and the model is free to be closed, so no native
+     * memory is freed under a running pass.
      */
     @Test
-    void aLongRequestStopsBetweenPassesAtTheShutdownTimeoutAndEveryRequestIsAnswered() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
-        Batcher.Tagger slow = (texts, stop) -> { // 600 passes of 50 ms: half a minute of "model time"
-            entered.countDown();
-            for (int pass = 0; pass < 600; pass++) {
-                if (stop.getAsBoolean()) throw new java.util.concurrent.CancellationException("stopped between forward passes");
-                passes.incrementAndGet();
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException("the worker must never be interrupted", e);
-                }
-            }
-            return texts.stream().map(t -> (Tagged) null).toList();
-        };
-        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
+    void aLongRequestTakesTurnsWithShortOnesAndStopsBetweenPassesAtTheShutdownTimeout() throws Exception {
+        SlicedModel slow = new SlicedModel(600, 50, false); // 600 windows of 512 tokens, two per pass: 15 s of "model time"
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500))
+                .withRequestBudget(1_000_000, java.time.Duration.ofSeconds(60));
         TagServer s = new TagServer(slow, "slow", "test", LabelSet.PANX, settings).start();
         CompletableFuture<HttpResponse<String>> longOne = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"long\"}"),
                 HttpResponse.BodyHandlers.ofString());
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
-        List<CompletableFuture<HttpResponse<String>>> shortOnes = new ArrayList<>();
+        assertTrue(slow.entered.await(10, TimeUnit.SECONDS));
         for (int i = 0; i < 3; i++) {
-            shortOnes.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"short\"}"), HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<String> r = CLIENT.send(json(s.uri(), "{\"inputs\": \"short " + i + "\"}"), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), "answered between the long request's slices: " + r.body());
+            assertEquals(1, slow.passesWith("short " + i), "one pass for one short window");
         }
-        awaitWaiting(s, 3);
+        assertFalse(longOne.isDone(), "the long request is still under way");
+        JsonObject health = health(s);
+        assertEquals(1, health.get("waiting").getAsInt());
+        assertTrue(health.get("waiting_tokens").getAsLong() > 0 && health.get("waiting_tokens").getAsLong() < 600 * 512, health.toString());
         long started = System.nanoTime();
         s.close();
         double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(seconds < 5, "close() waited " + seconds + " s: at most the timeout and one pass, not the whole request");
         assertTrue(s.modelStopped(), "the model is free: the pipeline may be closed");
-        assertTrue(passes.get() < 600, "the long request was cut short after " + passes.get() + " passes");
-        for (CompletableFuture<HttpResponse<String>> f : java.util.stream.Stream.concat(java.util.stream.Stream.of(longOne),
-                shortOnes.stream()).toList()) {
-            HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
-            assertEquals(503, r.statusCode(), r.body());
-            assertEquals("1", r.headers().firstValue("Retry-After").orElse(""), "503 says when to come back");
-            assertEquals("{\"error\":\"the service is shutting down: try again when it is back\"}", r.body());
+        assertTrue(slow.passesWith("long") < 300, "the long request was cut short after " + slow.passesWith("long") + " passes");
+        HttpResponse<String> r = longOne.get(10, TimeUnit.SECONDS);
+        assertEquals(503, r.statusCode(), r.body());
+        assertEquals("1", r.headers().firstValue("Retry-After").orElse(""), "503 says when to come back");
+        assertEquals("{\"error\":\"the service is shutting down: try again when it is back\"}", r.body());
+    }
+
+    @Test
+    void aRequestOverTheTokenBudgetIs413BeforeAnyModelWorkAndOneWaitingPastTheTimeoutIs504() throws Exception {
+        SlicedModel model = new SlicedModel(20, 0, true); // "long": 20 windows of 512 tokens = 10,240 tokens
+        Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withRequestBudget(8192, java.time.Duration.ofSeconds(1));
+        try (TagServer s = new TagServer(model, "budget", "test", LabelSet.PANX, settings).start()) {
+            assertError(post(s.uri(), "{\"inputs\": \"long\"}"), 413, "the request's 1 text makes 10240 model tokens (sub-tokens of "
+                    + "every window), over the limit of 8192 per request (--max-request-tokens)");
+            assertEquals(0, model.passes.size(), "no model work for a refused request");
+
+            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"first\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(model.entered.await(10, TimeUnit.SECONDS));
+            CompletableFuture<HttpResponse<String>> late = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"late\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitWaiting(s, 2);
+            Thread.sleep(1_500); // the held pass outlasts the one-second timeout of both
+            Answer overloaded = send(HttpRequest.newBuilder(s.uri().resolve("/health")).GET().build());
+            assertEquals(503, overloaded.status(), overloaded.body());
+            assertEquals("overloaded", overloaded.json().getAsJsonObject().get("status").getAsString());
+            assertTrue(overloaded.json().getAsJsonObject().get("oldest_wait_ms").getAsLong() >= 1_000, overloaded.body());
+            model.release.countDown();
+            assertEquals(200, held.get(10, TimeUnit.SECONDS).statusCode(), "its pass was under way: it is answered");
+            assertError(answer(late), 504, "the request waited more than 1 s for the model (--request-timeout)");
+            assertEquals(0, model.passesWith("late"), "a timed-out request's windows are never run");
         }
     }
 
@@ -586,12 +602,12 @@ class TagServerTest {
     void requestsStillWaitingAtTheShutdownTimeoutAre503AndTheOneBeingTaggedIsAnswered() throws Exception {
         HeldTagger held = new HeldTagger();
         Settings settings = Settings.DEFAULTS.withAddress("127.0.0.1", 0).withShutdownTimeout(java.time.Duration.ofMillis(500));
-        TagServer s = new TagServer(held::tag, "held", "test", LabelSet.PANX, settings).start();
+        TagServer s = new TagServer(new TextModel(held::tag), "held", "test", LabelSet.PANX, settings).start();
         CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"one\"}"), HttpResponse.BodyHandlers.ofString());
         assertTrue(held.entered.await(10, TimeUnit.SECONDS));
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) waiting.add(CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"two\"}"), HttpResponse.BodyHandlers.ofString()));
-        awaitWaiting(s, 2);
+        awaitWaiting(s, 3);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
         Thread.sleep(1_000); // past the 0.5 s for the queue, within the as long again for the call under way
         held.release.countDown();
@@ -619,7 +635,7 @@ class TagServerTest {
     void aPortInUseIsBadInputNamingTheAddress() {
         Settings taken = Settings.DEFAULTS.withAddress("127.0.0.1", server.port());
         xner.XnerInputException e = org.junit.jupiter.api.Assertions.assertThrows(xner.XnerInputException.class,
-                () -> new TagServer(texts -> List.of(), "x", "test", LabelSet.PANX, taken).start());
+                () -> new TagServer(new TextModel(texts -> List.of()), "x", "test", LabelSet.PANX, taken).start());
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port() + ": "), e.getMessage());
     }
 
