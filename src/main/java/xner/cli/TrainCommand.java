@@ -31,6 +31,7 @@ import xner.train.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
 import xner.train.TrainingConfig;
+import xner.train.TrainingMemory;
 
 /**
  * {@code xner train}: fine-tunes a pretrained body (multilingual BERT by default) for PAN-X tagging with the
@@ -77,9 +78,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-length", defaultValue = "0", paramLabel = "N",
             description = "Truncate sentences to N sub-tokens, as run_ner.py's --max_seq_length (default: the tokenizer's, "
-                    + "512 for BERT). A batch of 24 sentences of 512 tokens needs more than 24 GB to train; words cut "
-                    + "off get no label in training and are scored as predicted O.")
+                    + "512 for BERT). Words cut off get no label in training and are scored as predicted O.")
     int maxLength;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+            description = "What training may take, resident (e.g. 8g, 12000m; default: 8g, or three quarters of the "
+                    + "machine's memory when that is less). A batch whose activations would not fit goes through in "
+                    + "micro-batches whose gradients add up to the same update; a run that cannot fit is refused before "
+                    + "it starts.")
+    String maxMemory;
 
     @Option(names = "--max-train-samples", paramLabel = "N", description = "Keep the first N training sentences.")
     Integer maxTrainSamples;
@@ -112,8 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
                 .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).precision(precision).build();
         Path bodyDir = body != null ? body : MultilingualBert.modelDir();
+        TrainingMemory memory = maxMemory == null ? TrainingMemory.machineDefault() : TrainingMemory.parse(maxMemory, "--max-memory");
         FineTuning fineTuning = new FineTuning(splits.train(), splits.validation(), splits.labels(), bodyDir, config,
-                runDescription(splits.validationLangs()));
+                runDescription(splits.validationLangs()), memory);
 
         try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
             err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", splits.train().size(),

@@ -33,6 +33,7 @@ import xner.train.Evaluation;
 import xner.train.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
+import xner.train.TrainingMemory;
 import xner.train.RunRecord;
 import xner.train.TokenLosses;
 import xner.train.TrainingConfig;
@@ -196,7 +197,7 @@ public final class SwissPanxExperiment {
         TrainingConfig recipe = recipe(run);
         FineTuning fineTuning = new FineTuning(p.train, p.validation, LabelSet.PANX, body, recipe,
                 Map.of("experiment", "swiss-panx", "sub_run", run.id(), "train_langs", run.trainLangs(),
-                        "corpus", "swiss", "corpus_seed", corpusSeed));
+                        "corpus", "swiss", "corpus_seed", corpusSeed), TrainingMemory.machineDefault());
         FineTuner.Result trained = fineTuning.run(tokenizer, modelDir, resumedFrom > 0, finishedBy.command(), progress,
                 progress::println, log -> listener.epochEnded(run, log));
 

@@ -117,6 +117,20 @@ public record Batch(List<Example> examples, int length, long[] ids, long[] mask,
         return examples.size();
     }
 
+    /** Rows {@code [from, to)} of this batch, at the same padded length: a micro-batch. */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > size() || from >= to) throw new IndexOutOfBoundsException("rows " + from + ".." + to + " of " + size());
+        int a = from * length;
+        int b = to * length;
+        return new Batch(examples.subList(from, to), length, Arrays.copyOfRange(ids, a, b), Arrays.copyOfRange(mask, a, b),
+                Arrays.copyOfRange(labels, a, b));
+    }
+
+    /** Tokens with a label (not -100): what the loss averages over. */
+    public long labelled() {
+        return Arrays.stream(labels).filter(l -> l >= 0).count();
+    }
+
     /** Real tokens in the batch (padding excluded). */
     public long tokens() {
         return Arrays.stream(mask).sum();

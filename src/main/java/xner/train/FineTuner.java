@@ -43,6 +43,7 @@ public final class FineTuner {
     public static final String STEPS = "train_steps.tsv";
 
     private final TrainingConfig config;
+    private final TrainingMemory memory;
     private final PrintStream progress;
     private final EpochListener listener;
 
@@ -64,10 +65,12 @@ public final class FineTuner {
     }
 
     public FineTuner(TrainingConfig config, PrintStream progress) {
-        this(config, progress, log -> { });
+        this(config, progress, log -> { }, TrainingMemory.machineDefault());
     }
 
-    public FineTuner(TrainingConfig config, PrintStream progress, EpochListener listener) {
+    /** @param memory what the run may take: a batch that would not fit goes through in micro-batches */
+    public FineTuner(TrainingConfig config, PrintStream progress, EpochListener listener, TrainingMemory memory) {
+        this.memory = memory;
         this.config = config;
         this.progress = progress;
         this.listener = listener;
@@ -96,7 +99,9 @@ public final class FineTuner {
             // the last checkpoint stays while the next is written, and the final model comes beside it
             Durable.requireSpace(output, checkpointBytes + 4 * model.parameters().size(),
                     "training (a checkpoint of the weights and two optimizer moments per weight, then the model)");
-            Loop loop = new Loop(model, new TrainingStep(model, config, moments),
+            int longest = train.stream().mapToInt(Example::length).max().orElse(1);
+            progress.println("xner: " + memory.check(model.config(), model.parameters().size(), config.batchSize(), longest));
+            Loop loop = new Loop(model, new TrainingStep(model, config, moments, memory),
                     new LinearSchedule(config.learningRate(), config.warmupSteps(), config.totalSteps(train.size())),
                     train, train.stream().mapToInt(Example::length).toArray(), padId, output.resolve(STEPS), checkpoint);
             startStepLog(loop.stepLog(), state);

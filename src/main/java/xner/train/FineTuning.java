@@ -22,7 +22,8 @@ import xner.tokenize.Tokenizer;
  * train} and every sub-run of the experiment go through it.
  *
  * <pre>
- *   FineTuning ft = new FineTuning(train, validation, labels, MultilingualBert.modelDir(), TrainingConfig.chapter(), Map.of());
+ *   FineTuning ft = new FineTuning(train, validation, labels, MultilingualBert.modelDir(), TrainingConfig.chapter(), Map.of(),
+ *           TrainingMemory.machineDefault());
  *   FineTuner.Result r = ft.run(tokenizer, Path.of("runs/nl"), false, "xner train ...", System.err, System.err::println, log -> { });
  * </pre>
  *
@@ -34,7 +35,7 @@ import xner.tokenize.Tokenizer;
  * @param description more facts for {@code xner-run.json} (languages, files, corpus seed, ...)
  */
 public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Path body, TrainingConfig config,
-        Map<String, Object> description) {
+        Map<String, Object> description, TrainingMemory memory) {
     public static final String RUN_RECORD = "xner-run.json";
 
     public FineTuning {
@@ -54,13 +55,18 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
         Files.createDirectories(output);
         Path runRecord = output.resolve(RUN_RECORD);
         boolean newRecord = !Files.exists(runRecord);
-        record(command).write(runRecord);
+        RunRecord record = record(command);
+        record.write(runRecord);
         LabelAligner aligner = new LabelAligner(labels);
         List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
         List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
         try {
-            return new FineTuner(config, progress, listener).train(() -> newModel(notes), body, trainExamples,
-                    validationExamples, tokenizer.padId(), output, resume);
+            FineTuner.Result result = new FineTuner(config, progress, listener, memory).train(() -> newModel(notes), body,
+                    trainExamples, validationExamples, tokenizer.padId(), output, resume);
+            // the resident peak of this process so far (VmHWM): the load, every step and the evaluations
+            long peak = TrainingMemory.peakResidentBytes();
+            if (peak > 0) record.withFact("peak_resident_mb", peak >> 20).write(runRecord);
+            return result;
         } catch (xner.XnerInputException e) {
             // refused before any training (no disk space, a bad checkpoint): no record of a run that did not happen
             if (newRecord && !Files.exists(output.resolve(FineTuner.CHECKPOINTS))) Files.deleteIfExists(runRecord);
@@ -81,6 +87,7 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
         facts.put("validation_sentences", validation.size());
         facts.put("model", body.toString());
         facts.put("training", config.asMap());
+        if (memory.maxBytes() != Long.MAX_VALUE) facts.put("max_memory_mb", memory.maxBytes() >> 20);
         return RunRecord.capture(command, inputs, config.seed(), facts);
     }
 

@@ -61,6 +61,13 @@ public record RunRecord(String command, Map<String, String> inputs, long seed, M
         return v == null ? "unknown" : v;
     }
 
+    /** This record with one more fact beside the hyperparameters (a figure known only at the end of the run). */
+    public RunRecord withFact(String name, Object value) {
+        Map<String, Object> facts = new LinkedHashMap<>(hyperparameters);
+        facts.put(name, value);
+        return new RunRecord(command, inputs, seed, facts, gitCommit, platform, startedAt);
+    }
+
     public String toJson() {
         return JsonOutput.PRETTY.toJson(this);
     }

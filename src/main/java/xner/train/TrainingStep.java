@@ -27,11 +27,17 @@ public final class TrainingStep {
     private final AdamW adam;
     private final String wordEmbeddings;
     private final List<String> dense; // parameters updated as a whole
+    private final TrainingMemory memory;
 
     /** A step is computed at most this often when its gradient is not finite. */
     static final int MAX_ATTEMPTS = 2;
 
-    TrainingStep(TokenClassifier model, TrainingConfig config, OptimizerState moments) {
+    /**
+     * @param memory how many rows of a batch go through forward and backward at once: a batch whose activations
+     *               would not fit is cut into micro-batches whose gradients add up to the whole batch's
+     */
+    TrainingStep(TokenClassifier model, TrainingConfig config, OptimizerState moments, TrainingMemory memory) {
+        this.memory = memory;
         this.model = model;
         this.config = config;
         this.moments = moments;
@@ -47,8 +53,13 @@ public final class TrainingStep {
 
     /** A step with fresh (zero) optimiser moments, for benchmarks. */
     public static TrainingStep fresh(TokenClassifier model, TrainingConfig config) {
+        return fresh(model, config, TrainingMemory.UNLIMITED);
+    }
+
+    /** {@link #fresh(TokenClassifier, TrainingConfig)} within a memory budget. */
+    public static TrainingStep fresh(TokenClassifier model, TrainingConfig config, TrainingMemory memory) {
         return new TrainingStep(model, config, OptimizerState.zeros(model.parameters(),
-                List.copyOf(model.parameters().names())));
+                List.copyOf(model.parameters().names())), memory);
     }
 
     /**
@@ -58,8 +69,10 @@ public final class TrainingStep {
      * @param gradientNorm   the global gradient norm of that attempt, before clipping
      * @param attempts       attempts the step took: 1, or 2 when its first gradient was not finite
      * @param failedAttempts what went wrong in each failed attempt of this step, oldest first, for the log
+     * @param microBatches   how many forward and backward passes the batch took (more than 1 when it would not fit the
+     *                       memory budget at once)
      */
-    public record StepResult(double loss, double gradientNorm, int attempts, List<String> failedAttempts) {
+    public record StepResult(double loss, double gradientNorm, int attempts, List<String> failedAttempts, int microBatches) {
         public StepResult {
             failedAttempts = List.copyOf(failedAttempts);
         }
@@ -126,32 +139,48 @@ public final class TrainingStep {
                             config.weightDecayOf(wordEmbeddings), scale, stepNumber);
                 }
                 profile.mark(StepProfile.Phase.OPTIMIZER);
-                result = new StepResult(loss, norm, attempt, failedAttempts);
+                int perPass = memory.rowsPerPass(model.config(), parameters.size(), batch.length());
+                result = new StepResult(loss, norm, attempt, failedAttempts, perPass >= batch.size() ? 1
+                        : (batch.size() + perPass - 1) / perPass);
             }
             profile.endStep(); // the scope's closing counts as "other"
             return result;
         }
     }
 
-    /** Forward and backward in training mode; gradients are recorded only here, never during the update. */
+    /**
+     * Forward and backward in training mode; gradients are recorded only here, never during the update. A batch
+     * whose activations would not fit the memory budget goes in micro-batches of rows, each with its own scope freed
+     * after its backward: each micro-batch's mean loss is weighted by its share of the batch's labelled tokens, so the
+     * gradients add up to those of the whole batch's mean loss (up to float rounding; dropout draws other masks).
+     */
     private float forwardBackward(NDManager step, Batch batch, EmbeddingRows rows, StepProfile profile) {
-        Shape shape = new Shape(batch.size(), batch.length());
-        NDArray ids = step.create(batch.ids(), shape);
-        NDArray mask = step.create(batch.mask(), shape);
-        NDArray labels = step.create(batch.labels(), shape);
-        profile.mark(StepProfile.Phase.COPIES);
-        NDArray loss;
+        int perPass = memory.rowsPerPass(model.config(), model.parameters().size(), batch.length());
+        double labelled = Math.max(1, batch.labelled());
+        double total = 0;
         try (GradientCollector collector = model.parameters().manager().getEngine().newGradientCollector()) {
-            NDArray logits = rows == null ? model.logits(step, ids, mask, true)
-                    : model.logits(step, ids, rows.vectors(step, shape), mask, true);
-            loss = TokenClassifier.loss(logits, labels);
-            profile.mark(StepProfile.Phase.FORWARD);
-            collector.backward(loss);
+            for (int from = 0; from < batch.size(); from += perPass) {
+                int to = Math.min(batch.size(), from + perPass);
+                Batch part = perPass >= batch.size() ? batch : batch.rows(from, to);
+                try (NDManager scope = step.newSubManager()) {
+                    Shape shape = new Shape(part.size(), part.length());
+                    NDArray ids = scope.create(part.ids(), shape);
+                    NDArray mask = scope.create(part.mask(), shape);
+                    NDArray labels = scope.create(part.labels(), shape);
+                    profile.mark(StepProfile.Phase.COPIES);
+                    NDArray logits = rows == null ? model.logits(scope, ids, mask, true)
+                            : model.logits(scope, ids, rows.vectors(scope, from, shape), mask, true);
+                    NDArray loss = TokenClassifier.loss(logits, labels);
+                    if (part != batch) loss = loss.mul((float) (part.labelled() / labelled));
+                    profile.mark(StepProfile.Phase.FORWARD);
+                    collector.backward(loss);
+                    profile.mark(StepProfile.Phase.BACKWARD);
+                    total += loss.getFloat();
+                    profile.mark(StepProfile.Phase.COPIES);
+                }
+            }
         }
-        profile.mark(StepProfile.Phase.BACKWARD);
-        float value = loss.getFloat();
-        profile.mark(StepProfile.Phase.COPIES);
-        return value;
+        return (float) total;
     }
 
     /**
@@ -187,9 +216,11 @@ public final class TrainingStep {
             return new EmbeddingRows(ids, rows, inverse);
         }
 
-        /** The word vector of every batch position: (batch, seq, hidden). */
-        NDArray vectors(NDManager step, Shape batchShape) {
-            return rows.get(new NDIndex("{}", step.create(inverse))).reshape(batchShape.get(0), batchShape.get(1), -1);
+        /** The word vector of every position of the batch's rows from {@code fromRow} on: (rows, seq, hidden). */
+        NDArray vectors(NDManager scope, int fromRow, Shape shape) {
+            int from = (int) (fromRow * shape.get(1));
+            long[] part = Arrays.copyOfRange(inverse, from, from + (int) (shape.get(0) * shape.get(1)));
+            return rows.get(new NDIndex("{}", scope.create(part))).reshape(shape.get(0), shape.get(1), -1);
         }
 
         NDArray gradient(NDManager step) {

@@ -62,7 +62,7 @@ class FineTunerTest {
 
     private static FineTuner.Result run(TrainingConfig recipe, Path output, FineTuner.EpochListener listener, boolean resume)
             throws IOException {
-        return new FineTuner(recipe, new PrintStream(new ByteArrayOutputStream()), listener)
+        return new FineTuner(recipe, new PrintStream(new ByteArrayOutputStream()), listener, TrainingMemory.UNLIMITED)
                 .train(() -> TokenClassifier.initialise(config, 42), tokenizerDir, train, validation, padId, output, resume);
     }
 

@@ -133,4 +133,36 @@ class TrainingStepTest {
             }
         }
     }
+
+    /**
+     * A batch cut into micro-batches (three rows at a time, by the memory budget) makes the same update as the whole
+     * batch: each micro-batch's loss weighted by its share of the labelled tokens (no dropout, so the forwards agree).
+     */
+    @Test
+    void aBatchCutIntoMicroBatchesMakesTheSameUpdateAsTheWholeBatch() {
+        BertConfig still = config.toBuilder().hiddenDropoutProb(0).attentionProbsDropoutProb(0).build();
+        for (boolean sparse : new boolean[] {true, false}) {
+            TrainingConfig recipe = TrainingConfig.chapter().toBuilder().sparseEmbeddings(sparse).build();
+            try (TokenClassifier whole = TokenClassifier.initialise(still, 42); TokenClassifier cut = TokenClassifier.initialise(still, 42)) {
+                long parameters = cut.parameters().size();
+                TrainingMemory threeRows = new TrainingMemory(TrainingMemory.fixedBytes(parameters)
+                        + 3L * batch.length() * TrainingMemory.activationBytesPerToken(still, batch.length()) + 1);
+                assertEquals(3, threeRows.rowsPerPass(still, parameters, batch.length()));
+                assertTrue(batch.size() > 6, "three micro-batches: " + batch.size() + " rows");
+
+                TrainingStep.StepResult a = TrainingStep.fresh(whole, recipe).run(batch, 1e-3, 1);
+                TrainingStep.StepResult b = TrainingStep.fresh(cut, recipe, threeRows).run(batch, 1e-3, 1);
+
+                assertEquals(1, a.microBatches());
+                assertEquals(3, b.microBatches());
+                assertEquals(a.loss(), b.loss(), 1e-5 * a.loss(), "the whole batch's mean loss");
+                assertEquals(a.gradientNorm(), b.gradientNorm(), 1e-4 * a.gradientNorm(), "the same gradients");
+                for (String name : whole.parameters().names()) {
+                    float[] x = whole.parameters().get(name).toFloatArray();
+                    float[] y = cut.parameters().get(name).toFloatArray();
+                    for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-6, name + "[" + i + "], sparse " + sparse);
+                }
+            }
+        }
+    }
 }
