@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,18 +134,30 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = TagServer.start(pipeline, settings);
             TagServer started = server;
-            // SIGTERM or Ctrl-C: answer what was received, then close. The hook also waits for this thread to close
-            // the pipeline: the JVM's exit must not unload libtorch from under it (see ExitGate)
-            Thread hook = new Thread(() -> {
-                err.println("xner: stopping: answering the requests received (for up to " + shutdownSeconds + " s), then closing");
-                err.flush();
+            // stopping answers what was received, then closes (said once, however it was asked for)
+            AtomicBoolean stopping = new AtomicBoolean();
+            Runnable stop = () -> {
+                if (stopping.compareAndSet(false, true)) {
+                    err.println("xner: stopping: answering the requests received (for up to " + shutdownSeconds + " s), then closing");
+                    err.flush();
+                }
                 started.close();
+            };
+            // SIGTERM and Ctrl-C stop the service here and the command returns: the process exits 0 once every request is
+            // answered and the model closed (left to the JVM, a signal would exit 143)
+            for (String signal : java.util.List.of("TERM", "INT")) {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "xner-serve-stop").start());
+            }
+            // any other exit of the JVM: the same stop, and the hook waits for this thread to close the pipeline, since
+            // the JVM's exit must not unload libtorch from under it (see ExitGate)
+            Thread hook = new Thread(() -> {
+                stop.run();
                 try {
                     finished.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "xner-serve-stop");
+            }, "xner-serve-exit");
             Runtime.getRuntime().addShutdownHook(hook);
             String warning = warning(settings);
             if (warning != null) err.println(warning);

@@ -76,8 +76,39 @@ public final class OnnxTokenClassifier implements LogitsModel {
         return load(dir, fileName, threads, fuses());
     }
 
-    /** As {@link #load(Path, String, int)}; {@code fuse} false runs the file as stored. */
+    /**
+     * As {@link #load(Path, String, int)}; {@code fuse} false runs the file as stored. The session is made on a thread
+     * with a {@value #LOAD_STACK_MB} MB stack: ONNX Runtime's session creation can need more than a JVM thread's
+     * default 1 MB (seen on the main thread of a JVM with a long class path), and overflowing it kills the process with
+     * SIGSEGV and no report.
+     */
     static OnnxTokenClassifier load(Path dir, String fileName, int threads, boolean fuse) {
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread loader = new Thread(null, () -> {
+            try {
+                outcome.set(loadHere(dir, fileName, threads, fuse));
+            } catch (RuntimeException | Error e) {
+                outcome.set(e);
+            }
+        }, "xner-onnx-load", LOAD_STACK_MB << 20);
+        loader.start();
+        boolean interrupted = false;
+        while (loader.isAlive()) {
+            try {
+                loader.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the session is being made in native code: wait for it, then say so
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (outcome.get() instanceof RuntimeException e) throw e;
+        if (outcome.get() instanceof Error e) throw e;
+        return (OnnxTokenClassifier) outcome.get();
+    }
+
+    private static final long LOAD_STACK_MB = 16;
+
+    private static OnnxTokenClassifier loadHere(Path dir, String fileName, int threads, boolean fuse) {
         Path file = file(dir, fileName);
         BertConfig config = ModelDirectory.readConfig(dir);
         if (config.id2label().isEmpty()) {
