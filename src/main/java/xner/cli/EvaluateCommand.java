@@ -22,6 +22,7 @@ import xner.data.LabelSet;
 import xner.data.DatasetDict;
 import xner.data.Sentence;
 import xner.evaluate.EntityScores;
+import xner.evaluate.WordTags;
 import xner.model.LogitsModel;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
@@ -107,11 +108,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             for (Map.Entry<String, Dataset> set : sets.entrySet()) {
                 String name = set.getKey();
                 Dataset sentences = set.getValue();
-                Evaluation evaluation = Evaluation.run(classifier, Example.encode(sentences, tokenizer, aligner),
-                        batchSize, tokenizer.padId());
+                List<Example> examples = Example.encode(sentences, tokenizer, aligner);
+                Evaluation evaluation = Evaluation.run(classifier, examples, batchSize, tokenizer.padId());
+                int withoutTokens = WordTags.wordsWithoutTokens(examples.stream().map(Example::words).toArray(int[][]::new),
+                        evaluation.words().gold());
+                if (withoutTokens > 0) {
+                    spec.commandLine().getErr().printf("xner: %s: %d word%s without a sub-token (cut off by the maximum length, or "
+                            + "nothing the tokenizer keeps): each keeps its gold tag and is scored as predicted O%n", name, withoutTokens,
+                            withoutTokens == 1 ? "" : "s");
+                }
                 EntityScores scores = strict ? evaluation.words().score(true) : evaluation.scores();
                 String note = notes.get(name);
                 Map<String, Object> row = json(scores, evaluation.loss(), sentences.size(), note);
+                row.put("words_without_tokens", withoutTokens);
                 addUnseenTypes(row, labels);
                 if (strict) row.put("mode", "strict");
                 summary.put(name, row);

@@ -46,30 +46,41 @@ public record WordTags(List<List<String>> gold, List<List<String>> predicted) {
     }
 
     /**
-     * These tags with the words that the tokenizer's truncation cut off added back: each keeps its gold tag
-     * and is predicted {@code O} (the model never saw it), so a gold entity there counts as missed instead of
-     * vanishing from the score. {@code goldWords} holds every word's gold tag, one list per sentence.
+     * Every word of every sentence with its gold tag exactly as the data holds it, and its prediction from the sub-token
+     * that carries its label; a word that has none is predicted {@code O}, so a gold entity there counts as missed
+     * instead of vanishing from the score (a word cut off by the maximum length, or one the tokenizer makes nothing
+     * of, such as a lone U+200B).
+     *
+     * @param predictedIds the argmax label id per sub-token, one row per sentence
+     * @param wordOfToken  per sub-token, the index of the word whose label it carries, -1 for the others
+     * @param goldWords    every word's gold tag, one list per sentence
      */
-    public WordTags withTruncatedWords(List<List<String>> goldWords) {
-        if (goldWords.size() != gold.size()) {
-            throw new IllegalArgumentException(goldWords.size() + " sentences but " + gold.size() + " rows");
+    public static WordTags ofWords(int[][] predictedIds, int[][] wordOfToken, List<List<String>> goldWords, LabelSet labels) {
+        if (predictedIds.length != wordOfToken.length || predictedIds.length != goldWords.size()) {
+            throw new IllegalArgumentException(predictedIds.length + " prediction rows, " + wordOfToken.length + " word rows, "
+                    + goldWords.size() + " sentences");
         }
-        List<List<String>> g = new ArrayList<>(gold);
-        List<List<String>> p = new ArrayList<>(predicted);
-        for (int i = 0; i < gold.size(); i++) {
-            int scored = gold.get(i).size();
-            List<String> all = goldWords.get(i);
-            if (scored >= all.size()) continue;
-            List<String> gi = new ArrayList<>(gold.get(i));
-            List<String> pi = new ArrayList<>(predicted.get(i));
-            for (int k = scored; k < all.size(); k++) {
-                gi.add(all.get(k));
-                pi.add("O");
+        List<List<String>> predicted = new ArrayList<>(goldWords.size());
+        for (int i = 0; i < goldWords.size(); i++) {
+            String[] p = new String[goldWords.get(i).size()];
+            java.util.Arrays.fill(p, "O");
+            for (int t = 0; t < wordOfToken[i].length; t++) {
+                if (wordOfToken[i][t] >= 0) p[wordOfToken[i][t]] = labels.name(predictedIds[i][t]);
             }
-            g.set(i, gi);
-            p.set(i, pi);
+            predicted.add(List.of(p));
         }
-        return new WordTags(g, p);
+        return new WordTags(goldWords, predicted);
+    }
+
+    /** How many words have no sub-token that carries their label: those {@link #ofWords} predicts {@code O} unseen. */
+    public static int wordsWithoutTokens(int[][] wordOfToken, List<List<String>> goldWords) {
+        int missing = 0;
+        for (int i = 0; i < goldWords.size(); i++) {
+            boolean[] seen = new boolean[goldWords.get(i).size()];
+            for (int w : wordOfToken[i]) if (w >= 0) seen[w] = true;
+            for (boolean s : seen) if (!s) missing++;
+        }
+        return missing;
     }
 
     public EntityScores score() {

@@ -55,8 +55,9 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
 
     /**
      * Runs {@code model} over {@code examples} in batches of similar length (padding changes no logit of a
-     * real token: the attention mask hides it). Words cut off by the tokenizer's maximum length are scored as
-     * predicted {@code O} ({@link WordTags#withTruncatedWords}); examples must label first sub-tokens only.
+     * real token: the attention mask hides it). Every word keeps its gold tag as the data holds it; words without a
+     * sub-token (cut off by the maximum length, or nothing to the tokenizer) are scored as predicted {@code O}
+     * ({@link WordTags#ofWords}).
      */
     public static Evaluation run(LogitsModel model, List<Example> examples, int batchSize, int padId) {
         int[][] predicted = new int[examples.size()][];
@@ -79,9 +80,9 @@ public record Evaluation(double loss, List<int[]> predicted, WordTags words, Ent
                 predicted[positions[row]] = p;
             }
         });
-        int[][] gold = examples.stream().map(Example::labels).toArray(int[][]::new);
-        WordTags words = WordTags.align(predicted, gold, model.labels())
-                .withTruncatedWords(examples.stream().map(e -> e.sentence().tags()).toList());
+        int[][] wordOfToken = examples.stream().map(Example::words).toArray(int[][]::new);
+        WordTags words = WordTags.ofWords(predicted, wordOfToken, examples.stream().map(e -> e.sentence().tags()).toList(),
+                model.labels());
         return new Evaluation(labelled[0] == 0 ? 0 : lossSum[0] / labelled[0], List.of(predicted), words, words.score());
     }
 

@@ -18,15 +18,31 @@ import xner.tokenize.Tokenizer;
  *
  * @param ids      token ids with the special tokens
  * @param labels   one label id per token, {@link LabelAligner#IGNORE} for special tokens and later sub-tokens
+ * @param words    per token, the index in the sentence of the word whose label it carries, -1 where {@code labels}
+ *                 has none: a word without a sub-token (cut off, or nothing to the tokenizer) is nowhere here
  * @param sentence the sentence it came from
  */
-public record Example(int[] ids, int[] labels, Sentence sentence) {
+public record Example(int[] ids, int[] labels, int[] words, Sentence sentence) {
     public Example {
-        if (ids.length != labels.length) {
-            throw new IllegalArgumentException(sentence.source().at(ids.length + " ids but " + labels.length + " labels"));
+        if (ids.length != labels.length || ids.length != words.length) {
+            throw new IllegalArgumentException(sentence.source().at(ids.length + " ids but " + labels.length + " labels and "
+                    + words.length + " word indices"));
         }
         ids = ids.clone();
         labels = labels.clone();
+        words = words.clone();
+    }
+
+    /** An example whose labelled tokens are its sentence's words in order, none missing (tests, benchmarks). */
+    public Example(int[] ids, int[] labels, Sentence sentence) {
+        this(ids, labels, inOrder(labels), sentence);
+    }
+
+    private static int[] inOrder(int[] labels) {
+        int[] words = new int[labels.length];
+        int next = 0;
+        for (int t = 0; t < labels.length; t++) words[t] = labels[t] == LabelAligner.IGNORE ? -1 : next++;
+        return words;
     }
 
     public int length() {
@@ -36,7 +52,7 @@ public record Example(int[] ids, int[] labels, Sentence sentence) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Example e && Arrays.equals(ids, e.ids) && Arrays.equals(labels, e.labels)
-                && sentence.equals(e.sentence);
+                && Arrays.equals(words, e.words) && sentence.equals(e.sentence);
     }
 
     @Override
@@ -58,7 +74,9 @@ public record Example(int[] ids, int[] labels, Sentence sentence) {
             Encoding encoding = tokenizer.encodeWords(sentence.words());
             int[] ids = encoding.idArray();
             int[] labels = aligner.align(encoding, sentence).stream().mapToInt(Integer::intValue).toArray();
-            examples.add(new Example(ids, labels, sentence));
+            int[] words = new int[ids.length];
+            for (int t = 0; t < ids.length; t++) words[t] = labels[t] == LabelAligner.IGNORE ? -1 : encoding.wordIds().get(t);
+            examples.add(new Example(ids, labels, words, sentence));
         }
         return examples;
     }

@@ -35,9 +35,13 @@ class StrictModeTest {
     }
 
     @Test
-    void truncatedWordsArePredictedOAndCountAsMisses() {
-        WordTags scored = new WordTags(List.of(List.of("B-PER", "O")), List.of(List.of("B-PER", "O")));
-        WordTags whole = scored.withTruncatedWords(List.of(List.of("B-PER", "O", "B-LOC", "I-LOC")));
+    void wordsWithoutSubTokensArePredictedOAndCountAsMissesWithTheirGoldKept() {
+        // [CLS] Jeff Dean \u200b(nothing) Zürich [SEP] — then words 3 and 4 cut off: only "Jeff" is tagged by the model
+        int[][] predicted = {{0, 1, 0, 0}};
+        int[][] wordOfToken = {{-1, 0, 1, -1}};
+        List<List<String>> gold = List.of(List.of("B-PER", "O", "B-LOC", "I-LOC"));
+        WordTags whole = WordTags.ofWords(predicted, wordOfToken, gold, xner.data.LabelSet.PANX);
+        assertEquals(2, WordTags.wordsWithoutTokens(wordOfToken, gold));
         assertEquals(List.of("B-PER", "O", "B-LOC", "I-LOC"), whole.gold().get(0));
         assertEquals(List.of("B-PER", "O", "O", "O"), whole.predicted().get(0));
         assertEquals(0.5, whole.score().recall(), 1e-12);
