@@ -80,6 +80,11 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "Characters in each text of a large request, lines of --texts joined (default: ${DEFAULT-VALUE}).")
     int bigChars;
 
+    @Option(names = "--soak", paramLabel = "MINUTES",
+            description = "Instead of the levels: mixed clients for this long (short, 20,000-character, bad, hanging up, "
+                    + "slow-header), sampling the service's memory and threads every 10 s; with --pid, SIGTERM at the end.")
+    Double soakMinutes;
+
     @Option(names = "--pid", description = "The service's process id, to read its resident memory (/proc/PID/status).")
     Long pid;
 
@@ -94,6 +99,12 @@ public final class BenchServeCommand implements Callable<Integer> {
         List<String> lines = Files.readAllLines(texts).stream().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty()) throw new XnerInputException(texts + ": no text lines");
         PrintWriter out = spec.commandLine().getOut();
+        if (soakMinutes != null) {
+            if (!(soakMinutes > 0)) throw new XnerInputException("--soak: " + soakMinutes + " is not a number of minutes");
+            out.println(JsonOutput.PRETTY.toJson(new ServeSoak(url, lines, pid).run(soakMinutes)));
+            out.flush();
+            return Xner.EXIT_OK;
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         JsonArray levels = new JsonArray();
         for (int clients : concurrency) {

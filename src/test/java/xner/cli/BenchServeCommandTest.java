@@ -56,4 +56,33 @@ class BenchServeCommandTest {
             serving.thread().join(TimeUnit.SECONDS.toMillis(20));
         }
     }
+
+    @Test
+    void slopesAreLeastSquares() {
+        List<double[]> samples = List.of(new double[] {0, 100, 30}, new double[] {10, 110, 30}, new double[] {20, 120, 30});
+        assertEquals(1.0, ServeSoak.slope(samples, 1), 1e-12);
+        assertEquals(0.0, ServeSoak.slope(samples, 2), 1e-12);
+        assertEquals(0.0, ServeSoak.slope(List.of(new double[] {0, 1, 1}), 1), 1e-12);
+    }
+
+    @Test
+    void aShortSoakCountsEveryKindOfClientAndNoneGetsA5xx() throws Exception {
+        String model = KeywordModel.standard(dir.resolve("soak-model")).toString();
+        Cli.Background serving = Cli.start("serve", "--model", model, "--port", "0");
+        try {
+            Matcher m = serving.awaitErr(Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+/)"));
+            assertTrue(m.find(0), serving.err());
+            Path texts = Files.write(dir.resolve("soak.txt"), List.of("Jeff Dean ist in Zürich", "Angela Merkel besucht Google"));
+            Cli.Run run = Cli.run("bench", "serve", "--url", m.group(1), "--texts", texts.toString(), "--soak", "0.1");
+            assertEquals(Xner.EXIT_OK, run.exit(), run.err());
+            JsonObject statuses = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("statuses");
+            assertEquals(java.util.Set.of("bad", "disconnecting", "large", "short", "slow header"), statuses.keySet(), run.out());
+            assertEquals(java.util.Set.of("200"), statuses.getAsJsonObject("short").keySet(), run.out());
+            assertEquals(java.util.Set.of("200"), statuses.getAsJsonObject("large").keySet(), run.out());
+            assertFalse(statuses.getAsJsonObject("bad").keySet().stream().anyMatch(s -> s.startsWith("5") || s.startsWith("no")), run.out());
+        } finally {
+            serving.thread().interrupt();
+            serving.thread().join(TimeUnit.SECONDS.toMillis(20));
+        }
+    }
 }
