@@ -87,13 +87,14 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use();
-        Precision precision = precisionOption.use();
         if (!"swiss-panx".equals(name)) {
             throw new XnerInputException("no experiment \"" + name + "\"; there is swiss-panx");
         }
         if (!"swiss".equals(data.corpus)) {
             throw new XnerInputException("--corpus: the swiss-panx experiment runs on the Swiss corpus, not " + data.corpus);
         }
+        // an experiment run again goes on in the precision its parts were started in, unless told otherwise
+        Precision precision = precisionOption.useOr(SwissPanxExperiment.recordedPrecision(output));
         ExperimentSettings settings = settings();
         settings = settings.withTraining(settings.training().toBuilder().precision(precision).build());
         Set<SubRun.Group> selected = selected();

@@ -111,7 +111,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         device.use();
-        Precision precision = precisionOption.use();
+        // a run that goes on from its checkpoint keeps the precision it was trained in, unless told otherwise
+        Precision precision = resume ? precisionOption.useOr(FineTuner.checkpointPrecision(output)) : precisionOption.use();
         PrintWriter err = spec.commandLine().getErr();
         refuseToTrainOverARun();
         Splits splits = readSplits(err);

@@ -35,6 +35,31 @@ final class RunFolders {
         this.output = output;
     }
 
+    /**
+     * The precision the sub-runs already started here were trained in (their {@code spec.json}), or empty when none
+     * has started: what running the experiment again keeps unless told otherwise, so its parts come from one precision.
+     */
+    static java.util.Optional<xner.model.Precision> recordedPrecision(Path output) throws IOException {
+        Path runs = output.resolve(RUNS);
+        if (!Files.isDirectory(runs)) return java.util.Optional.empty();
+        try (var dirs = Files.list(runs)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path spec = dir.resolve(SPEC);
+                if (!Files.isRegularFile(spec)) continue;
+                try {
+                    JsonElement training = JsonParser.parseString(Files.readString(spec)).getAsJsonObject().get("training");
+                    JsonElement precision = training == null ? null : training.getAsJsonObject().get("precision");
+                    // a spec from before bf16 names none: fp32
+                    return java.util.Optional.of(precision == null ? xner.model.Precision.FP32
+                            : xner.model.Precision.valueOf(precision.getAsString().toUpperCase(java.util.Locale.ROOT)));
+                } catch (JsonParseException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+                    throw new XnerInputException(spec + ": not JSON (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     Path runDir(String id) {
         return output.resolve(RUNS).resolve(id);
     }

@@ -96,6 +96,11 @@ public final class SwissPanxExperiment {
      * @param command   the command line, for the record
      * @return the results of every finished sub-run of the plan in {@code output}
      */
+    /** The precision the parts already started in {@code output} were trained in, or empty when none has started. */
+    public static Optional<xner.model.Precision> recordedPrecision(Path output) throws IOException {
+        return RunFolders.recordedPrecision(output);
+    }
+
     public ExperimentResults run(Path output, Set<SubRun.Group> selected, Predicate<String> keepModel, String command)
             throws IOException {
         Files.createDirectories(output);

@@ -137,6 +137,16 @@ public final class FineTuner {
     private record EpochSteps(int step, double meanLoss, double seconds, double gflop) {}
 
     /**
+     * The precision the checkpoint in {@code output} was trained in (fp32 for those from before bf16), or empty when
+     * there is none: what a resumed run keeps unless told otherwise.
+     */
+    public static java.util.Optional<Precision> checkpointPrecision(Path output) throws IOException {
+        Path checkpoint = output.resolve(CHECKPOINTS);
+        TrainerState state = TrainerState.read(Files.exists(checkpoint) ? checkpoint : checkpoint.resolveSibling(CHECKPOINTS + ".old"));
+        return state == null ? java.util.Optional.empty() : java.util.Optional.of(state.precisionOrFp32());
+    }
+
+    /**
      * The state of the checkpoint to resume from, or null to start afresh (said on {@code progress}). A death
      * between the two renames of a checkpoint write leaves the last good checkpoint only in {@code checkpoints.old}:
      * it is moved back first.

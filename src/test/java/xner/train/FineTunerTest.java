@@ -174,6 +174,8 @@ class FineTunerTest {
         class Killed extends RuntimeException { }
         assertThrows(Killed.class, () -> run(bf16, out, log -> { throw new Killed(); }, false));
         assertTrue(Files.readString(out.resolve("checkpoints/trainer_state.json")).contains("\"precision\": \"bf16\""));
+        assertEquals(java.util.Optional.of(Precision.BF16), FineTuner.checkpointPrecision(out), "what a plain --resume keeps");
+        assertEquals(java.util.Optional.empty(), FineTuner.checkpointPrecision(dir.resolve("never-trained")));
         XnerInputException e = assertThrows(XnerInputException.class, () -> run(out, log -> { }, true));
         assertTrue(e.getMessage().contains("trained in bf16, this run asks for fp32: resume with --precision bf16"),
                 e.getMessage());
