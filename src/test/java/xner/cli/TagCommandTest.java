@@ -409,16 +409,27 @@ class TagCommandTest {
         assertEquals(List.of("Müller B-PER B-PER", ""), Files.readAllLines(out));
     }
 
-    @Test
-    void aRunStoppedBySigtermSaysHowFarItGotAndLeavesNoFinalOutput() throws Exception {
-        Path out = dir.resolve("stopped.jsonl");
-        Path partial = dir.resolve(".stopped.jsonl.partial");
-        Path err = dir.resolve("stopped.err");
+    /** SIGTERM while tagging, on libtorch and on ONNX Runtime: the records so far kept, no crash report. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"libtorch", "onnx-int8"})
+    void aRunStoppedBySigtermSaysHowFarItGotAndLeavesNoFinalOutput(String runtime) throws Exception {
+        String tagged = model;
+        if (runtime.equals("onnx-int8")) {
+            tagged = dir.resolve("model-int8").toString();
+            if (!Files.exists(Path.of(tagged, "model_quantized.onnx"))) {
+                Cli.Run export = Cli.run("export", "--model", model, "--output", tagged, "--quantize", "int8");
+                assertEquals(Xner.EXIT_OK, export.exit(), export.err());
+            }
+        }
+        Path work = Files.createDirectories(dir.resolve("sigterm-" + runtime));
+        Path out = work.resolve("stopped.jsonl");
+        Path partial = work.resolve(".stopped.jsonl.partial");
+        Path err = work.resolve("stopped.err");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "tag", "--model", model,
-                "--input", "-", "--output", out.toString(), "--chunk", "1")
-                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "xner.cli.Xner", "tag", "--model", tagged,
+                "--runtime", runtime, "--input", "-", "--output", out.toString(), "--chunk", "1")
+                .directory(work.toFile()).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             p.getOutputStream().write("Google\nJeff Dean\n".getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().flush(); // and left open: the run waits for more input
@@ -438,6 +449,9 @@ class TagCommandTest {
                 + "not complete, and " + out + " was not written"), said);
         assertFalse(Files.exists(out), "the final name appears only when the output is complete");
         assertEquals(2, Files.readAllLines(partial).size());
+        try (var files = Files.list(work)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("hs_err")).toList(), said);
+        }
     }
 
     private static String read(Path file) {
