@@ -121,6 +121,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 String note = notes.get(name);
                 Map<String, Object> row = json(scores, evaluation.loss(), sentences.size(), note);
                 row.put("words_without_tokens", withoutTokens);
+                row.put("ece", evaluation.calibrationError());
+                row.put("temperature", classifier.config().temperature());
                 addUnseenTypes(row, labels);
                 if (strict) row.put("mode", "strict");
                 summary.put(name, row);
@@ -130,6 +132,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                             sentences.size(), evaluation.loss(), scores.f1(), strict ? " (seqeval strict, IOB2)" : "",
                             note == null ? "" : "  (* " + note + ")");
                     out.print(scores.report(4));
+                    out.printf("calibration: expected calibration error of the entity scores %.4f (10 bins; temperature %.3f%s)%n",
+                            evaluation.calibrationError(), classifier.config().temperature(),
+                            classifier.config().temperature() == 1 ? ", never calibrated: xner calibrate fits one" : "");
                     List<String> unseen = labels.entityTypes().stream().filter(t -> !scores.perType().containsKey(t)).toList();
                     if (!unseen.isEmpty()) {
                         out.println("types of the model neither in the gold tags nor predicted: " + String.join(", ", unseen));

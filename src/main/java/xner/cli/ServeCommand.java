@@ -65,6 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Java's and JavaScript's string indices) or code-points (Python's).")
     String offsets;
 
+    @Option(names = "--min-score", defaultValue = "0", paramLabel = "P",
+            description = "Leave out entities scored below P when a request does not say (\"parameters\": {\"min_score\": P}); "
+                    + "with a calibrated model a score means what it says (default: ${DEFAULT-VALUE}, keep all).")
+    double minScore;
+
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
             description = "The largest request body (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
@@ -118,7 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
     Settings settings() {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens,
                 Duration.ofSeconds(requestTimeoutSeconds), Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
-                Duration.ofSeconds(shutdownSeconds), apiKey);
+                minScore, Duration.ofSeconds(shutdownSeconds), apiKey);
     }
 
     @Override

@@ -46,6 +46,12 @@ public final class TagCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT", description = "The text to tag (or use --input).")
     String text;
 
+    @Option(names = "--min-score", defaultValue = "0", paramLabel = "P",
+            description = "Leave out entities scored below P (--json and JSON Lines output; CoNLL output keeps a tag for "
+                    + "every word). With a calibrated model (train fits a temperature; xner calibrate for older models) a "
+                    + "score means what it says (default: ${DEFAULT-VALUE}, keep all).")
+    double minScore;
+
     @Option(names = "--aggregation", defaultValue = "first", paramLabel = "STRATEGY",
             description = "How tokens become entities: none, simple, first, average or max (default: ${DEFAULT-VALUE}, "
                     + "so that a word is never split between two entities; transformers' pipeline defaults to none).")
@@ -100,6 +106,7 @@ public final class TagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!(minScore >= 0 && minScore <= 1)) throw new XnerInputException("--min-score must be between 0 and 1, was " + minScore);
         device.use(List.of(runtime.runtime()));
         precisionOption.use(List.of(runtime.runtime()));
         if ((text == null) == (input == null)) throw new XnerInputException("give either a TEXT or --input FILE");
@@ -138,7 +145,7 @@ public final class TagCommand implements Callable<Integer> {
     private int tagText(TagPipeline pipeline, Aggregation strategy) {
         PrintWriter out = spec.commandLine().getOut();
         Tagged tagged = pipeline.tag(text);
-        List<Prediction> predictions = tagged.predict(strategy);
+        List<Prediction> predictions = tagged.predict(strategy, Aggregation.IGNORED_BY_DEFAULT, minScore);
         if (json) {
             JsonArray array = new JsonArray();
             for (Prediction p : predictions) array.add(p.toJson());
@@ -155,7 +162,7 @@ public final class TagCommand implements Callable<Integer> {
     private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, FileTagger.OutputFormat out,
             boolean stdin, boolean stdout) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        FileTagger tagger = new FileTagger(pipeline, strategy, chunk, err);
+        FileTagger tagger = new FileTagger(pipeline, strategy, chunk, err).withMinScore(minScore);
         Path name = stdin ? Path.of("<stdin>") : input;
         // the output is written under a temporary name beside it and renamed when complete: a run that fails,
         // is stopped or is killed leaves no file under the final name that looks finished

@@ -31,6 +31,7 @@ import xner.train.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
 import xner.train.TrainingConfig;
+import xner.train.TemperatureCalibration;
 import xner.train.TrainingMemory;
 
 /**
@@ -101,6 +102,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dense-embeddings", description = "Update the whole word-embedding table every step (slow).")
     boolean denseEmbeddings;
 
+    @Option(names = "--no-calibrate", description = "Leave the model's scores uncalibrated (by default a temperature is fitted "
+            + "on the validation set after the last epoch and stored in config.json; tags are the same either way).")
+    boolean noCalibrate;
+
     @Option(names = "--resume", description = "Continue from the last checkpoint in --output.")
     boolean resume;
 
@@ -135,13 +140,20 @@ public final class TrainCommand implements Callable<Integer> {
                         err.println(note);
                         err.flush();
                     }, log -> { });
+            TemperatureCalibration calibration = null;
+            if (!noCalibrate) {
+                calibration = TemperatureCalibration.fit(output, Example.encode(splits.validation(), tokenizer,
+                        new LabelAligner(splits.labels())), config.evalBatchSize(), tokenizer.padId());
+                err.println("xner: " + calibration.describe());
+                err.flush();
+            }
             PrintWriter out = spec.commandLine().getOut();
             Evaluation validation = result.validation();
             out.printf("validation F1 %.4f (precision %.4f, recall %.4f) after %d epochs; model in %s%n",
                     validation.scores().f1(), validation.scores().precision(), validation.scores().recall(),
                     result.epochs().size(), output);
             out.print(validation.scores().report(4));
-            if (splits.test() != null) scoreTest(splits, validation, tokenizer, config, out);
+            if (splits.test() != null) scoreTest(splits, validation, calibration, tokenizer, config, out);
             out.flush();
         }
         return Xner.EXIT_OK;
@@ -227,8 +239,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Scores the trained model on the test files: the report, and {@code test_results.json} beside the model. */
-    private void scoreTest(Splits splits, Evaluation validation, Tokenizer tokenizer, TrainingConfig config, PrintWriter out)
-            throws IOException {
+    private void scoreTest(Splits splits, Evaluation validation, TemperatureCalibration calibration, Tokenizer tokenizer,
+            TrainingConfig config, PrintWriter out) throws IOException {
         Dataset test = splits.test();
         try (TokenClassifier model = TokenClassifier.load(output)) {
             Evaluation ev = Evaluation.run(model, Example.encode(test, tokenizer, new LabelAligner(splits.labels())),
@@ -238,10 +250,20 @@ public final class TrainCommand implements Callable<Integer> {
             results.put("validation", EvaluateCommand.json(validation.scores(), validation.loss(),
                     splits.validation().size(), null));
             results.put("test_files", files.test.stream().map(Path::toString).toList());
+            if (calibration != null) {
+                Map<String, Object> c = new java.util.LinkedHashMap<>();
+                c.put("temperature", calibration.temperature());
+                c.put("validation_ece_before", calibration.before());
+                c.put("validation_ece_after", calibration.after());
+                c.put("test_ece", ev.calibrationError());
+                results.put("calibration", c);
+            }
             Files.writeString(output.resolve("test_results.json"), xner.data.JsonOutput.PRETTY.toJson(results));
             out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
                     ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
             out.print(ev.scores().report(4));
+            out.printf("test: expected calibration error of the entity scores %.4f (temperature %.3f)%n", ev.calibrationError(),
+                    model.config().temperature());
         }
     }
 

@@ -24,7 +24,7 @@ import xner.train.ExitGate;
         description = "Multilingual named-entity recognition (PAN-X / WikiANN) on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, CorpusCommand.class, TrainCommand.class, EvaluateCommand.class,
                 TagCommand.class, ServeCommand.class, ExportCommand.class, FillMaskCommand.class, ExperimentCommand.class,
-                AnalyzeCommand.class, BenchCommand.class})
+                AnalyzeCommand.class, CalibrateCommand.class, BenchCommand.class})
 public final class Xner implements Callable<Integer> {
     /** Exit codes, as the commands return them. */
     public static final int EXIT_OK = 0;

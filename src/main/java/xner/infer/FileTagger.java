@@ -97,6 +97,7 @@ public final class FileTagger {
     private final Aggregation aggregation;
     private final int batchRecords;
     private final PrintWriter err;
+    private double minScore; // JSON Lines entities scored below it are left out; set once, before tagging
     private volatile long written; // records of the current run written and flushed: read by a shutdown hook
     private volatile int linesRead;
 
@@ -126,13 +127,20 @@ public final class FileTagger {
         this.err = err;
     }
 
+    /** Leaves out of JSON Lines output the entities scored below {@code p} (0, the default, keeps all); returns this. */
+    public FileTagger withMinScore(double p) {
+        if (!(p >= 0 && p <= 1)) throw new xner.XnerInputException("--min-score must be between 0 and 1, was " + p);
+        this.minScore = p;
+        return this;
+    }
+
     /**
      * Tags {@code in} (read from {@code file}, named in messages; {@code totalBytes} for the progress line, or -1
      * when unknown) into {@code out}.
      */
     public Summary tag(InputStream in, Path file, long totalBytes, InputFormat inputFormat, Writer out, OutputFormat outputFormat)
             throws IOException {
-        RecordWriter writer = RecordWriter.of(outputFormat, out, aggregation);
+        RecordWriter writer = RecordWriter.of(outputFormat, out, aggregation, minScore);
         RecordReader reader = switch (inputFormat) {
             case TEXT -> RecordReader.text(in, file);
             case JSONL -> RecordReader.jsonl(in, file);

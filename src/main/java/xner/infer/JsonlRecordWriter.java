@@ -16,7 +16,10 @@ final class JsonlRecordWriter implements RecordWriter {
     private final Writer out;
     private final Aggregation aggregation;
 
-    JsonlRecordWriter(Writer out, Aggregation aggregation) {
+    private final double minScore;
+
+    JsonlRecordWriter(Writer out, Aggregation aggregation, double minScore) {
+        this.minScore = minScore;
         this.out = out;
         this.aggregation = aggregation;
     }
@@ -37,7 +40,7 @@ final class JsonlRecordWriter implements RecordWriter {
             throw new IllegalArgumentException("a malformed record is not written: " + record);
         }
         JsonArray entities = new JsonArray();
-        for (Prediction p : tagged.predict(aggregation)) entities.add(p.toJson());
+        for (Prediction p : tagged.predict(aggregation, Aggregation.IGNORED_BY_DEFAULT, minScore)) entities.add(p.toJson());
         o.add("entities", entities);
         out.write(escapeLoneSurrogates(o.toString()));
         out.write('\n');

@@ -13,10 +13,10 @@ interface RecordWriter {
      */
     void write(InputRecord record, Tagged tagged) throws IOException;
 
-    /** The writer for {@code format} on {@code out}. */
-    static RecordWriter of(FileTagger.OutputFormat format, Writer out, Aggregation aggregation) {
+    /** The writer for {@code format} on {@code out}; JSON Lines leaves out entities scored below {@code minScore}. */
+    static RecordWriter of(FileTagger.OutputFormat format, Writer out, Aggregation aggregation, double minScore) {
         return switch (format) {
-            case JSONL -> new JsonlRecordWriter(out, aggregation);
+            case JSONL -> new JsonlRecordWriter(out, aggregation, minScore);
             case CONLL -> new ConllRecordWriter(out, aggregation);
         };
     }

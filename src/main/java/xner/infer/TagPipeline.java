@@ -99,6 +99,7 @@ public final class TagPipeline implements AutoCloseable {
     private final int stride;
     private final int batchSize;
     private final int maxTokens;
+    private final double temperature; // the model's calibration: scores only, never the tags
 
     private TagPipeline(Path modelDir, Tokenizer tokenizer, LogitsModel classifier, int maxLength, int stride, int batchSize,
             int maxTokens) {
@@ -110,6 +111,7 @@ public final class TagPipeline implements AutoCloseable {
         this.stride = stride;
         this.batchSize = batchSize;
         this.maxTokens = maxTokens;
+        this.temperature = classifier.config().temperature();
     }
 
     /** The pipeline of a fine-tuned model folder (config with {@code id2label}, weights, tokenizer files). */
@@ -353,7 +355,7 @@ public final class TagPipeline implements AutoCloseable {
             int position = input.position(k);
             float[] row = Arrays.copyOfRange(windowLogits[input.window(k)], position * labelCount, (position + 1) * labelCount);
             tokens.add(TaggedToken.fromLogits(k, e.tokens().get(k), e.wordIds().get(k), e.charStarts().get(k),
-                    e.charEnds().get(k), e.isSpecial(k), row));
+                    e.charEnds().get(k), e.isSpecial(k), row, temperature));
         }
         return new Tagged(input.text(), tokens, labels);
     }

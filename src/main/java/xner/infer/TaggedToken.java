@@ -24,7 +24,13 @@ public record TaggedToken(int index, String token, int wordId, int start, int en
     /** A token scored from raw logits: the probabilities are their softmax. */
     public static TaggedToken fromLogits(int index, String token, int wordId, int start, int end, boolean special,
             float[] logits) {
-        return new TaggedToken(index, token, wordId, start, end, special, softmax(logits));
+        return fromLogits(index, token, wordId, start, end, special, logits, 1);
+    }
+
+    /** A token scored from raw logits divided by a calibration {@code temperature} ({@link xner.model.BertConfig#temperature}). */
+    public static TaggedToken fromLogits(int index, String token, int wordId, int start, int end, boolean special,
+            float[] logits, double temperature) {
+        return new TaggedToken(index, token, wordId, start, end, special, softmax(logits, temperature));
     }
 
     /** A copy of the probabilities. */
@@ -56,12 +62,16 @@ public record TaggedToken(int index, String token, int wordId, int start, int en
 
     /** Softmax with the maximum subtracted first, as transformers' postprocess does, so large logits do not overflow. */
     static double[] softmax(float[] logits) {
+        return softmax(logits, 1);
+    }
+
+    static double[] softmax(float[] logits, double temperature) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) max = Math.max(max, v);
         double[] p = new double[logits.length];
         double sum = 0;
         for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
+            p[i] = Math.exp((logits[i] - max) / temperature);
             sum += p[i];
         }
         for (int i = 0; i < p.length; i++) p[i] /= sum;

@@ -66,6 +66,24 @@ public final class ModelDirectory {
         }
     }
 
+    /**
+     * Replaces the {@code config.json} of a model folder atomically (a temporary file renamed into place, flushed to
+     * disk): how a calibration temperature is added to a trained model.
+     */
+    public static void rewriteConfig(Path dir, BertConfig config) throws IOException {
+        requireDirectory(dir);
+        Path file = dir.resolve(CONFIG);
+        Path tmp = dir.resolve("." + CONFIG + ".tmp");
+        try {
+            config.write(tmp);
+            Durable.sync(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncParent(file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** Copies the tokenizer files {@code from} holds into {@code to}. */
     public static void copyTokenizerFiles(Path from, Path to) throws IOException {
         if (from == null) return;

@@ -16,17 +16,20 @@ import xner.infer.Aggregation;
  * A token-classification request as the Hugging Face Inference API takes it:
  * {@code {"inputs": "text" | ["text", ...], "parameters": {"aggregation_strategy": "simple", "ignore_labels": ["O"]}}}
  * ({@code options}, the API's caching hints, is accepted and ignored), and one parameter of this service's own,
- * {@code "offsets": "utf-16" | "code-points"}: what {@code start} and {@code end} count.
+ * {@code "offsets": "utf-16" | "code-points"}: what {@code start} and {@code end} count, and {@code "min_score": P}: leave
+ * out entities scored below P.
  *
  * @param inputs       the texts
  * @param batch        whether {@code inputs} was a list (answered by a list of lists) rather than one string
  * @param aggregation  the strategy asked for, or the service's default
  * @param ignoreLabels labels left out of the answer ({@code O} by default)
  * @param offsets      what the answer's {@code start} and {@code end} count, or the service's default
+ * @param minScore     entities scored below it are left out, or the service's default
  */
-record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels, Offsets offsets) {
+record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregation, Set<String> ignoreLabels, Offsets offsets,
+        double minScore) {
     private static final Set<String> FIELDS = Set.of("inputs", "parameters", "options");
-    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels", "offsets");
+    private static final Set<String> PARAMETERS = Set.of("aggregation_strategy", "ignore_labels", "offsets", "min_score");
 
     PredictRequest {
         inputs = List.copyOf(inputs);
@@ -48,17 +51,19 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         List<String> inputs = texts(in, settings);
         JsonElement p = object.get("parameters");
         if (p == null || p.isJsonNull()) {
-            return new PredictRequest(inputs, batch, settings.aggregation(), Aggregation.IGNORED_BY_DEFAULT, settings.offsets());
+            return new PredictRequest(inputs, batch, settings.aggregation(), Aggregation.IGNORED_BY_DEFAULT, settings.offsets(),
+                    settings.minScore());
         }
         if (!p.isJsonObject()) throw HttpError.invalid("field \"parameters\": expected an object, found " + StrictJson.kind(p));
         JsonObject parameters = p.getAsJsonObject();
         for (String key : parameters.keySet()) {
             if (!PARAMETERS.contains(key)) {
-                throw HttpError.invalid("unknown parameter \"" + key + "\" (expected aggregation_strategy, ignore_labels, offsets)");
+                throw HttpError.invalid("unknown parameter \"" + key + "\" (expected aggregation_strategy, ignore_labels, offsets, "
+                        + "min_score)");
             }
         }
         return new PredictRequest(inputs, batch, aggregation(parameters, settings), ignoreLabels(parameters),
-                offsets(parameters, settings));
+                offsets(parameters, settings), minScore(parameters, settings));
     }
 
     /** The body as a JSON object: UTF-8, strict JSON (the one reader JSON Lines files have too), an object. */
@@ -137,6 +142,17 @@ record PredictRequest(List<String> inputs, boolean batch, Aggregation aggregatio
         } catch (XnerInputException e) {
             throw HttpError.invalid(e.getMessage());
         }
+    }
+
+    private static double minScore(JsonObject parameters, Settings settings) {
+        JsonElement p = parameters.get("min_score");
+        if (p == null || p.isJsonNull()) return settings.minScore();
+        if (!p.isJsonPrimitive() || !p.getAsJsonPrimitive().isNumber()) {
+            throw HttpError.invalid("field \"parameters.min_score\": expected a number from 0 to 1, found " + StrictJson.kind(p));
+        }
+        double v = p.getAsDouble();
+        if (!(v >= 0 && v <= 1)) throw HttpError.invalid("field \"parameters.min_score\": " + p + " is not from 0 to 1");
+        return v;
     }
 
     private static String string(JsonElement e, String field) {

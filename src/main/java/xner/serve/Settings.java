@@ -20,13 +20,15 @@ import xner.infer.Aggregation;
  *                     run, and its client gets 504
  * @param aggregation  the strategy when a request names none: simple, as the Hugging Face Inference API
  * @param offsets      what {@code start} and {@code end} count when a request does not say: UTF-16 units by default
+ * @param minScore     entities scored below it are left out when a request does not say ({@code min_score}); 0 keeps all
  * @param shutdownTimeout how long a stopping service goes on tagging the requests it has received (503 for those
  *                     still waiting then); the pipeline call under way then gets as long again to finish
  * @param apiKey       the key every request but the page's must bear ({@code Authorization: Bearer KEY}), or null
  *                     for none: what a service reachable beyond this machine should have
  */
 public record Settings(String host, int port, long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue, int maxBatch,
-        int maxRequestTokens, Duration requestTimeout, Aggregation aggregation, Offsets offsets, Duration shutdownTimeout, String apiKey) {
+        int maxRequestTokens, Duration requestTimeout, Aggregation aggregation, Offsets offsets, double minScore, Duration shutdownTimeout,
+        String apiKey) {
     /**
      * Model tokens per request when not told: one text of the longest default (20,000 characters of German, about
      * 5,500 sub-tokens in 14 windows) fits, and on two cores it is 1–2 s of model time with ONNX int8, about 15 s with
@@ -35,7 +37,7 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
     public static final int DEFAULT_MAX_REQUEST_TOKENS = 8192;
 
     public static final Settings DEFAULTS = new Settings("127.0.0.1", 8080, 1 << 20, 20_000, 64, 256, 32,
-            DEFAULT_MAX_REQUEST_TOKENS, Duration.ofSeconds(60), Aggregation.SIMPLE, Offsets.UTF_16,
+            DEFAULT_MAX_REQUEST_TOKENS, Duration.ofSeconds(60), Aggregation.SIMPLE, Offsets.UTF_16, 0,
             Duration.ofSeconds(5), null);
 
     public Settings {
@@ -55,6 +57,7 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new XnerInputException("--request-timeout must be more than 0 seconds, was " + requestTimeout);
         }
+        if (!(minScore >= 0 && minScore <= 1)) throw new XnerInputException("--min-score must be between 0 and 1, was " + minScore);
         if (aggregation == null || offsets == null) throw new IllegalArgumentException("aggregation and offsets must be given");
         if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
             throw new XnerInputException("--shutdown-timeout must be 0 or more seconds, was " + shutdownTimeout);
@@ -71,53 +74,51 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
         return "Settings[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTextChars=" + maxTextChars
                 + ", maxInputs=" + maxInputs + ", maxQueue=" + maxQueue + ", maxBatch=" + maxBatch + ", maxRequestTokens="
                 + maxRequestTokens + ", requestTimeout=" + requestTimeout + ", aggregation=" + aggregation
-                + ", offsets=" + offsets + ", shutdownTimeout=" + shutdownTimeout + ", apiKey=" + (apiKey == null ? "none" : "(set)") + "]";
+                + ", offsets=" + offsets + ", minScore=" + minScore + ", shutdownTimeout=" + shutdownTimeout + ", apiKey=" + (apiKey == null ? "none" : "(set)") + "]";
     }
 
     public Settings withAddress(String host, int port) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withLimits(long maxBodyBytes, int maxTextChars, int maxInputs, int maxQueue) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withRequestBudget(int maxRequestTokens, Duration requestTimeout) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets, shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withBatch(int maxBatch) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withAggregation(Aggregation aggregation) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withOffsets(Offsets offsets) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withShutdownTimeout(Duration shutdownTimeout) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
+    }
+
+    public Settings withMinScore(double minScore) {
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 
     public Settings withApiKey(String apiKey) {
         return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens, requestTimeout,
-                aggregation, offsets,
-                shutdownTimeout, apiKey);
+                aggregation, offsets, minScore, shutdownTimeout, apiKey);
     }
 }

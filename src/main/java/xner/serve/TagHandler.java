@@ -195,7 +195,7 @@ final class TagHandler extends Handler.Abstract {
         JsonArray all = new JsonArray();
         for (Tagged t : results) {
             JsonArray one = new JsonArray();
-            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels())) {
+            for (Prediction prediction : t.predict(p.aggregation(), p.ignoreLabels(), p.minScore())) {
                 JsonObject o = prediction.toJson();
                 if (p.offsets() != Offsets.UTF_16) { // the same keys in the same places, counted otherwise
                     o.addProperty("start", p.offsets().of(t.text(), prediction.start()));

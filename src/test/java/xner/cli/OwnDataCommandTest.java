@@ -66,6 +66,12 @@ class OwnDataCommandTest {
         assertTrue(record.getAsJsonObject("inputs").keySet().stream().anyMatch(f -> f.endsWith("train.conll")), record.toString());
         JsonObject results = json(out.resolve("test_results.json"));
         assertTrue(results.getAsJsonObject("test").getAsJsonObject("per_type").has("MISC"), results.toString());
+        // a temperature fitted on validation after the last epoch, stored where tag and serve read it
+        assertTrue(run.err().contains("xner: calibration: temperature "), run.err());
+        JsonObject calibration = results.getAsJsonObject("calibration");
+        assertEquals(config.get("xner_temperature").getAsDouble(), calibration.get("temperature").getAsDouble());
+        assertTrue(calibration.get("validation_ece_after").getAsDouble() <= calibration.get("validation_ece_before").getAsDouble() + 0.02,
+                calibration.toString());
 
         JsonArray epochs = json(out.resolve("train_log.json")).getAsJsonArray("epochs");
         double trainedF1 = epochs.get(epochs.size() - 1).getAsJsonObject().get("f1").getAsDouble();

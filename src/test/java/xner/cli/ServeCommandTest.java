@@ -37,7 +37,7 @@ class ServeCommandTest {
         assertEquals(Settings.DEFAULTS, s);
         new CommandLine(c).parseArgs("--model", "m", "--host", "0.0.0.0", "--port", "9000", "--aggregation", "first", "--max-queue", "512");
         assertEquals(new Settings("0.0.0.0", 9000, 1 << 20, 20_000, 64, 512, 32,
-                Settings.DEFAULT_MAX_REQUEST_TOKENS, java.time.Duration.ofSeconds(60), Aggregation.FIRST, Offsets.UTF_16,
+                Settings.DEFAULT_MAX_REQUEST_TOKENS, java.time.Duration.ofSeconds(60), Aggregation.FIRST, Offsets.UTF_16, 0,
                 java.time.Duration.ofSeconds(5), null), c.settings());
     }
 

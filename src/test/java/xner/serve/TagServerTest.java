@@ -157,6 +157,21 @@ class TagServerTest {
     }
 
     @Test
+    void minScoreLeavesOutEntitiesScoredBelowIt() throws Exception {
+        JsonArray all = post(server.uri(), "{\"inputs\": \"Jeff Dean ist in Zürich\"}").json().getAsJsonArray();
+        assertFalse(all.isEmpty());
+        double best = 0;
+        for (JsonElement e : all) best = Math.max(best, e.getAsJsonObject().get("score").getAsDouble());
+        assertEquals("[]", post(server.uri(), "{\"inputs\": \"Jeff Dean ist in Zürich\", \"parameters\": {\"min_score\": "
+                + Math.nextUp(best) + "}}").body());
+        assertEquals(all, post(server.uri(), "{\"inputs\": \"Jeff Dean ist in Zürich\", \"parameters\": {\"min_score\": 0}}").json());
+        assertError(post(server.uri(), "{\"inputs\": \"x\", \"parameters\": {\"min_score\": \"high\"}}"), 422,
+                "field \"parameters.min_score\": expected a number from 0 to 1, found a string");
+        assertError(post(server.uri(), "{\"inputs\": \"x\", \"parameters\": {\"min_score\": 2}}"), 422,
+                "field \"parameters.min_score\": 2 is not from 0 to 1");
+    }
+
+    @Test
     void healthNamesTheModelAndItsLabels() throws Exception {
         Answer a = send(HttpRequest.newBuilder(server.uri().resolve("/health")).GET().build());
         assertEquals(200, a.status());
