@@ -30,9 +30,9 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
         int maxRequestTokens, Duration requestTimeout, Aggregation aggregation, Offsets offsets, double minScore, Duration shutdownTimeout,
         String apiKey) {
     /**
-     * Model tokens per request when not told: one text of the longest default (20,000 characters of German, about
-     * 5,500 sub-tokens in 14 windows) fits, and on two cores it is 1–2 s of model time with ONNX int8, about 15 s with
-     * libtorch fp32 (docs/results/reliability).
+     * Model tokens per request when not told: one text of the longest default (20,000 characters of German or Dutch,
+     * about 6,000 tokens in 12 windows of 512) fits; what that costs in model time is measured in
+     * docs/results/serve-fair.
      */
     public static final int DEFAULT_MAX_REQUEST_TOKENS = 8192;
 
