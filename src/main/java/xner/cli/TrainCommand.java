@@ -226,6 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
         record.put("validation_files", files.validation.stream().map(Path::toString).toList());
         record.put("test_files", files.test.stream().map(Path::toString).toList());
         record.put("encoding", files.config().encoding().name());
+        record.put("span_offsets", files.config().offsets().wireName()); // how span files were read
         record.put("corpus", data.corpus);
         record.put("corpus_seed", data.corpusSeed);
         record.put("max_length", maxLength > 0 ? maxLength : "the tokenizer's");

@@ -8,7 +8,7 @@ import java.util.Optional;
  * How to read a user's tagged files ({@link CorpusFiles}): the format (detected when empty), the charset, the
  * CoNLL columns of the word and of the tag, and the tag scheme (detected per split when empty).
  *
- * @param format      conll, jsonl or panx; empty: from the extension and the content
+ * @param format      conll, jsonl, spans or panx; empty: from the extension and the content
  * @param encoding    the files' charset (UTF-8 by default)
  * @param tokenColumn CoNLL column of the word, 1-based (1 by default; 2 for GermEval's TSV with an index column)
  * @param tagColumn   CoNLL column of the tag, 1-based; 0 for the last column of each line
