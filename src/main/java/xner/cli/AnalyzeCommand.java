@@ -91,7 +91,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             Dataset sentences;
             if (files.any()) { // the files of one split: --test, else --validation, else --train
                 List<Path> paths = !files.test.isEmpty() ? files.test : !files.validation.isEmpty() ? files.validation : files.train;
-                xner.data.CorpusFiles read = files.read(paths);
+                xner.data.CorpusFiles read;
+                try (xner.tokenize.PreTokenizedWords words = new xner.tokenize.PreTokenizedWords(() -> model)) {
+                    read = files.read(paths, words);
+                }
                 read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
                 sentences = read.dataset(classifier.labels(), "the model's");
                 what = paths.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining("+"));

@@ -16,6 +16,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.model.ModelDirectory;
 import xner.tokenize.LabelAligner;
+import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Example;
@@ -57,9 +58,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         Dataset validation;
         if (!files.validation.isEmpty()) {
-            CorpusFiles read = files.read(CorpusFiles.expand(files.validation));
-            read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
-            validation = read.dataset(labels, "the model's");
+            try (PreTokenizedWords words = new PreTokenizedWords(() -> model)) { // span files are cut as the model's tokenizer cuts
+                CorpusFiles read = files.read(CorpusFiles.expand(files.validation), words);
+                read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
+                validation = read.dataset(labels, "the model's");
+            }
         } else {
             List<xner.data.Sentence> sentences = new ArrayList<>();
             var corpus = data.load(langs, spec.commandLine().getErr());

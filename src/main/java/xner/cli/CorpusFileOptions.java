@@ -15,7 +15,9 @@ import xner.data.CorpusFiles;
 import xner.data.CorpusFormat;
 import xner.data.LabelMapping;
 import xner.data.LabelSet;
+import xner.data.Offsets;
 import xner.data.TagScheme;
+import xner.data.WordCutter;
 
 /**
  * A user's own corpus as named splits of files ({@code --train}, {@code --validation}, {@code --test}), in the
@@ -33,9 +35,16 @@ final class CorpusFileOptions {
     @Option(names = "--test", split = ",", paramLabel = "FILE", description = "Test files or folders.")
     List<Path> test = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "conll|jsonl|panx",
-            description = "The files' format (default: from the extension and the first line).")
+    @Option(names = "--format", paramLabel = "conll|jsonl|spans|panx",
+            description = "The files' format (default: from the extension and the first line; JSON Lines whose first record "
+                    + "has a \"text\" and no \"ner_tags\" are spans: Prodigy's \"spans\", doccano's \"label\" or tag's "
+                    + "\"entities\").")
     String format;
+
+    @Option(names = "--offsets", defaultValue = "utf-16", paramLabel = "utf-16|code-points",
+            description = "What the start and end of span files count: UTF-16 code units (Java's and JavaScript's, "
+                    + "default) or code points (Python's: Prodigy's and doccano's when the text has an emoji).")
+    String offsets;
 
     @Option(names = "--encoding", defaultValue = "UTF-8", paramLabel = "CHARSET",
             description = "The files' charset, e.g. latin-1 (default: ${DEFAULT-VALUE}).")
@@ -71,7 +80,7 @@ final class CorpusFileOptions {
     }
 
     CorpusFileConfig config() {
-        CorpusFileConfig c = CorpusFileConfig.defaults().withEncoding(charset());
+        CorpusFileConfig c = CorpusFileConfig.defaults().withEncoding(charset()).withOffsets(Offsets.parse(offsets, "--offsets"));
         if (format != null) c = c.withFormat(CorpusFormat.parse(format));
         if (scheme != null) c = c.withScheme(TagScheme.parse(scheme));
         if (tokenColumn < 1) throw new XnerInputException("--token-column: columns count from 1, got " + tokenColumn);
@@ -124,8 +133,9 @@ final class CorpusFileOptions {
         return mapped.size() == iob2.size() && mapped.containsAll(iob2.names()) ? new LabelSet(mapped) : iob2;
     }
 
-    CorpusFiles read(List<Path> paths) {
-        return CorpusFiles.read(paths, config(), givenLabels(), mapping());
+    /** Reads {@code paths}; the texts of span files are cut into words by {@code words}, the model's tokenizer. */
+    CorpusFiles read(List<Path> paths, WordCutter words) {
+        return CorpusFiles.read(paths, config(), givenLabels(), mapping(), words);
     }
 
     /** The charset of {@code --encoding}; Python's spellings {@code latin-1} / {@code latin_1} are Java's ISO-8859-1. */

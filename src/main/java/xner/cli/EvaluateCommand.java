@@ -25,6 +25,7 @@ import xner.evaluate.EntityScores;
 import xner.evaluate.WordTags;
 import xner.model.LogitsModel;
 import xner.tokenize.LabelAligner;
+import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Evaluation;
@@ -86,6 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, String> notes = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         try (Tokenizer tokenizer = Tokenizers.load(model); LogitsModel classifier = runtime.runtime().load(model);
+                PreTokenizedWords words = new PreTokenizedWords(() -> model);
                 BufferedWriter conll = predictions == null ? null : Files.newBufferedWriter(predictions)) {
             LabelSet labels = classifier.labels();
             if (files.any()) {
@@ -93,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 paths.addAll(files.validation);
                 paths.addAll(files.train);
                 for (Path file : CorpusFiles.expand(paths)) {
-                    CorpusFiles read = files.read(List.of(file));
+                    CorpusFiles read = files.read(List.of(file), words);
                     read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));
                     sets.put(file.toString(), read.dataset(labels, "the model's"));
                 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.infer.Aggregation;
 import xner.infer.TagPipeline;
-import xner.serve.Offsets;
+import xner.data.Offsets;
 import xner.serve.Settings;
 import xner.serve.TagServer;
 

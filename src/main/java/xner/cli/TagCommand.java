@@ -135,8 +135,8 @@ public final class TagCommand implements Callable<Integer> {
         }
         if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
-        checkOutputIsNotInput(stdin, stdout);
-        if (!stdout) checkOutputCanBeWritten();
+        if (!stdin && !stdout) checkOutputIsNotInput(input, output);
+        if (!stdout) checkOutputCanBeWritten(output);
         try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
         }
@@ -227,7 +227,7 @@ public final class TagCommand implements Callable<Integer> {
      * Refuses, before the model loads, an {@code --output} that names a folder or lies in a folder that is missing or
      * cannot be written: after the whole input was tagged, the rename at the end would fail.
      */
-    private void checkOutputCanBeWritten() {
+    static void checkOutputCanBeWritten(Path output) {
         if (Files.isDirectory(output)) {
             throw new XnerInputException("--output " + output + ": is a folder; give the name of the file to write");
         }
@@ -240,8 +240,8 @@ public final class TagCommand implements Callable<Integer> {
     }
 
     /** Refuses an output that is the input (or a link to it): writing it would destroy the input first. */
-    private void checkOutputIsNotInput(boolean stdin, boolean stdout) throws IOException {
-        if (stdin || stdout || !Files.exists(output)) return;
+    static void checkOutputIsNotInput(Path input, Path output) throws IOException {
+        if (!Files.exists(output)) return;
         if (Files.isSameFile(input, output)) {
             throw new XnerInputException("--output " + output + " is the input file " + input
                     + ": tagging would overwrite it; give another output path");

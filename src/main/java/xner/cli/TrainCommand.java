@@ -24,6 +24,7 @@ import xner.data.Sentence;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
+import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.Evaluation;
@@ -192,9 +193,15 @@ public final class TrainCommand implements Callable<Integer> {
         for (String l : valLangs) if (!langs.contains(l)) langs.add(l);
         Map<String, DatasetDict> corpus = langs.isEmpty() ? Map.of() : data.load(langs, err);
 
-        CorpusFiles trainFiles = files.train.isEmpty() ? null : files.read(files.train);
-        CorpusFiles validationFiles = files.validation.isEmpty() ? null : files.read(files.validation);
-        CorpusFiles testFiles = files.test.isEmpty() ? null : files.read(files.test);
+        CorpusFiles trainFiles;
+        CorpusFiles validationFiles;
+        CorpusFiles testFiles;
+        // span files' texts are cut into words by the tokenizer the model is trained with, as tag will cut them
+        try (PreTokenizedWords words = new PreTokenizedWords(() -> body != null ? body : MultilingualBert.modelDir())) {
+            trainFiles = files.train.isEmpty() ? null : files.read(files.train, words);
+            validationFiles = files.validation.isEmpty() ? null : files.read(files.validation, words);
+            testFiles = files.test.isEmpty() ? null : files.read(files.test, words);
+        }
         for (CorpusFiles f : java.util.Arrays.asList(trainFiles, validationFiles, testFiles)) {
             if (f != null) f.schemes().forEach(line -> err.println("xner: " + line));
         }
@@ -232,6 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
         record.put("validation_files", files.validation.stream().map(Path::toString).toList());
         record.put("test_files", files.test.stream().map(Path::toString).toList());
         record.put("encoding", files.config().encoding().name());
+        record.put("span_offsets", files.config().offsets().wireName()); // how span files were read
         record.put("corpus", data.corpus);
         record.put("corpus_seed", data.corpusSeed);
         record.put("max_length", maxLength > 0 ? maxLength : "the tokenizer's");

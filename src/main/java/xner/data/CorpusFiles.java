@@ -32,21 +32,51 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
     }
 
     /**
-     * Reads {@code paths} (files, or folders whose visible files are read in name order).
+     * Reads {@code paths} (files, or folders whose visible files are read in name order); a span file met here is
+     * refused: {@link #read(List, CorpusFileConfig, LabelSet, LabelMapping, WordCutter)} reads those.
      *
      * @param idNames names of integer tag ids in JSON Lines ({@code --labels}), or null
      */
     public static CorpusFiles read(List<Path> paths, CorpusFileConfig config, LabelSet idNames, LabelMapping mapping) {
+        return read(paths, config, idNames, mapping, WordCutter.NONE);
+    }
+
+    /**
+     * Reads {@code paths} (files, or folders whose visible files are read in name order).
+     *
+     * @param idNames names of integer tag ids in JSON Lines ({@code --labels}), or null
+     * @param words   how the texts of span files are cut into words: as the model's tokenizer cuts them
+     */
+    public static CorpusFiles read(List<Path> paths, CorpusFileConfig config, LabelSet idNames, LabelMapping mapping,
+            WordCutter words) {
         List<Sentence> sentences = new ArrayList<>();
         List<List<Source>> sources = new ArrayList<>();
         List<String> schemes = new ArrayList<>();
         for (Path file : expand(paths)) {
             CorpusFormat format = config.format().orElseGet(() -> CorpusFormat.detect(file, config.encoding()));
-            List<RawSentence> raw = switch (format) {
-                case CONLL -> ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn());
-                case JSONL -> JsonlReader.readRaw(file, config.encoding(), idNames);
-                case PANX -> PanxReader.readRaw(file, config.encoding());
-            };
+            String leftOut = "";
+            List<RawSentence> raw;
+            switch (format) {
+                case CONLL -> raw = ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn());
+                case JSONL -> raw = JsonlReader.readRaw(file, config.encoding(), idNames);
+                case PANX -> raw = PanxReader.readRaw(file, config.encoding());
+                case SPANS -> {
+                    SpanReader.AnnotatedTexts read = SpanReader.read(file, config.encoding(), config.offsets(), words);
+                    raw = read.sentences();
+                    leftOut = read.leftOut();
+                }
+                default -> throw new IllegalStateException("no reader for " + format);
+            }
+            if (format == CorpusFormat.SPANS) {
+                // spans are made into IOB2 tags here: no scheme to detect or convert
+                for (RawSentence r : raw) {
+                    sentences.add(new Sentence(r.tokens(), mapping.apply(r.tags()), r.source()));
+                    sources.add(r.sources());
+                }
+                schemes.add(file + ": " + raw.size() + " texts, spans (offsets in " + config.offsets().wireName()
+                        + ") made into IOB2 tags of the tokenizer's words" + leftOut);
+                continue;
+            }
             TagScheme scheme = config.scheme().orElseGet(() -> TagScheme.detect(raw));
             for (RawSentence r : raw) {
                 sentences.add(new Sentence(r.tokens(), mapping.apply(scheme.toIob2(r)), r.source()));
@@ -58,6 +88,26 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
             schemes.add(file + ": " + raw.size() + " sentences, " + format.name().toLowerCase() + ", tags in " + scheme + detected);
         }
         return new CorpusFiles(sentences, sources, schemes);
+    }
+
+    /**
+     * The texts of annotated files, for {@code select --exclude}: every record of a span file (rejected and ignored
+     * ones too: an annotator has seen them), and the words of every sentence of the other formats joined by single
+     * spaces, as {@code tag} joins a CoNLL sentence into its text.
+     */
+    public static List<String> texts(List<Path> paths, CorpusFileConfig config) {
+        List<String> texts = new ArrayList<>();
+        for (Path file : expand(paths)) {
+            CorpusFormat format = config.format().orElseGet(() -> CorpusFormat.detect(file, config.encoding()));
+            switch (format) {
+                case SPANS, JSONL -> texts.addAll(SpanReader.texts(file, config.encoding()));
+                case CONLL -> ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn())
+                        .forEach(r -> texts.add(String.join(" ", r.tokens())));
+                case PANX -> PanxReader.readRaw(file, config.encoding()).forEach(r -> texts.add(String.join(" ", r.tokens())));
+                default -> throw new IllegalStateException("no reader for " + format);
+            }
+        }
+        return texts;
     }
 
     /**

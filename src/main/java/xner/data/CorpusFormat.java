@@ -15,25 +15,32 @@ public enum CorpusFormat {
     CONLL,
     /** JSON Lines: {@code {"tokens": [...], "ner_tags": [...]}} per line. */
     JSONL,
+    /**
+     * JSON Lines of texts with their entities as character offsets: Prodigy's {@code spans}, doccano's {@code label},
+     * or {@code tag}'s own {@code entities} ({@link SpanReader}).
+     */
+    SPANS,
     /** PAN-X as XTREME packages it: {@code lang:token<TAB>tag}. */
     PANX;
 
     private static final Pattern PANX_LINE = Pattern.compile("[a-z]{2,3}:[^\\t]+\\t\\S+");
 
-    /** The format named {@code name}: conll, jsonl (or json), panx; case ignored. */
+    /** The format named {@code name}: conll, jsonl (or json), spans, panx; case ignored. */
     public static CorpusFormat parse(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "conll", "tsv", "iob" -> CONLL;
             case "jsonl", "json" -> JSONL;
+            case "spans" -> SPANS;
             case "panx" -> PANX;
-            default -> throw new XnerInputException("--format: expected conll, jsonl or panx, got \"" + name + "\"");
+            default -> throw new XnerInputException("--format: expected conll, jsonl, spans or panx, got \"" + name + "\"");
         };
     }
 
     /**
      * The format of {@code file}: {@code .jsonl} / {@code .json} are JSON Lines; otherwise the first line
      * that is not blank decides: {@code {} starts JSON Lines, {@code lang:token<TAB>tag} is PAN-X, anything
-     * else is CoNLL columns. A file holding NUL bytes (binary: parquet, gzip, a model) is refused.
+     * else is CoNLL columns. JSON Lines whose first record has a {@code text} and no {@code ner_tags} are
+     * {@link #SPANS}. A file holding NUL bytes (binary: parquet, gzip, a model) is refused.
      */
     public static CorpusFormat detect(Path file) {
         return detect(file, StandardCharsets.UTF_8);
@@ -42,7 +49,7 @@ public enum CorpusFormat {
     /** As {@link #detect(Path)}, for a file in {@code charset} (NUL bytes are text in UTF-16 and UTF-32). */
     public static CorpusFormat detect(Path file, java.nio.charset.Charset charset) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JSONL;
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) return jsonLines(file, charset);
         byte[] head = new byte[8192];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
@@ -64,10 +71,28 @@ public enum CorpusFormat {
             if (t.startsWith("\uFEFF")) t = t.substring(1);
             if (t.startsWith("\u00ef\u00bb\u00bf")) t = t.substring(3); // a UTF-8 byte-order mark seen as latin-1
             if (t.isEmpty()) continue;
-            if (t.startsWith("{")) return JSONL;
+            if (t.startsWith("{")) return jsonLines(file, charset);
             if (PANX_LINE.matcher(t).matches()) return PANX;
             return CONLL;
         }
         return CONLL; // an empty file: the reader says it has no sentences
+    }
+
+    /**
+     * JSON Lines of words and tags, or of texts and spans, as the first record says: one with a {@code text} and no
+     * {@code ner_tags} is spans. A first record that cannot be read is left to the JSON Lines reader, which names its line.
+     */
+    private static CorpusFormat jsonLines(Path file, java.nio.charset.Charset charset) {
+        try (java.io.BufferedReader in = Files.newBufferedReader(file, charset)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                if (line.startsWith("\uFEFF")) line = line.substring(1);
+                com.google.gson.JsonElement first = StrictJson.parse(line);
+                return first.isJsonObject() && SpanReader.isSpanRecord(first.getAsJsonObject()) ? SPANS : JSONL;
+            }
+        } catch (IOException | RuntimeException e) {
+            return JSONL; // not UTF-8 or not JSON: JsonlReader says where
+        }
+        return JSONL;
     }
 }

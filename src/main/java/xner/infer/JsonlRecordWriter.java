@@ -10,9 +10,10 @@ import xner.data.InputRecord;
 
 /**
  * JSON Lines out: one object per record, its input fields (or its {@code text}, or its {@code tokens} and the
- * text they make) followed by {@code entities}, the pipeline's JSON.
+ * text they make) followed by {@code entities}, the pipeline's JSON. {@link #toJson} and {@link #line} give that
+ * shape to others that write records ({@code select}).
  */
-final class JsonlRecordWriter implements RecordWriter {
+public final class JsonlRecordWriter implements RecordWriter {
     private final Writer out;
     private final Aggregation aggregation;
 
@@ -26,6 +27,17 @@ final class JsonlRecordWriter implements RecordWriter {
 
     @Override
     public void write(InputRecord record, Tagged tagged) throws IOException {
+        out.write(line(toJson(record, tagged, aggregation, minScore)));
+        out.write('\n');
+    }
+
+    /** {@code record} as {@code tag}'s JSON Lines output writes it, with the entities of {@code tagged}. */
+    public static JsonObject toJson(InputRecord record, Tagged tagged, Aggregation aggregation) {
+        return toJson(record, tagged, aggregation, 0);
+    }
+
+    /** As {@link #toJson(InputRecord, Tagged, Aggregation)}, leaving out entities scored below {@code minScore}. */
+    public static JsonObject toJson(InputRecord record, Tagged tagged, Aggregation aggregation, double minScore) {
         JsonObject o = new JsonObject();
         if (record instanceof InputRecord.Text t && t.fields() != null) {
             for (Map.Entry<String, JsonElement> e : t.fields().entrySet()) o.add(e.getKey(), e.getValue());
@@ -42,8 +54,12 @@ final class JsonlRecordWriter implements RecordWriter {
         JsonArray entities = new JsonArray();
         for (Prediction p : tagged.predict(aggregation, Aggregation.IGNORED_BY_DEFAULT, minScore)) entities.add(p.toJson());
         o.add("entities", entities);
-        out.write(escapeLoneSurrogates(o.toString()));
-        out.write('\n');
+        return o;
+    }
+
+    /** One JSON Lines line of {@code o}, without its line ending; what UTF-8 cannot hold is escaped. */
+    public static String line(JsonObject o) {
+        return escapeLoneSurrogates(o.toString());
     }
 
     /**

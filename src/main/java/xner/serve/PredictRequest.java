@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import xner.XnerInputException;
+import xner.data.Offsets;
 import xner.data.StrictJson;
 import xner.data.StrictText;
 import xner.infer.Aggregation;

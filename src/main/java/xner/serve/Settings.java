@@ -2,6 +2,7 @@ package xner.serve;
 
 import java.time.Duration;
 import xner.XnerInputException;
+import xner.data.Offsets;
 import xner.infer.Aggregation;
 
 /**

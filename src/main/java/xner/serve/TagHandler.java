@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.data.Offsets;
 import xner.data.Sha256;
 import xner.infer.Prediction;
 import xner.infer.Tagged;

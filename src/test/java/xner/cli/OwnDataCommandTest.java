@@ -139,7 +139,7 @@ class OwnDataCommandTest {
                 {"--labels", "O", "xner: --labels: no entity type among O"},
                 {"--encoding", "klingon", "xner: --encoding: unknown charset \"klingon\""},
                 {"--scheme", "IOX", "xner: --scheme: expected IOB1, IOB2, IOBES or BILOU"},
-                {"--format", "xml", "xner: --format: expected conll, jsonl or panx"},
+                {"--format", "xml", "xner: --format: expected conll, jsonl, spans or panx"},
         };
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of("train", "--train", train.toString(), "--validation",

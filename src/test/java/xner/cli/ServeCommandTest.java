@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import xner.infer.Aggregation;
 import xner.infer.KeywordModel;
-import xner.serve.Offsets;
+import xner.data.Offsets;
 import xner.serve.Settings;
 import xner.testing.Cli;
 

@@ -103,7 +103,7 @@ class CorpusFilesTest {
         Path binary = dir.resolve("model.bin");
         Files.write(binary, new byte[] {'P', 'A', 'R', '1', 0, 0, 1});
         assertTrue(error(() -> CorpusFormat.detect(binary)).contains("not a text file (byte 0x00 at offset 4)"));
-        assertTrue(error(() -> CorpusFormat.parse("xml")).startsWith("--format: expected conll, jsonl or panx"));
+        assertTrue(error(() -> CorpusFormat.parse("xml")).startsWith("--format: expected conll, jsonl, spans or panx"));
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.data.LabelSet;
+import xner.data.Offsets;
 import xner.infer.Aggregation;
 import xner.infer.KeywordModel;
 import xner.infer.TagPipeline;
