@@ -116,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--shutdown-timeout", defaultValue = "5", paramLabel = "SECONDS",
             description = "On SIGTERM or Ctrl-C, how long the requests received go on being tagged (503 for those still "
-                    + "waiting then); the model call under way gets as long again (default: ${DEFAULT-VALUE}).")
+                    + "waiting then); the model then stops after its forward pass under way (default: ${DEFAULT-VALUE}).")
     int shutdownSeconds;
 
     /** The settings the options make, checked. */

@@ -23,7 +23,7 @@ import xner.infer.Aggregation;
  * @param offsets      what {@code start} and {@code end} count when a request does not say: UTF-16 units by default
  * @param minScore     entities scored below it are left out when a request does not say ({@code min_score}); 0 keeps all
  * @param shutdownTimeout how long a stopping service goes on tagging the requests it has received (503 for those
- *                     still waiting then); the pipeline call under way then gets as long again to finish
+ *                     still waiting then); the model then stops after its forward pass under way
  * @param apiKey       the key every request but the page's must bear ({@code Authorization: Bearer KEY}), or null
  *                     for none: what a service reachable beyond this machine should have
  */
