@@ -244,6 +244,11 @@ public final class HubDownloader {
         return cacheDir;
     }
 
+    /** This downloader's endpoint and cache without the hub: what the cache holds, or nothing (a fallback when offline). */
+    public HubDownloader cacheOnly() {
+        return new HubDownloader(endpoint, cacheDir, null, true);
+    }
+
     /** Whether this downloader never asks the hub ({@code HF_HUB_OFFLINE}). */
     public boolean offline() {
         return offline;
