@@ -150,6 +150,7 @@ public final class HubDownloader {
     private final String token;
     private final boolean offline;
     private final HttpClient client;
+    private final java.util.function.Consumer<String> notes; // a line before each download, for a user who waits
 
     /**
      * A downloader that may ask the hub.
@@ -166,6 +167,11 @@ public final class HubDownloader {
      * @param offline true to never ask the hub ({@code HF_HUB_OFFLINE=1}): files come from the cache or not at all
      */
     public HubDownloader(URI endpoint, Path cacheDir, String token, boolean offline) {
+        this(endpoint, cacheDir, token, offline, note -> {});
+    }
+
+    private HubDownloader(URI endpoint, Path cacheDir, String token, boolean offline, java.util.function.Consumer<String> notes) {
+        this.notes = Objects.requireNonNull(notes, "notes");
         String base = Objects.requireNonNull(endpoint, "endpoint").toString();
         this.endpoint = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
@@ -246,7 +252,12 @@ public final class HubDownloader {
 
     /** This downloader's endpoint and cache without the hub: what the cache holds, or nothing (a fallback when offline). */
     public HubDownloader cacheOnly() {
-        return new HubDownloader(endpoint, cacheDir, null, true);
+        return new HubDownloader(endpoint, cacheDir, null, true, notes);
+    }
+
+    /** This downloader, telling {@code notes} a line (URL and size) before each download it starts. */
+    public HubDownloader withNotes(java.util.function.Consumer<String> notes) {
+        return new HubDownloader(endpoint, cacheDir, token, offline, notes);
     }
 
     /** Whether this downloader never asks the hub ({@code HF_HUB_OFFLINE}). */
@@ -379,6 +390,7 @@ public final class HubDownloader {
         if (!Files.isRegularFile(blob)) {
             Expected check = new Expected(expected.size() >= 0 ? expected.size() : fetch.size(),
                     expected.sha256() != null ? expected.sha256() : fetch.sha256());
+            notes.accept("downloading " + url + (check.size() >= 0 ? String.format(Locale.ROOT, " (%,.1f MB)", check.size() / 1e6) : ""));
             downloadBlob(url, fetch.response().body(), blob, check);
         }
         link(blob, pointer);
