@@ -13,7 +13,7 @@ import xner.XnerInputException;
 /**
  * Loads the tokenizer of a Hugging Face model directory, choosing the implementation from the files there, as
  * {@code AutoTokenizer} does: a {@code tokenizer.json} by its model type (WordPiece → {@link WordPieceTokenizer},
- * Unigram → {@link SentencePieceTokenizer}); else a {@code vocab.txt} (WordPiece); else a
+ * Unigram → {@link SentencePieceTokenizer}, BPE → {@link ByteLevelBpeTokenizer}); else a {@code vocab.txt} (WordPiece); else a
  * {@code sentencepiece.bpe.model} (converted as XLM-R's). {@code tokenizer_config.json} and
  * {@code special_tokens_map.json}, when present, give the maximum length, lower-casing and special tokens.
  */
@@ -124,9 +124,11 @@ public final class Tokenizers {
                     }
                     return SentencePieceTokenizer.fromTokenizerJson(text, parsed, json, specialTokens(dir, config, SpecialTokens.XLM_R),
                             maxLength, model);
+                case "BPE":
+                    return ByteLevelBpeTokenizer.fromTokenizerJson(text, parsed, json, specialTokens(dir, config, SpecialTokens.XLM_R), maxLength);
                 default:
                     throw new XnerInputException(json + ": field model.type: \"" + type
-                            + "\" is not supported (WordPiece for BERT, Unigram for XLM-R)");
+                            + "\" is not supported (WordPiece for BERT and DistilBERT, Unigram for XLM-R and CamemBERT, BPE for RoBERTa)");
             }
         }
         if (name == null ? Files.isRegularFile(vocab) : name.equals("vocab.txt")) {

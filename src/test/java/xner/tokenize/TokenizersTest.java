@@ -85,9 +85,12 @@ class TokenizersTest {
         assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage().contains("no tokenizer files"));
         assertThrows(XnerInputException.class, () -> Tokenizers.load(dir.resolve("absent")));
         Path json = dir.resolve("tokenizer.json");
-        Files.writeString(json, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}");
+        Files.writeString(json, "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {}}}");
+        XnerInputException wordLevel = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
+        assertTrue(wordLevel.getMessage().startsWith(json + ": field model.type: \"WordLevel\" is not supported"), wordLevel.getMessage());
+        Files.writeString(json, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}"); // RoBERTa's kind, without its tokens
         XnerInputException bpe = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
-        assertTrue(bpe.getMessage().startsWith(json + ": field model.type"), bpe.getMessage());
+        assertTrue(bpe.getMessage().equals(json + ": special token <s> is not in the vocabulary"), bpe.getMessage());
         Files.writeString(json, "{\"model\": ");
         assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage().startsWith(json.toString()));
         Files.writeString(json, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": [1, 2]}}");
