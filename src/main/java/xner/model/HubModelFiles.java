@@ -21,7 +21,8 @@ import xner.data.StrictJson;
  * commit, so that the snapshot folder is a model folder in Hugging Face layout.
  *
  * <p>What is fetched, and no more: {@code config.json} first (its answer names the commit the revision points at; every
- * other file is then asked for at that commit, so all come from one commit); the tokenizer's {@code tokenizer.json},
+ * other file is then asked for at that commit, so all come from one commit; a config xner cannot build stops the fetch
+ * before the weights); the tokenizer's {@code tokenizer.json},
  * {@code tokenizer_config.json}, {@code special_tokens_map.json}, {@code added_tokens.json} where the repository has
  * them, and only without a {@code tokenizer.json} its {@code vocab.txt}, else {@code sentencepiece.bpe.model}; the
  * weights in the order transformers prefers them ({@link ModelDirectory#WEIGHT_FILES}): {@code model.safetensors},
@@ -68,6 +69,8 @@ public final class HubModelFiles {
                     + " " + e.getMessage(), e);
         }
         try {
+            // a config xner cannot build (a model_type it does not know) stops here, before gigabytes of weights
+            BertConfig.read(hub.snapshot(repo, commit).resolve(ModelDirectory.CONFIG));
             fetchTokenizer(files, repo, commit);
             fetchWeights(files, repo, commit, source);
         } catch (XnerInputException e) {

@@ -247,4 +247,17 @@ class HubModelFilesTest {
         assertEquals(LocalModel.folder(Path.of("runs")), ModelSource.parse("runs").fetch(downloader()));
         assertEquals(0, hub.requests.size());
     }
+
+    @Test
+    void aModelTypeXnerDoesNotBuildStopsBeforeTheWeights() {
+        serveRepo(Map.of("config.json", "{\"model_type\": \"deberta-v2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "pytorch_model.bin", new byte[] {1}));
+
+        XnerInputException e = assertThrows(XnerInputException.class, () -> ModelSource.parse(REPO).fetch(downloader()));
+
+        assertTrue(e.getMessage().endsWith("config.json: model_type: unsupported \"deberta-v2\" (xner supports bert, xlm-roberta, "
+                + "roberta, camembert, distilbert)"), e.getMessage());
+        assertEquals(1, hub.requests.size());
+        assertEquals(0, cdn.requests.size());
+    }
 }
