@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,6 +77,7 @@ class HubModelCommandTest {
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    @Tag("slow") // two JVMs that load libtorch
     @Test
     void tagsWithAModelByIdAsWithItsFolderThenOfflineFromTheCache() throws Exception {
         serveTinyBert();
@@ -104,6 +106,7 @@ class HubModelCommandTest {
         assertFalse(offline.err().contains("downloading"), offline.err());
     }
 
+    @Tag("slow") // a JVM of its own
     @Test
     void aModelTheHubDoesNotHaveIsOneLineAndExitStatus2() throws Exception {
         hub.answer(FakeHub.modelPath("acme/nothing", "main", "config.json"), 401, Map.of("X-Error-Code", "RepoNotFound"));

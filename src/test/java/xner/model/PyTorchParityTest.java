@@ -159,4 +159,27 @@ class PyTorchParityTest {
             assertLogits(TorchReference.of("tiny-bert"), model);
         }
     }
+
+    @Test
+    void distilBertsMaskedLanguageModelGivesPyTorchsLogits() {
+        TorchReference reference = TorchReference.of("tiny-distilbert-mlm");
+        try (MaskedLanguageModel model = MaskedLanguageModel.load(TorchReference.folder("tiny-distilbert-mlm"));
+             ai.djl.ndarray.NDManager call = model.parameters().manager().newSubManager()) {
+            assertTrue(model.loadReport().isExact(), model.loadReport().describe()); // vocab_projector.weight: tied
+            float[] logits = model.logits(call, call.create(reference.inputIds()), call.create(reference.attentionMask()), false)
+                    .toFloatArray();
+            float worst = 0;
+            int length = reference.inputIds()[0].length;
+            for (int row = 0; row < reference.inputIds().length; row++) {
+                for (int t = 0; t < length; t++) {
+                    if (reference.attentionMask()[row][t] == 0) continue;
+                    for (int k = 0; k < reference.labels(); k++) {
+                        int i = (row * length + t) * reference.labels() + k;
+                        worst = Math.max(worst, Math.abs(logits[i] - reference.logits()[i]));
+                    }
+                }
+            }
+            assertTrue(worst < TOLERANCE, "largest difference from PyTorch: " + worst);
+        }
+    }
 }

@@ -172,11 +172,43 @@ def distilbert():
     return sd, config, ids, mask, logits, {}
 
 
-def write(name, sd, config, ids, mask, logits, checked):
+def distilbert_mlm():
+    """DistilBertForMaskedLM on the body of distilbert(): vocab_transform → activation → vocab_layer_norm (eps 1e-12)
+    → vocab_projector, whose weight is the word-embedding table (tied: one storage in the file)."""
+    sd, config, ids, mask, _, _ = distilbert()
+    sd = {k: v for k, v in sd.items() if not k.startswith("classifier")}
+    torch.manual_seed(26)
+    linear(sd, "vocab_transform", HIDDEN, HIDDEN)
+    layer_norm(sd, "vocab_layer_norm", HIDDEN)
+    sd["vocab_projector.weight"] = sd["distilbert.embeddings.word_embeddings.weight"]
+    sd["vocab_projector.bias"] = rand(len(VOCAB), std=0.1)
+    eps = 1e-12
+    x = sd["distilbert.embeddings.word_embeddings.weight"][ids] + sd["distilbert.embeddings.position_embeddings.weight"][:ids.shape[1]]
+    x = ln(x, sd, "distilbert.embeddings.LayerNorm", eps)
+    for i in range(LAYERS):
+        p = f"distilbert.transformer.layer.{i}."
+        b, s, h = x.shape
+        d = h // HEADS
+        split = lambda t: t.view(b, s, HEADS, d).transpose(1, 2)
+        q = split(lin(x, sd, p + "attention.q_lin")) / math.sqrt(d)
+        k = split(lin(x, sd, p + "attention.k_lin"))
+        v = split(lin(x, sd, p + "attention.v_lin"))
+        scores = (q @ k.transpose(2, 3)).masked_fill((mask == 0).view(b, 1, 1, s), torch.finfo(torch.float32).min)
+        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, s, h)
+        sa = ln(lin(context, sd, p + "attention.out_lin") + x, sd, p + "sa_layer_norm", eps)
+        x = ln(lin(F.gelu(lin(sa, sd, p + "ffn.lin1")), sd, p + "ffn.lin2") + sa, sd, p + "output_layer_norm", eps)
+    h = ln(F.gelu(lin(x, sd, "vocab_transform")), sd, "vocab_layer_norm", eps)
+    logits = lin(h, sd, "vocab_projector")
+    config = dict(config, architectures=["DistilBertForMaskedLM"])
+    return sd, config, ids, mask, logits, {}
+
+
+def write(name, sd, config, ids, mask, logits, checked, labels=True):
     folder = os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
-    config = dict(config, id2label={str(i): l for i, l in enumerate(LABELS)}, label2id={l: i for i, l in enumerate(LABELS)},
-                  transformers_version="4.44.2 (not used: written by make_fixtures.py)")
+    if labels:
+        config = dict(config, id2label={str(i): l for i, l in enumerate(LABELS)}, label2id={l: i for i, l in enumerate(LABELS)})
+    config = dict(config, transformers_version="4.44.2 (not used: written by make_fixtures.py)")
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2, sort_keys=True)
     with open(os.path.join(folder, "vocab.txt"), "w") as f:
@@ -204,6 +236,7 @@ if __name__ == "__main__":
         # the same state dict in the format before PyTorch 1.6, which old hub models still have
         torch.save(sd, os.path.join(HERE, "tiny-bert-legacy.bin"), _use_new_zipfile_serialization=False)
         write("tiny-distilbert", *distilbert())
+        write("tiny-distilbert-mlm", *distilbert_mlm(), labels=False)
     # torch.save pickles the object as it pickles tensors: the file is a well-formed PyTorch zip
     torch.save({"classifier.weight": torch.zeros(2, 2), "payload": RunsAShellCommand()}, os.path.join(HERE, "malicious.bin"))
     print("torch", torch.__version__)
