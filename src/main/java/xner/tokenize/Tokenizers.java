@@ -136,8 +136,17 @@ public final class Tokenizers {
                     && config.get("do_lower_case").getAsBoolean();
             return WordPieceTokenizer.fromVocab(vocab, lowercase, specialTokens(dir, config, SpecialTokens.BERT), maxLength);
         }
-        if (name != null) return SentencePieceTokenizer.fromSentencePieceModel(file, maxLength);
-        if (Files.isRegularFile(spm)) return SentencePieceTokenizer.fromSentencePieceModel(spm, maxLength);
+        Path model = name != null ? file : Files.isRegularFile(spm) ? spm : null;
+        if (model != null) {
+            // converted as XLM-R's: CamemBERT numbers its pieces otherwise (<s>NOTUSED, <unk>NOTUSED, ...), so its ids
+            // would be wrong; its tokenizer.json has them right
+            JsonElement type = optionalJson(dir.resolve("config.json")).get("model_type");
+            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("camembert")) {
+                throw new XnerInputException(model + ": CamemBERT's SentencePiece model is numbered otherwise than XLM-R's, "
+                        + "the one conversion xner makes; give the model's tokenizer.json");
+            }
+            return SentencePieceTokenizer.fromSentencePieceModel(model, maxLength);
+        }
         throw new XnerInputException(dir + ": no tokenizer files: expected tokenizer.json, vocab.txt or "
                 + SentencePieceTokenizer.MODEL_FILE);
     }

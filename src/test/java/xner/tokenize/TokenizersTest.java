@@ -97,4 +97,17 @@ class TokenizersTest {
         XnerInputException vocab = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
         assertTrue(vocab.getMessage().contains("model.vocab"), vocab.getMessage());
     }
+
+    @Test
+    void camembertsSentencePieceModelIsNotConvertedAsXlmRsWouldBe() throws IOException {
+        try (java.io.InputStream in = SentencePieceTokenizerTest.class.getResourceAsStream("tiny-unigram.model")) {
+            Files.copy(in, dir.resolve("sentencepiece.bpe.model"));
+        }
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"camembert\"}");
+
+        XnerInputException e = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
+
+        assertTrue(e.getMessage().startsWith(dir.resolve("sentencepiece.bpe.model") + ": CamemBERT's SentencePiece model is numbered "
+                + "otherwise"), e.getMessage());
+    }
 }
