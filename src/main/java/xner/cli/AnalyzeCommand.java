@@ -17,6 +17,7 @@ import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.evaluate.ErrorAnalysis;
 import xner.experiment.Charts;
+import xner.model.ModelSource;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
@@ -44,8 +45,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A fine-tuned token classifier." + ModelArgument.HELP)
+    ModelSource model;
 
     @Option(names = "--lang", defaultValue = "de", description = "Language (default: ${DEFAULT-VALUE}).")
     String lang;
@@ -87,12 +89,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
         ErrorAnalysis analysis;
         String what; // what was analysed, for the report's first words and the plot's title
         String note = null;
-        try (Tokenizer tokenizer = Tokenizers.load(model); TokenClassifier classifier = TokenClassifier.load(model)) {
+        Path modelDir = ModelArgument.fetch(model, spec.commandLine().getErr()).folder();
+        try (Tokenizer tokenizer = Tokenizers.load(modelDir); TokenClassifier classifier = TokenClassifier.load(modelDir)) {
             Dataset sentences;
             if (files.any()) { // the files of one split: --test, else --validation, else --train
                 List<Path> paths = !files.test.isEmpty() ? files.test : !files.validation.isEmpty() ? files.validation : files.train;
                 xner.data.CorpusFiles read;
-                try (xner.tokenize.PreTokenizedWords words = new xner.tokenize.PreTokenizedWords(() -> model)) {
+                try (xner.tokenize.PreTokenizedWords words = new xner.tokenize.PreTokenizedWords(() -> modelDir)) {
                     read = files.read(paths, words);
                 }
                 read.schemes().forEach(line -> spec.commandLine().getErr().println("xner: " + line));

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.NumpyGenerator;
+import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
@@ -54,8 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
         @Mixin DeviceOption device;
         @Mixin PrecisionOption precisionOption;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "Pretrained body (default: multilingual BERT).")
-        Path body;
+        @Option(names = "--model", paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+                description = "Pretrained body (default: multilingual BERT)." + ModelArgument.HELP)
+        ModelSource body;
 
         @Option(names = "--batch-size", defaultValue = "24") int batchSize;
         @Option(names = "--length", paramLabel = "T", description = "Fixed sequence length of every batch.")
@@ -77,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
             device.use();
             Precision precision = precisionOption.use();
             Dataset german = data.load(List.of("de"), spec.commandLine().getErr()).get("de").get("train");
-            Path dir = body != null ? body : MultilingualBert.modelDir();
+            Path dir = body != null ? ModelArgument.fetch(body, spec.commandLine().getErr()).folder() : MultilingualBert.modelDir();
             TrainingConfig config = TrainingConfig.chapter().toBuilder().batchSize(batchSize)
                     .sparseEmbeddings(!denseEmbeddings).precision(precision).build();
             try (Tokenizer tokenizer = Tokenizers.load(dir);

@@ -19,6 +19,7 @@ import xner.data.Sentence;
 import xner.infer.InferenceBenchmark;
 import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
+import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
@@ -41,8 +42,9 @@ public final class BenchInferCommand implements Callable<Integer> {
     @Mixin PrecisionOption precisionOption;
 
     static final class Weights {
-        @Option(names = "--model", paramLabel = "DIR", description = "A fine-tuned model folder.")
-        Path model;
+        @Option(names = "--model", paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+                description = "A fine-tuned token classifier." + ModelArgument.HELP)
+        ModelSource model;
 
         @Option(names = "--mbert", description = "Multilingual BERT from its Maven artifact with a fresh head (same speed "
                 + "as a fine-tuned one).")
@@ -51,6 +53,8 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Weights weights;
+
+    private Path modelDir; // --model's files on this machine, fetched once for every runtime timed
 
     @Option(names = "--lang", defaultValue = "de", description = "The language whose sentences are tagged (default: ${DEFAULT-VALUE}).")
     String lang;
@@ -113,6 +117,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             throw new XnerInputException("--mbert runs on libtorch only; for ONNX, save the model and export it: xner export "
                     + "--model DIR --output DIR");
         }
+        if (!weights.mbert) modelDir = ModelArgument.fetch(weights.model, err).folder();
         JsonObject report = new JsonObject();
         report.addProperty("model", weights.mbert ? MultilingualBert.NAME + " (fresh head)" : weights.model.toString());
         report.addProperty("threads", threads);
@@ -181,7 +186,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     private TagPipeline load(ModelRuntime runtime) {
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(32);
         TagPipeline.Options options = TagPipeline.Options.DEFAULTS.withBatchSize(largest);
-        if (!weights.mbert) return TagPipeline.load(weights.model, options, runtime);
+        if (!weights.mbert) return TagPipeline.load(modelDir, options, runtime);
         Path dir = MultilingualBert.modelDir();
         return TagPipeline.create(dir, TokenClassifier.fromPretrained(dir, LabelSet.PANX, 42), options);
     }

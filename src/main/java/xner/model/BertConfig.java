@@ -29,12 +29,18 @@ import xner.data.JsonOutput;
 /**
  * The hyperparameters of a BERT-family encoder, as Hugging Face's {@code config.json} holds them.
  *
- * <p>Keys a file leaves out take Hugging Face's defaults ({@code BertConfig}, or {@code XLMRobertaConfig}
- * for {@code model_type} {@code xlm-roberta} / {@code roberta}); keys xner does not use are kept in
- * {@link #extra} and written back unchanged. {@code id2label} (label names in id order) is empty unless the
- * config carries a token-classification head.
+ * <p>Keys a file leaves out take Hugging Face's defaults ({@code BertConfig}, {@code XLMRobertaConfig} for
+ * {@code model_type} {@code xlm-roberta} / {@code roberta} / {@code camembert}, {@code DistilBertConfig} for
+ * {@code distilbert}); keys xner does not use are kept in {@link #extra} and written back unchanged. {@code id2label}
+ * (label names in id order) is empty unless the config carries a token-classification head.
  *
- * @param modelType {@code bert}, {@code xlm-roberta} or {@code roberta}
+ * <p>DistilBERT's {@code config.json} names the same sizes otherwise ({@code dim}, {@code n_layers}, {@code n_heads},
+ * {@code hidden_dim}, {@code activation}, {@code dropout}, {@code attention_dropout}): they are read into the
+ * components of the same meaning and written back under DistilBERT's names. DistilBERT has no token types and its
+ * LayerNorms' epsilon is fixed at 1e-12; {@link #typeVocabSize} and {@link #layerNormEps} keep their defaults for it
+ * and are not written.
+ *
+ * @param modelType {@code bert}, {@code xlm-roberta}, {@code roberta}, {@code camembert} or {@code distilbert}
  * @param hiddenAct {@code gelu} (exact erf form), {@code gelu_new} / {@code gelu_pytorch_tanh} (tanh form)
  *     or {@code relu}
  * @param id2label label names indexed by label id; empty when the config names no labels
@@ -60,7 +66,15 @@ public record BertConfig(
         Map<String, JsonElement> extra) {
 
     /** The {@code model_type} values xner can build an encoder for. */
-    public static final List<String> MODEL_TYPES = List.of("bert", "xlm-roberta", "roberta");
+    public static final List<String> MODEL_TYPES = List.of("bert", "xlm-roberta", "roberta", "camembert", "distilbert");
+
+    /** DistilBERT's {@code config.json} names for the keys of {@link #KEYS} it names otherwise. */
+    private static final Map<String, String> DISTILBERT_KEYS = Map.of(
+            "hidden_size", "dim", "num_hidden_layers", "n_layers", "num_attention_heads", "n_heads",
+            "intermediate_size", "hidden_dim", "hidden_act", "activation", "hidden_dropout_prob", "dropout",
+            "attention_probs_dropout_prob", "attention_dropout");
+    /** Keys of {@link #KEYS} that a DistilBERT config has not: fixed by its architecture. */
+    private static final Set<String> DISTILBERT_ABSENT = Set.of("type_vocab_size", "layer_norm_eps");
 
     public BertConfig {
         check("model_type", MODEL_TYPES.contains(modelType),
@@ -84,7 +98,7 @@ public record BertConfig(
         check("pad_token_id", padTokenId >= 0 && padTokenId < vocabSize,
                 "must be a token id below vocab_size (" + vocabSize + "), was " + padTokenId);
         check("initializer_range", initializerRange > 0, "must be positive, was " + initializerRange);
-        if (!"bert".equals(modelType)) {
+        if (isRoberta()) {
             // RoBERTa numbers positions from pad_token_id + 1 on (see XlmRobertaEncoder)
             check("max_position_embeddings", maxPositionEmbeddings > padTokenId + 1,
                     "must exceed pad_token_id + 1 (" + (padTokenId + 1) + "), was " + maxPositionEmbeddings);
@@ -263,9 +277,17 @@ public record BertConfig(
         return hiddenSize / numAttentionHeads;
     }
 
-    /** Whether this is the RoBERTa / XLM-R architecture (positions after the padding id, {@code roberta.} names). */
+    /**
+     * Whether this is the RoBERTa architecture (positions after the padding id, {@code roberta.} names): XLM-R, RoBERTa
+     * and CamemBERT.
+     */
     public boolean isRoberta() {
-        return !"bert".equals(modelType);
+        return "xlm-roberta".equals(modelType) || "roberta".equals(modelType) || "camembert".equals(modelType);
+    }
+
+    /** Whether this is DistilBERT (no token types, {@code distilbert.transformer.layer.N} names). */
+    public boolean isDistilBert() {
+        return "distilbert".equals(modelType);
     }
 
     /** The activation {@link #hiddenAct} names. */
@@ -301,6 +323,7 @@ public record BertConfig(
         }
         try {
             String type = JsonType.STRING.read(o, "model_type");
+            if ("distilbert".equals(type)) o = withBertKeys(o);
             Builder b = defaults(type != null && MODEL_TYPES.contains(type) ? type : "bert").toBuilder();
             String positions = JsonType.STRING.read(o, "position_embedding_type");
             if (positions != null && !"absolute".equals(positions)) {
@@ -319,11 +342,28 @@ public record BertConfig(
         }
     }
 
+    /** A DistilBERT config's object with BERT's key names, which {@link #KEYS} reads. */
+    private static JsonObject withBertKeys(JsonObject distilbert) {
+        JsonObject o = new JsonObject();
+        Map<String, String> bertName = new java.util.HashMap<>();
+        DISTILBERT_KEYS.forEach((bert, distil) -> bertName.put(distil, bert));
+        for (Map.Entry<String, JsonElement> e : distilbert.entrySet()) {
+            if (DISTILBERT_ABSENT.contains(e.getKey()) || DISTILBERT_KEYS.containsKey(e.getKey())) continue; // not DistilBERT's
+            o.add(bertName.getOrDefault(e.getKey(), e.getKey()), e.getValue());
+        }
+        return o;
+    }
+
     /** This config as Hugging Face writes it: keys sorted, two-space indent. */
     public String toJson() {
         Map<String, JsonElement> keys = new TreeMap<>(extra);
-        for (Key<?> key : KEYS) key.write(this, keys);
-        keys.put("position_embedding_type", new JsonPrimitive("absolute"));
+        for (Key<?> key : KEYS) {
+            if (isDistilBert() && DISTILBERT_ABSENT.contains(key.name())) continue;
+            Map<String, JsonElement> one = new TreeMap<>();
+            key.write(this, one);
+            one.forEach((name, value) -> keys.put(isDistilBert() ? DISTILBERT_KEYS.getOrDefault(name, name) : name, value));
+        }
+        if (!isDistilBert()) keys.put("position_embedding_type", new JsonPrimitive("absolute"));
         if (!id2label.isEmpty()) {
             JsonObject id2 = new JsonObject();
             JsonObject toId = new JsonObject();
@@ -354,7 +394,7 @@ public record BertConfig(
             new Key<>("model_type", JsonType.STRING, type -> type, BertConfig::modelType, Builder::modelType),
             new Key<>("vocab_size", JsonType.INTEGER, type -> 30522, BertConfig::vocabSize, Builder::vocabSize),
             new Key<>("hidden_size", JsonType.INTEGER, type -> 768, BertConfig::hiddenSize, Builder::hiddenSize),
-            new Key<>("num_hidden_layers", JsonType.INTEGER, type -> 12,
+            new Key<>("num_hidden_layers", JsonType.INTEGER, type -> "distilbert".equals(type) ? 6 : 12,
                     BertConfig::numHiddenLayers, Builder::numHiddenLayers),
             new Key<>("num_attention_heads", JsonType.INTEGER, type -> 12,
                     BertConfig::numAttentionHeads, Builder::numAttentionHeads),
@@ -371,7 +411,8 @@ public record BertConfig(
                     BertConfig::typeVocabSize, Builder::typeVocabSize),
             new Key<>("layer_norm_eps", JsonType.NUMBER, type -> 1e-12,
                     BertConfig::layerNormEps, Builder::layerNormEps),
-            new Key<>("pad_token_id", JsonType.INTEGER, type -> "bert".equals(type) ? 0 : 1, // XLM-R pads with 1
+            new Key<>("pad_token_id", JsonType.INTEGER, // the RoBERTa family pads with 1
+                    type -> "bert".equals(type) || "distilbert".equals(type) ? 0 : 1,
                     BertConfig::padTokenId, Builder::padTokenId),
             new Key<>("initializer_range", JsonType.NUMBER, type -> 0.02,
                     BertConfig::initializerRange, Builder::initializerRange),

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The embedding layer, as Hugging Face's {@code BertEmbeddings}: word + position + token-type embeddings, then
- * LayerNorm and dropout. Which position each token takes is the body's business (BERT and XLM-R differ).
+ * LayerNorm and dropout; DistilBERT's {@code Embeddings} have no token types. Which position each token takes is the
+ * body's business (BERT and XLM-R differ).
  */
 final class Embeddings {
     private final Parameters parameters;
@@ -26,12 +27,13 @@ final class Embeddings {
                 ? ParameterSpec.embedding(prefix + ".position_embeddings.weight", c.padTokenId(),
                         c.maxPositionEmbeddings(), h)
                 : ParameterSpec.normal(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), h);
-        return List.of(
+        List<ParameterSpec> specs = new java.util.ArrayList<>(List.of(
                 ParameterSpec.embedding(prefix + ".word_embeddings.weight", c.padTokenId(), c.vocabSize(), h),
-                positions,
-                ParameterSpec.normal(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), h),
-                ParameterSpec.ones(prefix + ".LayerNorm.weight", h),
-                ParameterSpec.zeros(prefix + ".LayerNorm.bias", h));
+                positions));
+        if (!c.isDistilBert()) specs.add(ParameterSpec.normal(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), h));
+        specs.add(ParameterSpec.ones(prefix + ".LayerNorm.weight", h));
+        specs.add(ParameterSpec.zeros(prefix + ".LayerNorm.bias", h));
+        return List.copyOf(specs);
     }
 
     /**
@@ -40,9 +42,9 @@ final class Embeddings {
      */
     NDArray forward(NDArray inputIds, NDArray wordVectors, NDArray positionIds, NDArray tokenTypeIds, boolean training) {
         NDArray words = wordVectors != null ? wordVectors : Functional.embedding(inputIds, p("word_embeddings.weight"));
-        NDArray x = words
-                .add(Functional.embedding(tokenTypeIds, p("token_type_embeddings.weight")))
-                .add(Functional.embedding(positionIds, p("position_embeddings.weight")));
+        NDArray x = config.isDistilBert() ? words
+                : words.add(Functional.embedding(tokenTypeIds, p("token_type_embeddings.weight")));
+        x = x.add(Functional.embedding(positionIds, p("position_embeddings.weight")));
         x = Functional.layerNorm(x, p("LayerNorm.weight"), p("LayerNorm.bias"), config.layerNormEps());
         return Functional.dropout(x, config.hiddenDropoutProb(), training);
     }

@@ -12,8 +12,9 @@ import xner.XnerInputException;
  * The pretrained body: embeddings, then a stack of {@link BertLayer}s, and an optional pooler; Hugging Face's
  * {@code BertModel} / {@code XLMRobertaModel}. Ids in, one hidden vector per token out.
  *
- * <p>The two bodies differ only in what {@link BertEncoder} and {@link XlmRobertaEncoder} name: the
- * parameter prefix and the position each token takes. Make the inputs in the scope passed first: libtorch
+ * <p>The bodies differ only in what {@link BertEncoder}, {@link XlmRobertaEncoder} and {@link DistilBertEncoder}
+ * name: the parameter prefix and the position each token takes (and DistilBERT's module names, in
+ * {@link BertLayer.Names}, and its lack of token types). Make the inputs in the scope passed first: libtorch
  * puts each result in its first operand's manager, so every array of the pass then dies with that scope,
  * while the parameters stay in their {@link Parameters}.
  *
@@ -24,7 +25,7 @@ import xner.XnerInputException;
  *   }
  * </pre>
  */
-public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
+public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder, DistilBertEncoder {
     /** The additive attention bias of a padded position, as the reference and Hugging Face before 4.31. */
     static final float MASKED_BIAS = -10000f;
 
@@ -46,12 +47,14 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
 
     /** The body {@code config.model_type} names, over parameters already loaded. */
     public static Encoder of(BertConfig config, Parameters parameters) {
-        return config.isRoberta() ? new XlmRobertaEncoder(config, parameters) : new BertEncoder(config, parameters);
+        if (config.isRoberta()) return new XlmRobertaEncoder(config, parameters);
+        return config.isDistilBert() ? new DistilBertEncoder(config, parameters) : new BertEncoder(config, parameters);
     }
 
-    /** The parameter-name prefix of the body: {@code bert} or {@code roberta}. */
+    /** The parameter-name prefix of the body: {@code bert}, {@code roberta} or {@code distilbert}. */
     public static String prefix(BertConfig config) {
-        return config.isRoberta() ? XlmRobertaEncoder.PREFIX : BertEncoder.PREFIX;
+        if (config.isRoberta()) return XlmRobertaEncoder.PREFIX;
+        return config.isDistilBert() ? DistilBertEncoder.PREFIX : BertEncoder.PREFIX;
     }
 
     /** The parameters of the body, with or without the pooler (token classification has none). */
@@ -59,7 +62,7 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
         String prefix = prefix(config);
         List<ParameterSpec> specs = new ArrayList<>(Embeddings.specs(prefix + ".embeddings", config));
         for (int i = 0; i < config.numHiddenLayers(); i++) specs.addAll(BertLayer.specs(layerPrefix(config, i), config));
-        if (withPooler) {
+        if (withPooler && !config.isDistilBert()) { // DistilBERT has none
             int h = config.hiddenSize();
             specs.add(ParameterSpec.normal(prefix + ".pooler.dense.weight", h, h));
             specs.add(ParameterSpec.zeros(prefix + ".pooler.dense.bias", h));
@@ -183,7 +186,8 @@ public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder {
         }
     }
 
+    /** {@code bert.encoder.layer.3}; DistilBERT's {@code distilbert.transformer.layer.3}. */
     private static String layerPrefix(BertConfig config, int i) {
-        return prefix(config) + ".encoder.layer." + i;
+        return prefix(config) + (config.isDistilBert() ? ".transformer.layer." : ".encoder.layer.") + i;
     }
 }

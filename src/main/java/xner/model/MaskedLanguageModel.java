@@ -38,7 +38,7 @@ public final class MaskedLanguageModel implements AutoCloseable {
     public static MaskedLanguageModel load(Path dir) {
         BertConfig config = ModelDirectory.readConfig(dir);
         Parameters parameters = Parameters.create();
-        try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+        try (WeightReader weights = ModelDirectory.openWeights(dir)) {
             String prefix = Encoder.prefix(config);
             boolean pooler = weights.contains(prefix + ".pooler.dense.weight") || weights.contains("pooler.dense.weight");
             LoadReport report = parameters.load(weights, specs(config, pooler), prefix, config.initializerRange(),

@@ -7,16 +7,17 @@ import java.util.List;
  * The masked-language-model head: dense → activation → LayerNorm → decoder to the vocabulary, the decoder's
  * weight tied to the word embeddings. BERT names it {@code cls.predictions.*} ({@code BertLMPredictionHead},
  * activation {@code hidden_act}); RoBERTa / XLM-R {@code lm_head.*} ({@code RobertaLMHead}, always the exact
- * GELU).
+ * GELU); DistilBERT {@code vocab_transform}, {@code vocab_layer_norm}, {@code vocab_projector} ({@code
+ * DistilBertForMaskedLM}, activation {@code activation}).
  */
 public final class MaskedLmHead {
     /** Where a variant keeps the head's parameters, and its activation. */
     private record Layout(String dense, String layerNorm, String bias, boolean configActivation) {
         static Layout of(BertConfig config) {
-            return config.isRoberta()
-                    ? new Layout("lm_head.dense", "lm_head.layer_norm", "lm_head.bias", false)
-                    : new Layout("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
-                            "cls.predictions.bias", true);
+            if (config.isRoberta()) return new Layout("lm_head.dense", "lm_head.layer_norm", "lm_head.bias", false);
+            if (config.isDistilBert()) return new Layout("vocab_transform", "vocab_layer_norm", "vocab_projector.bias", true);
+            return new Layout("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
+                    "cls.predictions.bias", true);
         }
     }
 

@@ -14,12 +14,18 @@ import java.util.stream.Stream;
 import xner.XnerInputException;
 
 /**
- * A model folder in Hugging Face layout: {@code config.json}, {@code model.safetensors} and the tokenizer's
- * files, which xner copies through untouched.
+ * A model folder in Hugging Face layout: {@code config.json}, the weights (xner writes {@code model.safetensors}; it
+ * reads also shards and PyTorch's {@code pytorch_model.bin}) and the tokenizer's files, which xner copies through
+ * untouched.
  */
 public final class ModelDirectory {
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
+    public static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
+    public static final String PYTORCH_WEIGHTS = "pytorch_model.bin";
+    public static final String PYTORCH_INDEX = "pytorch_model.bin.index.json";
+    /** The weight files a model folder may have, in the order transformers prefers them. */
+    public static final List<String> WEIGHT_FILES = List.of(WEIGHTS, SAFETENSORS_INDEX, PYTORCH_WEIGHTS, PYTORCH_INDEX);
     /** The tokenizer files of BERT and XLM-R models, as transformers saves them. */
     public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json",
             "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "sentencepiece.bpe.model");
@@ -32,18 +38,30 @@ public final class ModelDirectory {
         return BertConfig.read(dir.resolve(CONFIG));
     }
 
-    /** The model's weights; a folder with only PyTorch's pickle format is told how to proceed. */
-    public static SafetensorsReader openWeights(Path dir) {
+    /**
+     * The model's weights, from the first of these files the folder has, as transformers looks for them:
+     * {@code model.safetensors}, {@code model.safetensors.index.json} (shards), {@code pytorch_model.bin} (read without
+     * running its pickle: {@link PyTorchReader}), {@code pytorch_model.bin.index.json} (shards).
+     */
+    public static WeightReader openWeights(Path dir) {
         requireDirectory(dir);
-        Path weights = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weights)) {
-            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-                    ? " (only pytorch_model.bin is there: save the model with safe_serialization=True, or convert"
-                            + " it with transformers)"
-                    : "";
-            throw new XnerInputException(weights + ": no such file" + hint);
-        }
-        return SafetensorsReader.open(weights);
+        return switch (weightsFile(dir)) {
+            case WEIGHTS -> SafetensorsReader.open(dir.resolve(WEIGHTS));
+            case SAFETENSORS_INDEX -> ShardedWeights.open(dir.resolve(SAFETENSORS_INDEX), SafetensorsReader::open);
+            case PYTORCH_WEIGHTS -> PyTorchReader.open(dir.resolve(PYTORCH_WEIGHTS));
+            case PYTORCH_INDEX -> ShardedWeights.open(dir.resolve(PYTORCH_INDEX), PyTorchReader::open);
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    /** The name of the weights file {@link #openWeights} reads in {@code dir}; a folder without one is told what it has. */
+    public static String weightsFile(Path dir) {
+        for (String name : WEIGHT_FILES) if (Files.isRegularFile(dir.resolve(name))) return name;
+        List<String> foreign = List.of("tf_model.h5", "flax_model.msgpack", "model.onnx", "onnx/model.onnx").stream()
+                .filter(name -> Files.isRegularFile(dir.resolve(name))).toList();
+        throw new XnerInputException(dir + ": no weights: expected " + String.join(", ", WEIGHT_FILES.subList(0, 3)) + " or "
+                + WEIGHT_FILES.get(3) + (foreign.isEmpty() ? "" : " (the folder has " + String.join(", ", foreign)
+                        + ": TensorFlow, Flax and ONNX weights are not read for libtorch; --runtime onnx reads a folder's model.onnx)"));
     }
 
     /**
@@ -139,7 +157,7 @@ public final class ModelDirectory {
     private static void requireDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new XnerInputException(dir + ": no such model directory (expected config.json and "
-                    + "model.safetensors in Hugging Face layout)");
+                    + "model.safetensors or pytorch_model.bin in Hugging Face layout)");
         }
     }
 }

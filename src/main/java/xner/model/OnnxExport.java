@@ -57,11 +57,18 @@ public final class OnnxExport {
         Path fp32 = modelDir.resolve(OnnxTokenClassifier.FP32_FILE);
         ModelProto graph;
         String from;
-        if (Files.isRegularFile(safetensors)) {
+        String weights = ModelDirectory.WEIGHT_FILES.stream().filter(f -> Files.isRegularFile(modelDir.resolve(f)))
+                .findFirst().orElse(null);
+        if (weights != null) {
+            BertConfig config = ModelDirectory.readConfig(modelDir);
+            if (config.isDistilBert()) {
+                throw new XnerInputException(modelDir.resolve(ModelDirectory.CONFIG) + ": model_type distilbert: export "
+                        + "writes BERT and RoBERTa-family graphs only (DistilBERT's is not written yet); tag it with libtorch");
+            }
             try (TokenClassifier model = TokenClassifier.load(modelDir)) {
                 graph = graph(model);
             }
-            from = ModelDirectory.WEIGHTS;
+            from = weights;
         } else if (quantize != null && Files.isRegularFile(fp32)) {
             ModelDirectory.readConfig(modelDir); // the labels must be there, as for loading
             graph = read(fp32);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class Parameters implements AutoCloseable {
     // checkpoint names that are tied to another parameter or are buffers, not parameters: never "unused"
     private static final Pattern TIED_OR_BUFFER = Pattern.compile(
-            "(.*\\.)?(cls\\.predictions\\.decoder\\.(weight|bias)|lm_head\\.decoder\\.(weight|bias)"
+            "(.*\\.)?(cls\\.predictions\\.decoder\\.(weight|bias)|lm_head\\.decoder\\.(weight|bias)|vocab_projector\\.weight"
                     + "|embeddings\\.position_ids|embeddings\\.token_type_ids)");
 
     private final NDManager manager;

@@ -14,8 +14,9 @@ import xner.data.LabelSet;
 
 /**
  * A pretrained body with a token-classification head, as transformers' {@code BertForTokenClassification} /
- * {@code XLMRobertaForTokenClassification}: encoder → dropout ({@code hidden_dropout_prob}) → one linear
- * layer to {@code num_labels} logits per token. The body has no pooler.
+ * {@code XLMRobertaForTokenClassification} / {@code DistilBertForTokenClassification} (and RoBERTa's and
+ * CamemBERT's): encoder → dropout ({@code hidden_dropout_prob}, DistilBERT's {@code dropout}) → one linear layer to
+ * {@code num_labels} logits per token. The body has no pooler.
  *
  * <pre>
  *   try (TokenClassifier model = TokenClassifier.fromPretrained(MultilingualBert.modelDir(), LabelSet.PANX, 42)) {
@@ -53,7 +54,7 @@ public final class TokenClassifier implements LogitsModel {
     }
 
     private static boolean hasHead(Path dir) {
-        try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+        try (WeightReader weights = ModelDirectory.openWeights(dir)) {
             return weights.contains(WEIGHT);
         }
     }
@@ -118,10 +119,12 @@ public final class TokenClassifier implements LogitsModel {
             List<String> missing = model.loadReport.newlyInitialised();
             model.close();
             List<String> present;
-            try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+            Path file;
+            try (WeightReader weights = ModelDirectory.openWeights(dir)) {
                 present = weights.names().stream().sorted().limit(5).toList();
+                file = weights.file();
             }
-            throw new XnerInputException(dir.resolve(ModelDirectory.WEIGHTS) + ": " + missing.size() + " tensors of the model are missing: "
+            throw new XnerInputException(file + ": " + missing.size() + " tensors of the model are missing: "
                     + missing.subList(0, Math.min(5, missing.size())) + (missing.size() > 5 ? " ..." : "") + " (the file has "
                     + present + (present.size() == 5 ? " ..." : "") + "); is it a truncated or foreign checkpoint?");
         }
@@ -139,7 +142,7 @@ public final class TokenClassifier implements LogitsModel {
 
     private static TokenClassifier load(Path dir, BertConfig config, long seed) {
         Parameters parameters = Parameters.create();
-        try (SafetensorsReader weights = ModelDirectory.openWeights(dir)) {
+        try (WeightReader weights = ModelDirectory.openWeights(dir)) {
             LoadReport report = parameters.load(weights, specs(config), Encoder.prefix(config),
                     config.initializerRange(), new Random(seed));
             return new TokenClassifier(config, parameters, report);
@@ -158,8 +161,15 @@ public final class TokenClassifier implements LogitsModel {
         return specs;
     }
 
+    /** The transformers class of a token classifier on this body, as {@code architectures} names it. */
     private static String architecture(BertConfig body) {
-        return body.isRoberta() ? "XLMRobertaForTokenClassification" : "BertForTokenClassification";
+        return switch (body.modelType()) {
+            case "xlm-roberta" -> "XLMRobertaForTokenClassification";
+            case "roberta" -> "RobertaForTokenClassification";
+            case "camembert" -> "CamembertForTokenClassification";
+            case "distilbert" -> "DistilBertForTokenClassification";
+            default -> "BertForTokenClassification";
+        };
     }
 
     /**

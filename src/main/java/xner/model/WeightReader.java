@@ -11,7 +11,9 @@ import java.util.Set;
 import xner.XnerInputException;
 
 /**
- * A file of named float tensors: a TensorFlow tensor bundle or a safetensors file.
+ * A file of named float tensors: a TensorFlow tensor bundle ({@link TensorBundleReader}), a safetensors file
+ * ({@link SafetensorsReader}), PyTorch's {@code torch.save} file ({@link PyTorchReader}), or a checkpoint in shards of
+ * either of the last two ({@link ShardedWeights}).
  *
  * <p>Asking for a tensor the file lacks throws an {@link XnerInputException} naming the tensor, the file and
  * the closest names the file has.

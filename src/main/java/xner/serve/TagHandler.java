@@ -35,16 +35,18 @@ final class TagHandler extends Handler.Abstract {
     private final Batcher batcher;
     private final Settings settings;
     private final String model;
+    private final JsonObject source; // where the model came from: a folder, or a hub id, revision and commit
     private final String runtime; // what runs the model: "libtorch", "onnx model.onnx", ...
     private final LabelSet labels;
     private final byte[] page;
     private final byte[] apiKeyDigest; // null: no key
 
-    TagHandler(Batcher batcher, Settings settings, String model, String runtime, LabelSet labels, byte[] page) {
+    TagHandler(Batcher batcher, Settings settings, String model, JsonObject source, String runtime, LabelSet labels, byte[] page) {
         this.apiKeyDigest = settings.apiKey() == null ? null : Sha256.of(settings.apiKey());
         this.batcher = batcher;
         this.settings = settings;
         this.model = model;
+        this.source = source;
         this.runtime = runtime;
         this.labels = labels;
         this.page = page;
@@ -92,13 +94,14 @@ final class TagHandler extends Handler.Abstract {
     }
 
     /**
-     * The model, its labels and the queue; {@code "status": "overloaded"} (with 503, for a load balancer) while requests
+     * The model and its source, its labels and the queue; {@code "status": "overloaded"} (with 503, for a load balancer) while requests
      * wait longer than the request timeout.
      */
     private JsonObject health(boolean overloaded) {
         JsonObject o = new JsonObject();
         o.addProperty("status", overloaded ? "overloaded" : "ok");
         o.addProperty("model", model);
+        o.add("source", source.deepCopy());
         o.addProperty("runtime", runtime);
         JsonArray names = new JsonArray();
         labels.names().forEach(names::add);

@@ -1,5 +1,6 @@
 package xner.serve;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.infer.TagPipeline;
+import xner.model.LocalModel;
+import xner.model.ModelSource;
 
 /**
  * The tagging service: the pipeline behind an HTTP API that answers as the Hugging Face Inference API does for
@@ -42,10 +45,11 @@ public final class TagServer implements AutoCloseable {
 
     /** A server over a stand-in model whose forward passes hold at most the pipeline's default padded tokens (tests). */
     TagServer(Batcher.Model stages, String model, String runtime, LabelSet labels, Settings settings) {
-        this(stages, TagPipeline.DEFAULT_MAX_TOKENS, model, runtime, labels, settings);
+        this(stages, TagPipeline.DEFAULT_MAX_TOKENS, model, source(LocalModel.folder(Path.of(model))), runtime, labels, settings);
     }
 
-    private TagServer(Batcher.Model stages, int maxTokensPerPass, String model, String runtime, LabelSet labels, Settings settings) {
+    private TagServer(Batcher.Model stages, int maxTokensPerPass, String model, JsonObject source, String runtime, LabelSet labels,
+            Settings settings) {
         this.batcher = new Batcher(stages, settings.maxQueue(), settings.maxBatch(), maxTokensPerPass, settings.maxRequestTokens(),
                 settings.requestTimeout());
         this.shutdownTimeout = settings.shutdownTimeout();
@@ -63,16 +67,39 @@ public final class TagServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandler());
         // counts the requests under way, so that stopping waits for their answers; a request arriving on an open
         // connection while the server stops gets a 503
-        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, runtime, labels, page())));
+        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, source, runtime, labels, page())));
         // the queue is tagged for shutdownTimeout, then the pipeline call under way gets as long again
         server.setStopTimeout(2 * shutdownTimeout.toMillis() + 1_000);
     }
 
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
     public static TagServer start(TagPipeline pipeline, Settings settings) {
-        Path name = pipeline.modelDir().toAbsolutePath().normalize().getFileName();
-        return new TagServer(Batcher.Model.of(pipeline), pipeline.maxTokens(), name == null ? pipeline.modelDir().toString() : name.toString(),
-                pipeline.runtime(), pipeline.labels(), settings).start();
+        return start(pipeline, settings, LocalModel.folder(pipeline.modelDir()));
+    }
+
+    /**
+     * Starts serving {@code pipeline}, loaded from {@code model}: {@code GET /health} names the model (the folder's name,
+     * or the hub id) and its source (the folder, or the hub id, revision and commit).
+     */
+    public static TagServer start(TagPipeline pipeline, Settings settings, LocalModel model) {
+        return new TagServer(Batcher.Model.of(pipeline), pipeline.maxTokens(), model.name(), source(model), pipeline.runtime(),
+                pipeline.labels(), settings).start();
+    }
+
+    /** Where the model came from, as {@code /health} says it: {@code type} folder or hub, and the particulars. */
+    static JsonObject source(LocalModel model) {
+        JsonObject o = new JsonObject();
+        if (model.source() instanceof ModelSource.Hub hub) {
+            o.addProperty("type", "hub");
+            o.addProperty("id", hub.repo());
+            o.addProperty("revision", hub.revision());
+            o.addProperty("commit", model.commit());
+            if (model.fromCache()) o.addProperty("from_cache", true); // the hub could not be reached at start
+        } else {
+            o.addProperty("type", "folder");
+        }
+        o.addProperty("path", model.folder().toAbsolutePath().normalize().toString());
+        return o;
     }
 
     TagServer start() {

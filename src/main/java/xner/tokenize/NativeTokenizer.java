@@ -19,7 +19,7 @@ import xner.XnerInputException;
  * held as text: the part WordPiece and SentencePiece share. It turns DJL's encodings into {@link Encoding}s with
  * UTF-16 offsets (DJL reports code points) and writes the Hugging Face tokenizer files.
  */
-abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceTokenizer, SentencePieceTokenizer {
+abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceTokenizer, SentencePieceTokenizer, ByteLevelBpeTokenizer {
     private final String tokenizerJson;
     private final Vocabulary vocabulary;
     private final SpecialTokens specialTokens;
@@ -40,6 +40,11 @@ abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceToke
         for (String t : List.of(specialTokens.cls(), specialTokens.sep(), specialTokens.pad(), specialTokens.mask(), specialTokens.unk())) {
             if (!vocabulary.contains(t)) throw new XnerInputException(origin + ": special token " + t + " is not in the vocabulary");
         }
+        this.hf = open(tokenizerJson, maxLength, origin);
+    }
+
+    /** The native tokenizer of a {@code tokenizer.json} text, truncating to {@code maxLength}, adding special tokens, no padding. */
+    static HuggingFaceTokenizer open(String tokenizerJson, int maxLength, Path origin) {
         Map<String, String> options = Map.of(
                 "addSpecialTokens", "true",
                 "withOverflowingTokens", "false",
@@ -48,12 +53,17 @@ abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceToke
                 "maxLength", Integer.toString(maxLength),
                 "modelMaxLength", Integer.toString(maxLength)); // else DJL caps maxLength at 512 with a warning
         try {
-            this.hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)), options);
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)), options);
         } catch (IOException e) {
             throw new IllegalStateException("reading an in-memory stream failed", e); // cannot happen
         } catch (RuntimeException e) {
             throw new XnerInputException(origin + ": the tokenizers library rejects it: " + e.getMessage(), e);
         }
+    }
+
+    /** The native tokenizer that encodes words already split: the same as for texts unless a subclass needs another. */
+    HuggingFaceTokenizer forWords() {
+        return hf;
     }
 
     @Override
@@ -70,7 +80,7 @@ abstract sealed class NativeTokenizer implements Tokenizer permits WordPieceToke
         String[] array = words.toArray(String[]::new);
         for (int i = 0; i < array.length; i++) array[i] = withoutLoneSurrogates(Objects.requireNonNull(array[i], "words[" + i + "]"));
         if (array.length == 0) return encode(""); // the native side rejects an empty pre-tokenized input
-        ai.djl.huggingface.tokenizers.Encoding e = hf.encode(array); // String[]: is_split_into_words
+        ai.djl.huggingface.tokenizers.Encoding e = forWords().encode(array); // String[]: is_split_into_words
         int[][] utf16 = new int[array.length][];
         for (int i = 0; i < array.length; i++) utf16[i] = utf16Indices(array[i]);
         return convert(e, w -> utf16[w]);

@@ -13,7 +13,7 @@ import xner.XnerInputException;
 /**
  * Loads the tokenizer of a Hugging Face model directory, choosing the implementation from the files there, as
  * {@code AutoTokenizer} does: a {@code tokenizer.json} by its model type (WordPiece → {@link WordPieceTokenizer},
- * Unigram → {@link SentencePieceTokenizer}); else a {@code vocab.txt} (WordPiece); else a
+ * Unigram → {@link SentencePieceTokenizer}, BPE → {@link ByteLevelBpeTokenizer}); else a {@code vocab.txt} (WordPiece); else a
  * {@code sentencepiece.bpe.model} (converted as XLM-R's). {@code tokenizer_config.json} and
  * {@code special_tokens_map.json}, when present, give the maximum length, lower-casing and special tokens.
  */
@@ -124,9 +124,11 @@ public final class Tokenizers {
                     }
                     return SentencePieceTokenizer.fromTokenizerJson(text, parsed, json, specialTokens(dir, config, SpecialTokens.XLM_R),
                             maxLength, model);
+                case "BPE":
+                    return ByteLevelBpeTokenizer.fromTokenizerJson(text, parsed, json, specialTokens(dir, config, SpecialTokens.XLM_R), maxLength);
                 default:
                     throw new XnerInputException(json + ": field model.type: \"" + type
-                            + "\" is not supported (WordPiece for BERT, Unigram for XLM-R)");
+                            + "\" is not supported (WordPiece for BERT and DistilBERT, Unigram for XLM-R and CamemBERT, BPE for RoBERTa)");
             }
         }
         if (name == null ? Files.isRegularFile(vocab) : name.equals("vocab.txt")) {
@@ -134,8 +136,17 @@ public final class Tokenizers {
                     && config.get("do_lower_case").getAsBoolean();
             return WordPieceTokenizer.fromVocab(vocab, lowercase, specialTokens(dir, config, SpecialTokens.BERT), maxLength);
         }
-        if (name != null) return SentencePieceTokenizer.fromSentencePieceModel(file, maxLength);
-        if (Files.isRegularFile(spm)) return SentencePieceTokenizer.fromSentencePieceModel(spm, maxLength);
+        Path model = name != null ? file : Files.isRegularFile(spm) ? spm : null;
+        if (model != null) {
+            // converted as XLM-R's: CamemBERT numbers its pieces otherwise (<s>NOTUSED, <unk>NOTUSED, ...), so its ids
+            // would be wrong; its tokenizer.json has them right
+            JsonElement type = optionalJson(dir.resolve("config.json")).get("model_type");
+            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("camembert")) {
+                throw new XnerInputException(model + ": CamemBERT's SentencePiece model is numbered otherwise than XLM-R's, "
+                        + "the one conversion xner makes; give the model's tokenizer.json");
+            }
+            return SentencePieceTokenizer.fromSentencePieceModel(model, maxLength);
+        }
         throw new XnerInputException(dir + ": no tokenizer files: expected tokenizer.json, vocab.txt or "
                 + SentencePieceTokenizer.MODEL_FILE);
     }

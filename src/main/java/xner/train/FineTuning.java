@@ -78,7 +78,8 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
     RunRecord record(String command) {
         List<Path> inputs = new ArrayList<>(Stream.concat(train.stream(), validation.stream())
                 .map(s -> s.source().file()).distinct().toList());
-        for (String f : List.of("config.json", "model.safetensors")) {
+        for (String f : java.util.stream.Stream.concat(java.util.stream.Stream.of(xner.model.ModelDirectory.CONFIG),
+                xner.model.ModelDirectory.WEIGHT_FILES.stream()).toList()) {
             if (Files.isRegularFile(body.resolve(f))) inputs.add(body.resolve(f));
         }
         Map<String, Object> facts = new LinkedHashMap<>(description);

@@ -116,7 +116,10 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
 
     /** Whether a parameter gets weight decay: not biases, not LayerNorm weights (the Trainer's rule). */
     public double weightDecayOf(String parameterName) {
-        return parameterName.endsWith(".bias") || parameterName.contains("LayerNorm.") ? 0 : weightDecay;
+        // LayerNorm by module type, as the Trainer's ALL_LAYERNORM_LAYERS: BERT's "LayerNorm", RoBERTa's MLM head's
+        // "layer_norm", DistilBERT's "sa_layer_norm", "output_layer_norm", "vocab_layer_norm"
+        return parameterName.endsWith(".bias") || parameterName.contains("LayerNorm.") || parameterName.contains("layer_norm.")
+                ? 0 : weightDecay;
     }
 
     /** Optimiser steps for a training set of {@code examples}. */

@@ -118,6 +118,6 @@ class BenchInferCommandTest {
     void aModelMustBeNamed() {
         Cli.Run r = Cli.run("bench", "infer", "--length", "8");
         assertEquals(Xner.EXIT_BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("--model=DIR | --mbert"), r.err());
+        assertTrue(r.err().contains("--model=DIR|ORG/NAME[@REV] | --mbert"), r.err());
     }
 }

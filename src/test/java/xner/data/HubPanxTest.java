@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.testing.FakeHub;
 
 import java.io.IOException;
 import java.net.URI;
@@ -56,7 +57,9 @@ class HubPanxTest {
         Sentence first = splits.get("train").get(0);
         assertEquals(List.of("als", "Teil", "der", "Savoyer", "Voralpen", "im", "Osten", "."), first.words());
         assertEquals(List.of("O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O"), first.tags());
-        assertEquals(cache.resolve("datasets/google/xtreme/main/PAN-X.de/train-00000-of-00001.parquet"), first.source().file());
+        // in huggingface_hub's cache: the snapshot of the commit the hub named
+        assertEquals(cache.resolve("datasets--google--xtreme/snapshots/" + FakeHub.COMMIT + "/PAN-X.de/train-00000-of-00001.parquet"),
+                first.source().file());
         assertEquals(List.of("B-PER", "I-PER", "I-PER", "I-PER", "O"), splits.get("validation").get(0).tags());
         assertEquals("Jehovas", splits.get("test").get(0).words().get(4));
     }
@@ -91,7 +94,7 @@ class HubPanxTest {
         assertTrue(e.getMessage().startsWith(url + ": cannot connect to the hub"), e.getMessage());
         assertTrue(e.getMessage().contains("offline?"), e.getMessage());
         assertTrue(e.getMessage().contains("point --data-dir at a local copy of PAN-X"), e.getMessage());
-        assertFalse(Files.exists(cache.resolve("datasets/google/xtreme/main/PAN-X.de/train-00000-of-00001.parquet")));
+        assertFalse(Files.exists(cache.resolve("datasets--google--xtreme")));
     }
 
     @Test

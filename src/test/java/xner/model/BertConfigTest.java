@@ -85,4 +85,29 @@ class BertConfigTest {
         var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
     }
+
+    @Test
+    void aModelTypeXnerDoesNotBuildIsOneLineNamingTheTypesItKnows() {
+        XnerInputException e = assertThrows(XnerInputException.class,
+                () -> BertConfig.fromJson("{\"model_type\": \"deberta-v2\", \"hidden_size\": 8}", "hub/config.json"));
+        assertEquals("hub/config.json: model_type: unsupported \"deberta-v2\" (xner supports bert, xlm-roberta, roberta, camembert, "
+                + "distilbert)", e.getMessage());
+    }
+
+    @Test
+    void distilBertsKeysReadIntoTheirMeaningsAndCamembertIsRobertas() {
+        BertConfig distil = BertConfig.fromJson("{\"model_type\": \"distilbert\", \"dim\": 16, \"n_layers\": 3, \"n_heads\": 4, "
+                + "\"hidden_dim\": 32, \"activation\": \"relu\", \"dropout\": 0.2, \"attention_dropout\": 0.3, \"vocab_size\": 50}", "c");
+        assertEquals(List.of(16, 3, 4, 32), List.of(distil.hiddenSize(), distil.numHiddenLayers(), distil.numAttentionHeads(),
+                distil.intermediateSize()));
+        assertEquals("relu", distil.hiddenAct());
+        assertEquals(0.2, distil.hiddenDropoutProb());
+        assertEquals(0.3, distil.attentionProbsDropoutProb());
+        assertEquals(0, distil.padTokenId());
+        assertEquals(6, BertConfig.defaults("distilbert").numHiddenLayers());
+        assertTrue(distil.isDistilBert() && !distil.isRoberta());
+        BertConfig camembert = BertConfig.fromJson("{\"model_type\": \"camembert\"}", "c");
+        assertTrue(camembert.isRoberta());
+        assertEquals(1, camembert.padTokenId());
+    }
 }

@@ -35,13 +35,19 @@ class ModelDirectoryTest {
     }
 
     @Test
-    void aFolderWithoutSafetensorsSaysWhatToDo() throws IOException {
+    void aFolderWithoutWeightsSaysWhatItLooksForAndWhatItHas() throws IOException {
         assertTrue(assertThrows(XnerInputException.class, () -> ModelDirectory.readConfig(dir.resolve("none")))
                 .getMessage().contains("no such model directory"));
         TinyModels.bert().write(dir.resolve("config.json"));
-        Files.writeString(dir.resolve("pytorch_model.bin"), "pickle");
+        Files.writeString(dir.resolve("tf_model.h5"), "hdf5");
         var e = assertThrows(XnerInputException.class, () -> MaskedLanguageModel.load(dir));
-        assertTrue(e.getMessage().contains("model.safetensors: no such file (only pytorch_model.bin"), e.getMessage());
+        assertEquals(dir + ": no weights: expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
+                + "pytorch_model.bin.index.json (the folder has tf_model.h5: TensorFlow, Flax and ONNX weights are not read "
+                + "for libtorch; --runtime onnx reads a folder's model.onnx)", e.getMessage());
+        // a git-lfs pointer where the weights should be (a clone without git lfs): named, not read as a pickle
+        Files.writeString(dir.resolve("pytorch_model.bin"), "version https://git-lfs.github.com/spec/v1\n");
+        e = assertThrows(XnerInputException.class, () -> MaskedLanguageModel.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.resolve("pytorch_model.bin") + ": neither PyTorch's zip format"), e.getMessage());
     }
 
     @Test

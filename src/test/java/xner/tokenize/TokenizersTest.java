@@ -85,13 +85,29 @@ class TokenizersTest {
         assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage().contains("no tokenizer files"));
         assertThrows(XnerInputException.class, () -> Tokenizers.load(dir.resolve("absent")));
         Path json = dir.resolve("tokenizer.json");
-        Files.writeString(json, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}");
+        Files.writeString(json, "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {}}}");
+        XnerInputException wordLevel = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
+        assertTrue(wordLevel.getMessage().startsWith(json + ": field model.type: \"WordLevel\" is not supported"), wordLevel.getMessage());
+        Files.writeString(json, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}"); // RoBERTa's kind, without its tokens
         XnerInputException bpe = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
-        assertTrue(bpe.getMessage().startsWith(json + ": field model.type"), bpe.getMessage());
+        assertTrue(bpe.getMessage().equals(json + ": special token <s> is not in the vocabulary"), bpe.getMessage());
         Files.writeString(json, "{\"model\": ");
         assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage().startsWith(json.toString()));
         Files.writeString(json, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": [1, 2]}}");
         XnerInputException vocab = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
         assertTrue(vocab.getMessage().contains("model.vocab"), vocab.getMessage());
+    }
+
+    @Test
+    void camembertsSentencePieceModelIsNotConvertedAsXlmRsWouldBe() throws IOException {
+        try (java.io.InputStream in = SentencePieceTokenizerTest.class.getResourceAsStream("tiny-unigram.model")) {
+            Files.copy(in, dir.resolve("sentencepiece.bpe.model"));
+        }
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"camembert\"}");
+
+        XnerInputException e = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir));
+
+        assertTrue(e.getMessage().startsWith(dir.resolve("sentencepiece.bpe.model") + ": CamemBERT's SentencePiece model is numbered "
+                + "otherwise"), e.getMessage());
     }
 }

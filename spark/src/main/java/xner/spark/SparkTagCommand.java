@@ -29,6 +29,9 @@ import xner.XnerInputException;
 import xner.data.Progress;
 import xner.infer.Aggregation;
 import xner.infer.ModelRuntime;
+import xner.data.HubDownloader;
+import xner.model.LocalModel;
+import xner.model.ModelSource;
 import xner.model.Precision;
 import xner.infer.TagPipeline;
 
@@ -96,8 +99,11 @@ public final class SparkTagCommand implements Callable<Integer> {
 
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "A fine-tuned model folder, readable at this path by every executor.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "A fine-tuned model folder, readable at this path by every executor; or ORG/NAME[@REVISION] that "
+                    + "is not a folder here, a model on the Hugging Face hub, fetched by the driver into huggingface_hub's "
+                    + "cache (HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE), whose snapshot folder the executors "
+                    + "then read: on a cluster, put that cache on a file system they share.")
     String model;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "A file or folder (Parquet, JSON Lines or text).")
@@ -199,6 +205,11 @@ public final class SparkTagCommand implements Callable<Integer> {
         if (localInput != null && !Files.exists(localInput)) throw new XnerInputException("--input " + input + ": no such file or folder");
         Path localModel = localPath(model);
         boolean local = master.startsWith("local");
+        if (localModel != null && !Files.isDirectory(localModel) && ModelSource.parse(model) instanceof ModelSource.Hub hub) {
+            LocalModel fetched = hub.fetch(HubDownloader.fromEnvironment());
+            spec.commandLine().getErr().println("xner: model " + fetched.describe() + " in " + fetched.folder());
+            localModel = fetched.folder();
+        }
         if (local && localModel != null) {
             // executors of a cluster check for themselves (naming their host); here they are this process
             if (!Files.isDirectory(localModel)) throw new XnerInputException("--model " + model + ": no such folder");
@@ -208,7 +219,8 @@ public final class SparkTagCommand implements Callable<Integer> {
         }
         // locally the executor is this process; on a cluster a relative path is the executors' (--archives unpacks
         // into their working directory), so it travels as given
-        String modelPath = local && localModel != null ? localModel.toAbsolutePath().toString() : model;
+        String modelPath = localModel != null && (local || !localModel.equals(Path.of(model)))
+                ? localModel.toAbsolutePath().toString() : model;
 
         PrintWriter err = spec.commandLine().getErr();
         SparkSession.Builder builder = SparkSession.builder().appName("xner spark-tag");
