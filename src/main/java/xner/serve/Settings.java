@@ -32,8 +32,8 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
         String apiKey) {
     /**
      * Model tokens per request when not told: one text of the longest default (20,000 characters of German or Dutch,
-     * about 6,000 tokens in 12 windows of 512) fits; what that costs in model time is measured in
-     * docs/results/serve-fair.
+     * about 6,000 tokens in 12 windows of 512) fits. What it costs in model time, and what large requests cost the
+     * others, {@code bench serve --big-clients} measures (docs/results/serve-fair/run.sh runs it).
      */
     public static final int DEFAULT_MAX_REQUEST_TOKENS = 8192;
 
