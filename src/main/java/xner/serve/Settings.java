@@ -31,8 +31,8 @@ public record Settings(String host, int port, long maxBodyBytes, int maxTextChar
         int maxRequestTokens, Duration requestTimeout, Aggregation aggregation, Offsets offsets, double minScore, Duration shutdownTimeout,
         String apiKey) {
     /**
-     * Model tokens per request when not told: one text of the longest default (20,000 characters of German or Dutch,
-     * about 6,000 tokens in 12 windows of 512) fits. What it costs in model time, and what large requests cost the
+     * Model tokens per request when not told: one text of the longest default fits (20,000 characters of Dutch news:
+     * 5,020 sub-tokens for multilingual BERT, 13 windows of 512 with their overlap, about 6,600 tokens). What it costs in model time, and what large requests cost the
      * others, {@code bench serve --big-clients} measures (docs/results/serve-fair/run.sh runs it).
      */
     public static final int DEFAULT_MAX_REQUEST_TOKENS = 8192;
