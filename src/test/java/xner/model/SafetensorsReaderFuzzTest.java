@@ -1,0 +1,40 @@
+package xner.model;
+
+import ai.djl.ndarray.types.Shape;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.file.Path;
+import java.util.Set;
+import xner.testing.Fuzzing;
+
+/**
+ * A {@code model.safetensors} from outside (issue 26 §4): the 8-byte header length, the JSON header, the tensors'
+ * bytes. The file opens, or is refused naming it; every tensor an opened file lists has a shape of non-negative
+ * dimensions (a tensor is made of that shape next) and reads as as many floats as its shape holds, or is refused
+ * naming the file and the tensor.
+ */
+class SafetensorsReaderFuzzTest {
+    private static final Set<String> FLOATS = Set.of("F32", "F16", "BF16", "F64");
+
+    @FuzzTest(maxDuration = "5m")
+    void opensOrRefusesNamingTheTensor(byte[] bytes) {
+        Path file = Fuzzing.file(ModelDirectory.WEIGHTS, bytes);
+        SafetensorsReader reader = Fuzzing.readOrNull(file, () -> SafetensorsReader.open(file));
+        if (reader == null) return;
+        try (reader) {
+            reader.metadata().forEach((k, v) -> { if (k == null || v == null) throw new AssertionError("metadata " + k + "=" + v); });
+            for (String name : reader.names()) {
+                Shape shape = reader.shape(name);
+                for (long d : shape.getShape()) {
+                    if (d < 0) throw new AssertionError("tensor \"" + name + "\" accepted with shape " + shape);
+                }
+                Fuzzing.readsOrRefuses(file, () -> {
+                    float[] values = reader.read(name);
+                    if (!FLOATS.contains(reader.dtype(name)) || values.length != shape.size()) {
+                        throw new AssertionError("tensor \"" + name + "\" (" + reader.dtype(name) + " " + shape + ") read as "
+                                + values.length + " floats");
+                    }
+                });
+            }
+        }
+    }
+}
