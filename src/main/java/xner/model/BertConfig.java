@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import xner.XnerInputException;
 import xner.data.JsonOutput;
+import xner.data.StrictJson;
+import xner.data.StrictText;
 
 /**
  * The hyperparameters of a BERT-family encoder, as Hugging Face's {@code config.json} holds them.
@@ -253,15 +255,20 @@ public record BertConfig(
 
     /** Reads a {@code config.json}; a missing file or a bad value names the file and the key. */
     public static BertConfig read(Path file) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new XnerInputException(file + ": no such file (a model directory needs config.json)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return fromJson(text, file.toString());
+        try {
+            return fromJson(StrictText.utf8(bytes), file.toString());
+        } catch (StrictText.NotText e) {
+            // JSON is UTF-8 (RFC 8259); Files.readString said only "Input length = 1", through an UncheckedIOException
+            throw new XnerInputException(file + ": " + e.getMessage());
+        }
     }
 
     /** Parses the text of a {@code config.json}; {@code where} names it in error messages. */
@@ -272,7 +279,7 @@ public record BertConfig(
             if (!root.isJsonObject()) throw new XnerInputException(where + ": expected a JSON object");
             o = root.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new XnerInputException(where + ": not valid JSON: " + e.getMessage());
+            throw new XnerInputException(where + ": not valid JSON: " + StrictJson.describe(e, json));
         }
         try {
             String type = JsonType.STRING.read(o, "model_type");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import xner.XnerInputException;
 import xner.data.JsonOutput;
+import xner.data.StrictJson;
 
 /**
  * Hugging Face's tokenizer file formats ({@code tokenizer.json}, {@code tokenizer_config.json},
@@ -25,7 +26,7 @@ final class TokenizerJson {
             if (!root.isJsonObject()) throw new XnerInputException(file + ": expected a JSON object");
             return root.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new XnerInputException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new XnerInputException(file + ": not valid JSON: " + StrictJson.describe(e, text), e);
         }
     }
 

@@ -81,6 +81,21 @@ class BertConfigTest {
         assertTrue(missing.getMessage().contains("nope.json: no such file"), missing.getMessage());
     }
 
+    /**
+     * Found fuzzing config.json: a file that is not UTF-8 escaped as an UncheckedIOException ("Input length = 1"), and
+     * malformed JSON printed Gson's troubleshooting link on a second line.
+     */
+    @Test
+    void unreadableTextIsRefusedInOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.write(file, new byte[] {'{', '"', (byte) 0xE6, (byte) 0xDD, '"', ':', '1', '}'});
+        assertEquals(file + ": not UTF-8 text (at byte offset 2)",
+                assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
+        Files.writeString(file, "{\"vocab_size\": 30,\n \"hidden_size\" 8}");
+        assertEquals(file + ": not valid JSON: Expected ':' at line 2, column 17 (path $.hidden_size)",
+                assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
+    }
+
     private static void assertMessage(String json, String start) {
         var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
