@@ -2,6 +2,8 @@ package xner.model;
 
 import ai.djl.ndarray.types.Shape;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Set;
 import xner.testing.Fuzzing;
@@ -15,8 +17,23 @@ import xner.testing.Fuzzing;
 class SafetensorsReaderFuzzTest {
     private static final Set<String> FLOATS = Set.of("F32", "F16", "BF16", "F64");
 
+    /**
+     * Each input twice: as the file's bytes, and as a header of its own length: the bytes up to the first NUL are the
+     * JSON header, those after it the data, and the 8-byte length before them is the header's. Most changes to a raw
+     * file change the header's length and end at the length check; framed, the fuzzer works on the header itself.
+     */
     @FuzzTest(maxDuration = "5m")
     void opensOrRefusesNamingTheTensor(byte[] bytes) {
+        opensOrRefuses(bytes);
+        int nul = 0;
+        while (nul < bytes.length && bytes[nul] != 0) nul++;
+        ByteBuffer framed = ByteBuffer.allocate(8 + bytes.length - (nul < bytes.length ? 1 : 0)).order(ByteOrder.LITTLE_ENDIAN);
+        framed.putLong(nul).put(bytes, 0, nul);
+        if (nul < bytes.length) framed.put(bytes, nul + 1, bytes.length - nul - 1);
+        opensOrRefuses(framed.array());
+    }
+
+    private static void opensOrRefuses(byte[] bytes) {
         Path file = Fuzzing.file(ModelDirectory.WEIGHTS, bytes);
         SafetensorsReader reader = Fuzzing.readOrNull(file, () -> SafetensorsReader.open(file));
         if (reader == null) return;
