@@ -96,6 +96,14 @@ class BertConfigTest {
                 assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
     }
 
+    /** A lenient parse keeps a line break inside a string; the refusal quoting it stays one line (found fuzzing). */
+    @Test
+    void aValueWithALineBreakIsQuotedInOneLine() {
+        assertEquals("config.json: model_type: unsupported \"xlm\\n  erta\" (xner supports bert, xlm-roberta, roberta)",
+                assertThrows(XnerInputException.class, () -> BertConfig.fromJson("{\"model_type\": \"xlm\n  erta\"}", "config.json"))
+                        .getMessage());
+    }
+
     private static void assertMessage(String json, String start) {
         var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
