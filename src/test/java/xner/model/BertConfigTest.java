@@ -104,6 +104,30 @@ class BertConfigTest {
                         .getMessage());
     }
 
+    /**
+     * Found fuzzing: 40 bytes, {"num_labels": 91616}, took over 30 s, written back and read again (label2id checked by
+     * searching the list of labels once per entry). Now linear; num_labels alone is bounded; a label2id value past
+     * Gson's exponent limit is refused rather than thrown as NumberFormatException; two keys of one id are refused.
+     */
+    @Test
+    void manyLabelsReadInLinearTimeAndNumLabelsAloneIsBounded() {
+        StringBuilder id2 = new StringBuilder("{\"id2label\": {");
+        StringBuilder toId = new StringBuilder("\"label2id\": {");
+        for (int i = 0; i < BertConfig.MAX_LABELS; i++) {
+            id2.append(i == 0 ? "" : ",").append('"').append(i).append("\": \"L").append(i).append('"');
+            toId.append(i == 0 ? "" : ",").append("\"L").append(i).append("\": ").append(i);
+        }
+        long start = System.nanoTime();
+        BertConfig many = BertConfig.fromJson(id2 + "}, " + toId + "}}", "config.json");
+        assertEquals(many, BertConfig.fromJson(many.toJson(), "written"));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "65,536 labels read twice in " + (System.nanoTime() - start) / 1e9 + " s");
+        assertEquals(BertConfig.MAX_LABELS, BertConfig.fromJson("{\"num_labels\": 65536}", "c").numLabels());
+        assertMessage("{\"num_labels\": 65537}", "config.json: num_labels: 65537 labels, more than xner takes (65536)");
+        assertMessage("{\"id2label\": {\"0\": \"O\"}, \"label2id\": {\"O\": 1e99999}}",
+                "config.json: label2id: \"O\": 1e99999 disagrees with id2label, where it has id 0");
+        assertMessage("{\"id2label\": {\"0\": \"O\", \"00\": \"B-PER\"}}", "config.json: id2label: keys \"0\" and \"00\" are both id 0");
+    }
+
     private static void assertMessage(String json, String start) {
         var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
