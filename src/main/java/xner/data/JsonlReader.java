@@ -108,7 +108,7 @@ public final class JsonlReader implements CorpusReader {
                 if (p.getAsString().isEmpty()) throw text.error("ner_tags[" + i + "] is empty");
                 tags.add(p.getAsString());
             } else if (tag instanceof JsonPrimitive p && p.isNumber() && isInt(p)) {
-                int id = p.getAsInt();
+                int id = (int) p.getAsDouble(); // whole and in range (isInt); Gson's getAsInt throws on 1e-99999
                 if (labels == null) {
                     throw text.error("ner_tags[" + i + "] is the tag id " + id + ": give the label names in id order "
                             + "with --labels (the dataset's ClassLabel names), or write tag names");

@@ -51,6 +51,17 @@ public final class StrictJson {
     }
 
     /**
+     * Gson's error for {@code text}, in the words {@link #parse} uses: one line, with its column (and line, past the
+     * first), without Gson's troubleshooting link; for readers that parse leniently on purpose ({@code config.json}
+     * and the tokenizer files, as Python and Rust write them).
+     */
+    public static String describe(RuntimeException gsonError, String text) {
+        // JsonParser wraps the reader's MalformedJsonException, whose class name then leads the message
+        Throwable e = gsonError.getCause() instanceof IOException cause ? cause : gsonError;
+        return message(e.getMessage(), text);
+    }
+
+    /**
      * What a JSON value is, in the words a message uses after "found": "an object", "an array", "a string",
      * "a number", "a boolean" or "null" (JSON's own names, for files and request bodies alike).
      */
@@ -125,14 +136,15 @@ public final class StrictJson {
     }
 
     /**
-     * Gson's message cut to what a user can act on: its first line only (the second is a troubleshooting link),
-     * its advice to parse leniently said as "malformed", "line 1" left out (the caller names the file's line),
-     * then what was found at the column, in words, when that can be told.
+     * Gson's message cut to what a user can act on: without its last line (a troubleshooting link), in one line (a
+     * line break Gson quotes from the input, as in the four characters of a bad {@code \\u} escape, shown as
+     * {@code \\n}, so that the location after it stays), its advice to parse leniently said as "malformed", "line 1"
+     * left out (the caller names the file's line), then what was found at the column, in words, when that can be told.
      */
     private static String message(String gson, String line, String found) {
         if (gson == null) return "unreadable JSON";
-        int newline = gson.indexOf('\n');
-        String first = newline < 0 ? gson : gson.substring(0, newline);
+        int link = gson.lastIndexOf("\nSee ");
+        String first = (link < 0 ? gson : gson.substring(0, link)).replace("\n", "\\n").replace("\r", "\\r");
         int column = -1;
         Matcher m = LOCATION.matcher(first);
         if (m.find()) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import xner.XnerInputException;
 import xner.data.JsonOutput;
+import xner.data.StrictJson;
+import xner.data.StrictText;
 
 /**
  * The hyperparameters of a BERT-family encoder, as Hugging Face's {@code config.json} holds them.
@@ -64,6 +67,9 @@ public record BertConfig(
         List<String> architectures,
         List<String> id2label,
         Map<String, JsonElement> extra) {
+
+    /** The most labels {@code num_labels} alone may ask for (transformers names them LABEL_0, LABEL_1, ...). */
+    public static final int MAX_LABELS = 1 << 16;
 
     /** The {@code model_type} values xner can build an encoder for. */
     public static final List<String> MODEL_TYPES = List.of("bert", "xlm-roberta", "roberta", "camembert", "distilbert");
@@ -300,15 +306,20 @@ public record BertConfig(
 
     /** Reads a {@code config.json}; a missing file or a bad value names the file and the key. */
     public static BertConfig read(Path file) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new XnerInputException(file + ": no such file (a model directory needs config.json)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return fromJson(text, file.toString());
+        try {
+            return fromJson(StrictText.utf8(bytes), file.toString());
+        } catch (StrictText.NotText e) {
+            // JSON is UTF-8 (RFC 8259); Files.readString said only "Input length = 1", through an UncheckedIOException
+            throw new XnerInputException(file + ": " + e.getMessage());
+        }
     }
 
     /** Parses the text of a {@code config.json}; {@code where} names it in error messages. */
@@ -319,7 +330,7 @@ public record BertConfig(
             if (!root.isJsonObject()) throw new XnerInputException(where + ": expected a JSON object");
             o = root.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new XnerInputException(where + ": not valid JSON: " + e.getMessage());
+            throw new XnerInputException(where + ": not valid JSON: " + StrictJson.describe(e, json));
         }
         try {
             String type = JsonType.STRING.read(o, "model_type");
@@ -502,6 +513,7 @@ public record BertConfig(
         if (id2 != null && !id2.isJsonNull()) {
             if (!id2.isJsonObject()) throw new XnerInputException("id2label: expected an object {\"0\": \"O\", ...}");
             Map<Integer, String> byId = new TreeMap<>();
+            Map<Integer, String> keys = new HashMap<>();
             for (Map.Entry<String, JsonElement> e : id2.getAsJsonObject().entrySet()) {
                 int id;
                 try {
@@ -512,18 +524,27 @@ public record BertConfig(
                 if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
                     throw new XnerInputException("id2label: \"" + e.getKey() + "\" must map to a label name");
                 }
+                String other = keys.put(id, e.getKey());
+                if (other != null) {
+                    throw new XnerInputException("id2label: keys \"" + other + "\" and \"" + e.getKey() + "\" are both id " + id);
+                }
                 byId.put(id, e.getValue().getAsString());
             }
             int expected = 0;
             for (int id : byId.keySet()) {
-                if (id != expected++) throw new XnerInputException("id2label: ids must be 0.." + (byId.size() - 1)
-                        + " without gaps, found " + byId.keySet());
+                if (id != expected) throw new XnerInputException("id2label: ids must be 0.." + (byId.size() - 1)
+                        + " without gaps, found " + id + " where " + expected + " was due");
+                expected++;
             }
             labels.addAll(byId.values());
         }
         Integer count = JsonType.INTEGER.read(o, "num_labels");
         if (count != null) {
             if (labels.isEmpty()) {
+                // LABEL_0.. made here, not read: bounded, so that a few bytes cannot ask for billions of names
+                if (count > MAX_LABELS) {
+                    throw new XnerInputException("num_labels: " + count + " labels, more than xner takes (" + MAX_LABELS + ")");
+                }
                 for (int i = 0; i < count; i++) labels.add("LABEL_" + i);
             } else if (count != labels.size()) {
                 throw new XnerInputException("num_labels: " + count + " disagrees with id2label's " + labels.size()
@@ -532,12 +553,16 @@ public record BertConfig(
         }
         JsonElement toId = o.get("label2id");
         if (toId != null && toId.isJsonObject() && !labels.isEmpty()) {
+            // by name in a map: a search of the list per entry took minutes for tens of thousands of labels (found fuzzing)
+            Map<String, Integer> ids = new HashMap<>();
+            for (int i = 0; i < labels.size(); i++) ids.putIfAbsent(labels.get(i), i);
             for (Map.Entry<String, JsonElement> e : toId.getAsJsonObject().entrySet()) {
-                int id = labels.indexOf(e.getKey());
+                Integer id = ids.get(e.getKey());
                 JsonElement v = e.getValue();
-                if (id < 0 || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsInt() != id) {
-                    throw new XnerInputException("label2id: \"" + e.getKey() + "\": " + v
-                            + " disagrees with id2label " + labels);
+                // compared as a double: Gson's getAsInt throws NumberFormatException on 1e99999
+                if (id == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsDouble() != id) {
+                    throw new XnerInputException("label2id: \"" + e.getKey() + "\": " + v + " disagrees with id2label, where "
+                            + (id == null ? "it is not a label" : "it has id " + id));
                 }
             }
         }

@@ -12,8 +12,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import xner.XnerInputException;
+import xner.data.JsonOutput;
 
 /**
  * A {@link TokenClassifier} as an ONNX graph of standard operators (opset {@value OnnxGraph#OPSET}), in the
@@ -32,6 +36,11 @@ import xner.XnerInputException;
 public final class OnnxExport {
     /** Metadata key naming the body, so that messages can say what a file holds. */
     static final String BODY_KEY = "xner_body";
+    /**
+     * Metadata key of the architecture the graph was built for ({@link #architecture}, a JSON object): the file's own
+     * record of what its {@code config.json} must say, checked when it loads ({@link OnnxRuntimeForm#checkConfig}).
+     */
+    static final String ARCHITECTURE_KEY = "xner_architecture";
 
     private OnnxExport() {}
 
@@ -224,8 +233,33 @@ public final class OnnxExport {
         g.opNamed("logits", "Identity", List.of(logits));
         long labels = w.dims(classifier + ".weight.T")[1]; // the head's, which check() compares with config.json's
         g.output("logits", TensorProto.DataType.FLOAT, "batch_size", "sequence_length", labels);
-        return form == Form.PORTABLE ? g.model("xner", BODY_KEY, c.modelType())
-                : g.model("xner", BODY_KEY, c.modelType(), FORM_KEY, "onnx_runtime");
+        String architecture = JsonOutput.LINE.toJson(architecture(c));
+        return form == Form.PORTABLE ? g.model("xner", BODY_KEY, c.modelType(), ARCHITECTURE_KEY, architecture)
+                : g.model("xner", BODY_KEY, c.modelType(), ARCHITECTURE_KEY, architecture, FORM_KEY, "onnx_runtime");
+    }
+
+    /**
+     * The {@code config.json} values a graph is built from, as {@code config.json} names them: those its weights do not
+     * show (heads, activation, LayerNorm's epsilon as the float the graph holds, XLM-R's padding id, which numbers its
+     * positions) and those that bound what it takes (vocabulary, positions, token types) or its size (layers, widths).
+     * A {@code config.json} that says otherwise is another model's: fused from it, the file would compute something else,
+     * and windowed by it, a text could run past the file's position table. The activation is its function
+     * ({@code gelu_new} and {@code gelu_pytorch_tanh} are one).
+     */
+    static Map<String, String> architecture(BertConfig c) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("model_type", c.modelType());
+        a.put("vocab_size", Integer.toString(c.vocabSize()));
+        a.put("hidden_size", Integer.toString(c.hiddenSize()));
+        a.put("num_hidden_layers", Integer.toString(c.numHiddenLayers()));
+        a.put("num_attention_heads", Integer.toString(c.numAttentionHeads()));
+        a.put("intermediate_size", Integer.toString(c.intermediateSize()));
+        a.put("hidden_act", c.activation().name().toLowerCase(Locale.ROOT));
+        a.put("max_position_embeddings", Integer.toString(c.maxPositionEmbeddings()));
+        a.put("type_vocab_size", Integer.toString(c.typeVocabSize()));
+        a.put("layer_norm_eps", Float.toString((float) c.layerNormEps()));
+        a.put("pad_token_id", Integer.toString(c.padTokenId()));
+        return a;
     }
 
     /** Metadata key of a graph in {@link Form#ONNX_RUNTIME}: never in a file {@code xner export} writes. */

@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import xner.XnerInputException;
 
 /**
  * The form of an exported {@code model.onnx} (or {@code model_quantized.onnx}) that ONNX Runtime runs fastest: the same
@@ -86,12 +89,80 @@ final class OnnxRuntimeForm {
                 return Built.asStored("its body is " + body + ", " + ModelDirectory.CONFIG + " says " + config.modelType());
             }
             if (metadata(scan.model(), OnnxExport.FORM_KEY) != null) return Built.asStored("already in ONNX Runtime's form");
+            if (metadata(scan.model(), OnnxExport.ARCHITECTURE_KEY) == null) {
+                // the fused graph would take heads, activation and epsilon from config.json alone, unchecked
+                return Built.asStored("exported before xner recorded the architecture in the file; export it again to run fused");
+            }
             return new Built(OnnxExport.graph(config, scan.source(file), OnnxExport.Form.ONNX_RUNTIME), null);
         } catch (Unavailable | IllegalArgumentException e) {
             return Built.asStored(e.getMessage());
         } catch (IOException e) {
             // unreadable or truncated: ONNX Runtime reads it next and says so in its own words
             return Built.asStored("not readable here: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a {@code config} that is not the model of {@code file}, an export that records the architecture it was built
+     * for ({@link OnnxExport#ARCHITECTURE_KEY}): a value {@link OnnxExport#architecture} lists that differs is named, with
+     * both values. A file without that record (another exporter's, or an earlier xner's) is not checked here: it runs as
+     * stored, and the label count is checked on a probe as for any file.
+     *
+     * @throws XnerInputException naming the file, the key and both values
+     */
+    static void checkConfig(Path file, BertConfig config) {
+        Map<String, String> recorded = recordedArchitecture(file);
+        if (recorded == null) return;
+        for (Map.Entry<String, String> e : OnnxExport.architecture(config).entrySet()) {
+            String there = recorded.get(e.getKey());
+            if (there != null && !there.equals(e.getValue())) {
+                throw new XnerInputException(file + ": exported for " + e.getKey() + " " + there + ", but " + ModelDirectory.CONFIG
+                        + " says " + e.getValue() + ": the ONNX file and " + ModelDirectory.CONFIG + " are of different models");
+            }
+        }
+    }
+
+    /** The architecture {@code file} records, or null when it records none or cannot be read (ONNX Runtime says why next). */
+    private static Map<String, String> recordedArchitecture(Path file) {
+        String json;
+        try {
+            json = modelMetadata(file).get(OnnxExport.ARCHITECTURE_KEY);
+        } catch (IOException e) {
+            return null;
+        }
+        if (json == null) return null;
+        try {
+            Map<String, String> values = new HashMap<>();
+            for (Map.Entry<String, JsonElement> e : JsonParser.parseString(json).getAsJsonObject().entrySet()) {
+                values.put(e.getKey(), e.getValue().getAsString());
+            }
+            return values;
+        } catch (RuntimeException e) {
+            return null; // not what xner writes: the file is treated as one without the record
+        }
+    }
+
+    /**
+     * The metadata of an ONNX file ({@code metadata_props}), read without its graph: the fields before and after it are
+     * read, the graph (field 7, nearly all of the file) skipped.
+     */
+    private static Map<String, String> modelMetadata(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            Map<String, String> metadata = new HashMap<>();
+            for (int tag = coded.readTag(); tag != 0; tag = coded.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == ModelProto.METADATA_PROPS_FIELD_NUMBER
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    StringStringEntryProto p = StringStringEntryProto.parseFrom(coded.readBytes());
+                    metadata.put(p.getKey(), p.getValue());
+                } else if (!coded.skipField(tag)) {
+                    break;
+                }
+            }
+            return metadata;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException(file + ": not an ONNX model: " + e.getMessage(), e);
         }
     }
 

@@ -115,6 +115,7 @@ public final class OnnxTokenClassifier implements LogitsModel {
             throw new XnerInputException(dir.resolve(ModelDirectory.CONFIG)
                     + ": no id2label: this is not a token-classification model (fine-tune one with xner train)");
         }
+        OnnxRuntimeForm.checkConfig(file, config);
         Prepared prepared = prepare(file, config, fuse);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;

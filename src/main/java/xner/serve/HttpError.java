@@ -5,7 +5,8 @@ final class HttpError extends RuntimeException {
     private final int status;
 
     HttpError(int status, String message) {
-        super(message, null, false, false); // a refusal, not a failure: no stack trace is taken
+        // a refusal, not a failure: no stack trace is taken; one line, as every input error (a field name may hold a \n)
+        super(xner.XnerInputException.oneLine(message), null, false, false);
         this.status = status;
     }
 

@@ -94,6 +94,7 @@ final class SentencePieceModel {
             }
         }
         if (pieces.isEmpty()) throw new XnerInputException(file + ": no pieces: not a SentencePiece model");
+        if (charsmap.length > 0) PrecompiledCharsmap.check(charsmap, file + ": normalizer_spec.precompiled_charsmap");
         return new SentencePieceModel(pieces, modelType, charsmap);
     }
 
@@ -111,6 +112,8 @@ final class SentencePieceModel {
             else r.skip(wire);
         }
         if (text == null) throw r.error("pieces[" + index + "] has no piece string");
+        // a score JSON cannot write (NaN, Infinity) would reach the tokenizers library as text it cannot read
+        if (!Float.isFinite(score)) throw r.error("pieces[" + index + "] has score " + score);
         return new Piece(text, score, type);
     }
 

@@ -6,9 +6,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import xner.XnerInputException;
 import xner.data.JsonOutput;
+import xner.data.StrictJson;
 
 /**
  * Hugging Face's tokenizer file formats ({@code tokenizer.json}, {@code tokenizer_config.json},
@@ -25,7 +29,70 @@ final class TokenizerJson {
             if (!root.isJsonObject()) throw new XnerInputException(file + ": expected a JSON object");
             return root.getAsJsonObject();
         } catch (JsonParseException e) {
+            throw new XnerInputException(file + ": not valid JSON: " + StrictJson.describe(e, text), e);
+        }
+    }
+
+    /**
+     * A {@code tokenizer.json}, which the Rust tokenizers library reads next, checked so that the library can only return
+     * an error, never panic: a panic under the JNI call aborts the whole JVM. Found fuzzing: lenient JSON that Gson
+     * accepted ({@code tru}) inside {@code decoder} made the library's {@code expect("Helper")} panic
+     * ({@code decoders/mod.rs:90}). So the text must be strict JSON ({@link StrictJson}), its numbers finite as doubles
+     * (serde_json fails on {@code 1e400}), its strings whole Unicode (it fails on a lone surrogate escape), and every
+     * {@code Precompiled} normalizer's character map one the library can run ({@link PrecompiledCharsmap}).
+     *
+     * @throws XnerInputException naming the file, and the field or column
+     */
+    static JsonObject parseForNative(String text, Path file) {
+        JsonElement root;
+        try {
+            root = StrictJson.parse(text);
+        } catch (XnerInputException e) {
             throw new XnerInputException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) throw new XnerInputException(file + ": expected a JSON object");
+        checkForNative(root, "", file);
+        return root.getAsJsonObject();
+    }
+
+    private static void checkForNative(JsonElement e, String path, Path file) {
+        if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+                String field = path.isEmpty() ? m.getKey() : path + "." + m.getKey();
+                wholeUnicode(m.getKey(), field, file);
+                checkForNative(m.getValue(), field, file);
+            }
+            JsonElement type = e.getAsJsonObject().get("type");
+            JsonElement charsmap = e.getAsJsonObject().get("precompiled_charsmap");
+            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("Precompiled") && charsmap != null
+                    && charsmap.isJsonPrimitive()) {
+                String field = path + ".precompiled_charsmap";
+                byte[] bytes;
+                try {
+                    bytes = Base64.getDecoder().decode(charsmap.getAsString());
+                } catch (IllegalArgumentException notBase64) {
+                    throw bad(file, field, "base64 (" + notBase64.getMessage() + ")");
+                }
+                PrecompiledCharsmap.check(bytes, file + ": field " + field);
+            }
+        } else if (e.isJsonArray()) {
+            for (int i = 0; i < e.getAsJsonArray().size(); i++) checkForNative(e.getAsJsonArray().get(i), path + "[" + i + "]", file);
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            wholeUnicode(e.getAsString(), path, file);
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && !Double.isFinite(Double.parseDouble(e.getAsString()))) {
+            throw bad(file, path, "a number within a double's range, found " + e.getAsString());
+        }
+    }
+
+    private static void wholeUnicode(String s, String field, Path file) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw bad(file, field, "text without lone surrogates, found U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                        + " alone at character " + i);
+            }
         }
     }
 

@@ -71,7 +71,9 @@ public final class Tokenizers {
         if (!Files.isRegularFile(configFile)) return;
         JsonElement rows = optionalJson(configFile).get("vocab_size");
         if (rows == null || !rows.isJsonPrimitive() || !rows.getAsJsonPrimitive().isNumber()) return; // the model's loader names it
-        long embedding = rows.getAsLong();
+        double rowCount = rows.getAsDouble(); // Gson's getAsLong throws NumberFormatException on 1e99999
+        if (rowCount != Math.rint(rowCount) || rowCount < 0 || rowCount > Integer.MAX_VALUE) return; // the model's loader names it
+        long embedding = (long) rowCount;
         int vocabulary = tokenizer.vocabSize();
         if (vocabulary > embedding || vocabulary + UNUSED_EMBEDDING_ROWS < embedding) {
             throw new XnerInputException(dir + ": the tokenizer (" + tokenizerFiles(dir) + ") has " + vocabulary
@@ -110,7 +112,7 @@ public final class Tokenizers {
         }
         if (name == null ? Files.isRegularFile(json) : name.equals("tokenizer.json")) {
             String text = read(json);
-            JsonObject parsed = TokenizerJson.parse(text, json);
+            JsonObject parsed = TokenizerJson.parseForNative(text, json);
             String type = TokenizerJson.string(TokenizerJson.object(parsed, "model", json), "type", "model.type", json);
             switch (type) {
                 case "WordPiece":
@@ -175,9 +177,15 @@ public final class Tokenizers {
     }
 
     private static String pick(JsonObject map, Path mapFile, JsonObject config, Path configFile, String key, String fallback) {
-        String v = TokenizerJson.tokenString(map, key, mapFile);
-        if (v == null) v = TokenizerJson.tokenString(config, key, configFile);
+        String v = nonEmpty(TokenizerJson.tokenString(map, key, mapFile), mapFile, key);
+        if (v == null) v = nonEmpty(TokenizerJson.tokenString(config, key, configFile), configFile, key);
         return v == null ? fallback : v;
+    }
+
+    /** A special token that is "" matches nothing (SpecialTokens threw IllegalArgumentException; found fuzzing). */
+    private static String nonEmpty(String token, Path file, String key) {
+        if (token != null && token.isEmpty()) throw TokenizerJson.bad(file, key, "a token, found \"\"");
+        return token;
     }
 
     private static JsonObject optionalJson(Path file) {

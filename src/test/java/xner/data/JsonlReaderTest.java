@@ -40,6 +40,13 @@ class JsonlReaderTest {
         assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [0]}\n{\"tokens\": [\"a\"\n", ":2: bad JSON: End of input at column 16 (path $.tokens[1])");
     }
 
+    /** Gson's getAsInt threw NumberFormatException on an exponent past its limit (found reviewing the fuzz target). */
+    @Test
+    void aTagIdWithAHugeExponentIsReadByItsValue() throws IOException {
+        assertEquals(List.of("O"), reader.read(write("{\"tokens\": [\"a\"], \"ner_tags\": [1e-99999]}\n")).get(0).tags());
+        assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [1e99999]}\n", ":1: ner_tags[0] is 1e99999, expected a tag id or a tag name");
+    }
+
     @Test
     void lenientJsonIsRefused() throws IOException {
         assertRefused("{tokens: ['a'], ner_tags: [0]}\n", ":1: bad JSON: malformed at column 3");

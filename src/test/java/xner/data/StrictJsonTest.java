@@ -34,6 +34,16 @@ class StrictJsonTest {
         assertTrue(refused("{\"n\":-Infinity}").endsWith(": -Infinity: JSON has no NaN or Infinity (write null or a string)"));
     }
 
+    /**
+     * Gson quotes the four characters after a bad {@code \\u}: a line break among them cut the message there, before
+     * its location (found fuzzing the request body).
+     */
+    @Test
+    void aBadUnicodeEscapeIsRefusedInOneLineWithItsColumn() {
+        assertEquals("Malformed Unicode escape \\u00e\\n at column 15 (path $.inputs)", refused("{\"inputs\": \"\\u00e\nx\"}"));
+        assertEquals("Malformed Unicode escape \\u00e\\r at column 15 (path $.inputs)", refused("{\"inputs\": \"\\u00e\rx\"}"));
+    }
+
     @Test
     void aNameTwiceInOneObjectIsRefused() {
         assertEquals("duplicate name at column 20 (path $.text): the name \"text\" twice in one object",

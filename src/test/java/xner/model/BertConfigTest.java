@@ -81,6 +81,53 @@ class BertConfigTest {
         assertTrue(missing.getMessage().contains("nope.json: no such file"), missing.getMessage());
     }
 
+    /**
+     * Found fuzzing config.json: a file that is not UTF-8 escaped as an UncheckedIOException ("Input length = 1"), and
+     * malformed JSON printed Gson's troubleshooting link on a second line.
+     */
+    @Test
+    void unreadableTextIsRefusedInOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.write(file, new byte[] {'{', '"', (byte) 0xE6, (byte) 0xDD, '"', ':', '1', '}'});
+        assertEquals(file + ": not UTF-8 text (at byte offset 2)",
+                assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
+        Files.writeString(file, "{\"vocab_size\": 30,\n \"hidden_size\" 8}");
+        assertEquals(file + ": not valid JSON: Expected ':' at line 2, column 17 (path $.hidden_size)",
+                assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
+    }
+
+    /** A lenient parse keeps a line break inside a string; the refusal quoting it stays one line (found fuzzing). */
+    @Test
+    void aValueWithALineBreakIsQuotedInOneLine() {
+        assertEquals("config.json: model_type: unsupported \"xlm\\n  erta\" (xner supports bert, xlm-roberta, roberta, camembert, distilbert)",
+                assertThrows(XnerInputException.class, () -> BertConfig.fromJson("{\"model_type\": \"xlm\n  erta\"}", "config.json"))
+                        .getMessage());
+    }
+
+    /**
+     * Found fuzzing: 40 bytes, {"num_labels": 91616}, took over 30 s, written back and read again (label2id checked by
+     * searching the list of labels once per entry). Now linear; num_labels alone is bounded; a label2id value past
+     * Gson's exponent limit is refused rather than thrown as NumberFormatException; two keys of one id are refused.
+     */
+    @Test
+    void manyLabelsReadInLinearTimeAndNumLabelsAloneIsBounded() {
+        StringBuilder id2 = new StringBuilder("{\"id2label\": {");
+        StringBuilder toId = new StringBuilder("\"label2id\": {");
+        for (int i = 0; i < BertConfig.MAX_LABELS; i++) {
+            id2.append(i == 0 ? "" : ",").append('"').append(i).append("\": \"L").append(i).append('"');
+            toId.append(i == 0 ? "" : ",").append("\"L").append(i).append("\": ").append(i);
+        }
+        long start = System.nanoTime();
+        BertConfig many = BertConfig.fromJson(id2 + "}, " + toId + "}}", "config.json");
+        assertEquals(many, BertConfig.fromJson(many.toJson(), "written"));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "65,536 labels read twice in " + (System.nanoTime() - start) / 1e9 + " s");
+        assertEquals(BertConfig.MAX_LABELS, BertConfig.fromJson("{\"num_labels\": 65536}", "c").numLabels());
+        assertMessage("{\"num_labels\": 65537}", "config.json: num_labels: 65537 labels, more than xner takes (65536)");
+        assertMessage("{\"id2label\": {\"0\": \"O\"}, \"label2id\": {\"O\": 1e99999}}",
+                "config.json: label2id: \"O\": 1e99999 disagrees with id2label, where it has id 0");
+        assertMessage("{\"id2label\": {\"0\": \"O\", \"00\": \"B-PER\"}}", "config.json: id2label: keys \"0\" and \"00\" are both id 0");
+    }
+
     private static void assertMessage(String json, String start) {
         var e = assertThrows(XnerInputException.class, () -> BertConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());

@@ -310,6 +310,48 @@ class OnnxExportTest {
         }
     }
 
+    /**
+     * A config.json edited after the export (found fuzzing the ONNX folder's config.json): the fused graph was built from
+     * its heads, activation and epsilon, so the model computed something other than the file, without a word. The file
+     * records what it was built for, and a config.json that says otherwise is refused naming the key; a file without
+     * the record (an earlier export) runs as stored.
+     */
+    @Test
+    void aConfigThatIsNotTheFilesModelIsRefusedNamingTheKey() throws IOException {
+        BertConfig config = tiny(TinyModels.bert());
+        Path folder = exported(dir, "edited", config, 15);
+        Path file = folder.resolve(OnnxTokenClassifier.FP32_FILE);
+        for (BertConfig edited : List.of(config.toBuilder().hiddenAct("relu").build(), config.toBuilder().numAttentionHeads(4).build(),
+                config.toBuilder().layerNormEps(1e-5).build(), config.withEmbeddingTables(512, 2))) {
+            edited.write(folder.resolve(ModelDirectory.CONFIG));
+            XnerInputException e = assertThrows(XnerInputException.class, () -> OnnxTokenClassifier.load(folder, null, 1, false));
+            assertTrue(e.getMessage().startsWith(file + ": exported for ") && e.getMessage().endsWith("are of different models"),
+                    e.getMessage());
+        }
+        assertEquals(file + ": exported for hidden_act gelu, but config.json says relu: the ONNX file and config.json are of "
+                + "different models", assertThrows(XnerInputException.class, () -> {
+                    config.toBuilder().hiddenAct("relu").build().write(folder.resolve(ModelDirectory.CONFIG));
+                    OnnxTokenClassifier.load(folder, null, 1, true);
+                }).getMessage());
+        // gelu_new and gelu_pytorch_tanh are one function: either name describes a file exported with the other
+        BertConfig tanh = config.toBuilder().hiddenAct("gelu_new").build();
+        Path tanhFolder = exported(dir, "tanh", tanh, 16);
+        tanh.toBuilder().hiddenAct("gelu_pytorch_tanh").build().write(tanhFolder.resolve(ModelDirectory.CONFIG));
+        try (OnnxTokenClassifier model = OnnxTokenClassifier.load(tanhFolder, null, 1, true)) {
+            assertEquals(OnnxTokenClassifier.FUSED, model.form());
+        }
+        // an export without the record: as stored, saying why
+        config.write(folder.resolve(ModelDirectory.CONFIG));
+        ModelProto model = OnnxExport.read(file);
+        ModelProto.Builder older = model.toBuilder().clearMetadataProps();
+        model.getMetadataPropsList().stream().filter(p -> !p.getKey().equals(OnnxExport.ARCHITECTURE_KEY)).forEach(older::addMetadataProps);
+        writeTo(file, older.build());
+        try (OnnxTokenClassifier stored = OnnxTokenClassifier.load(folder, null, 1, true)) {
+            assertEquals("as stored: exported before xner recorded the architecture in the file; export it again to run fused",
+                    stored.form());
+        }
+    }
+
     private static Path writeTo(Path file, ModelProto model) throws IOException {
         Files.write(file, model.toByteArray());
         return file;

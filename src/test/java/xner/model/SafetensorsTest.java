@@ -118,6 +118,27 @@ class SafetensorsTest {
         assertTrue(missing.getMessage().endsWith("none: no such file"));
     }
 
+    /**
+     * Dimensions and offsets are whole numbers >= 0 as the format writes them, and a shape's size fits a long (found
+     * writing the reader's fuzz target): -4 escaped from DJL's Shape as an IllegalArgumentException, [2^62, 4] overflowed
+     * to a tensor of 0 bytes and was accepted, 2.5 was read as 2.
+     */
+    @Test
+    void dimensionsAreWholeNumbersWhoseProductFits() throws IOException {
+        for (String shape : List.of("[-1,-4]", "[2.5,2]", "[1e3]", "[\"4\"]")) {
+            Path file = raw("{\"x\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,16]}}", new short[8]);
+            assertEquals(file + ": tensor \"x\": shape holds " + shape.substring(1, shape.indexOf(',') < 0 ? shape.length() - 1
+                    : shape.indexOf(',')).replace("\"", "\"") + ", expected a whole number >= 0",
+                    assertThrows(XnerInputException.class, () -> SafetensorsReader.open(file)).getMessage());
+        }
+        Path overflow = raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,0]}}", new short[0]);
+        assertEquals(overflow + ": tensor \"x\": its shape holds more values than any file can",
+                assertThrows(XnerInputException.class, () -> SafetensorsReader.open(overflow)).getMessage());
+        Path three = raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", new short[4]);
+        assertEquals(three + ": tensor \"x\": data_offsets [0,4,8], expected [begin, end]",
+                assertThrows(XnerInputException.class, () -> SafetensorsReader.open(three)).getMessage());
+    }
+
     private Path raw(String header, short[] data) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + json.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -41,6 +41,11 @@ class TokenizersTest {
                 assertEquals(15, t.vocabSize());
             }
         }
+        // a vocab_size that is no row count is left to the model's loader to name (getAsLong threw on 1e99999)
+        for (String rows : new String[] {"1e99999", "-3", "2.5"}) {
+            Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + rows + "}");
+            Tokenizers.load(dir).close();
+        }
         for (int rows : new int[] {14, 15 + 129, 119547}) {
             Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + rows + "}");
             String message = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage();
@@ -109,5 +114,43 @@ class TokenizersTest {
 
         assertTrue(e.getMessage().startsWith(dir.resolve("sentencepiece.bpe.model") + ": CamemBERT's SentencePiece model is numbered "
                 + "otherwise"), e.getMessage());
+    }
+    /**
+     * Found fuzzing: tokenizer.json text that Gson's lenient parser took but Rust's serde_json does not ({@code tru} in
+     * the decoder) made the tokenizers library panic, which aborted the JVM; so did a number past a double and a lone
+     * surrogate escape. Each is refused naming the file, with the column or field; the tokenizer.json xner writes loads.
+     */
+    @Test
+    void aTokenizerJsonTheLibraryCannotReadIsRefusedBeforeItGetsIt() throws IOException {
+        WordPieceTokenizerTest.tinyVocab(dir);
+        try (Tokenizer t = Tokenizers.load(dir)) {
+            t.save(dir);
+        }
+        Files.delete(dir.resolve("vocab.txt"));
+        Path json = dir.resolve("tokenizer.json");
+        String good = Files.readString(json);
+        try (Tokenizer t = Tokenizers.load(dir)) {
+            assertEquals(15, t.vocabSize());
+        }
+        Files.writeString(json, good.replace("\"cleanup\":true", "\"cleanup\":tru"));
+        String lenient = assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage();
+        assertTrue(lenient.startsWith(json + ": not valid JSON: malformed at column ") && lenient.contains("(path $.decoder.cleanup)")
+                && lenient.contains("the unquoted word \"tru\""), lenient);
+        Files.writeString(json, good.replace("\"max_input_chars_per_word\":100", "\"max_input_chars_per_word\":1e400"));
+        assertEquals(json + ": field model.max_input_chars_per_word: expected a number within a double's range, found 1e400",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        Files.writeString(json, good.replace("\"prefix\":\"##\"", "\"prefix\":\"#\\ud800\""));
+        assertEquals(json + ": field decoder.prefix: expected text without lone surrogates, found U+D800 alone at character 1",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+    }
+
+    /** Found fuzzing: "pad_token": "" threw SpecialTokens' IllegalArgumentException, naming no file. */
+    @Test
+    void anEmptySpecialTokenIsRefusedNamingTheFile() throws IOException {
+        WordPieceTokenizerTest.tinyVocab(dir);
+        Path config = dir.resolve("tokenizer_config.json");
+        Files.writeString(config, "{\"pad_token\": \"\"}");
+        assertEquals(config + ": field pad_token: expected a token, found \"\"",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
     }
 }
