@@ -68,7 +68,9 @@ public final class WordPieceTokenizer extends NativeTokenizer {
             JsonElement lc = normalizer.getAsJsonObject().get("lowercase");
             lowercase = lc != null && lc.isJsonPrimitive() && lc.getAsBoolean();
         }
-        return new WordPieceTokenizer(text, Vocabulary.of(json, file), special, maxLength, file, lowercase);
+        Vocabulary vocabulary = Vocabulary.of(json, file);
+        TokenizerJson.checkPostProcessorIds(json, vocabulary.size(), file);
+        return new WordPieceTokenizer(text, vocabulary, special, maxLength, file, lowercase);
     }
 
     private static List<String> readVocab(Path vocabTxt) {
