@@ -64,9 +64,8 @@ final class TokenizerJson {
                 checkForNative(m.getValue(), field, file);
             }
             JsonElement type = e.getAsJsonObject().get("type");
-            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("TemplateProcessing")) {
-                checkTemplate(e.getAsJsonObject(), path, file);
-            }
+            // by its shape, not its type: the library reads an object without "type" by its fields (found fuzzing: "ty1pe")
+            if (e.getAsJsonObject().has("single") || e.getAsJsonObject().has("pair")) checkTemplate(e.getAsJsonObject(), path, file);
             JsonElement charsmap = e.getAsJsonObject().get("precompiled_charsmap");
             if (type != null && type.isJsonPrimitive() && type.getAsString().equals("Precompiled") && charsmap != null
                     && charsmap.isJsonPrimitive()) {
@@ -92,7 +91,8 @@ final class TokenizerJson {
      * A {@code TemplateProcessing} post-processor as the library applies it without checking (found fuzzing: a template's
      * {@code [CLS}} missing from {@code special_tokens} panicked in {@code template.rs:563}, "no entry found for key"):
      * every special token a template names is in {@code special_tokens}, the single template uses sequence A only, and
-     * each special token has as many {@code ids} as {@code tokens}.
+     * each special token has as many {@code ids} as {@code tokens}. Any object with a {@code single} or {@code pair}
+     * template is checked, whatever its {@code type} says.
      */
     private static void checkTemplate(JsonObject processor, String path, Path file) {
         JsonElement specials = processor.get("special_tokens");

@@ -145,6 +145,11 @@ class TokenizersTest {
         Files.writeString(json, good.replaceFirst("\\{\"SpecialToken\":\\{\"id\":\"\\[CLS\\]\"", "{\"SpecialToken\":{\"id\":\"[CLS}\""));
         assertEquals(json + ": field post_processor.single[0].SpecialToken.id: expected one of special_tokens [[CLS], [SEP]], found "
                 + "\"[CLS}\"", assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // without its type the library still reads the object as a template (found fuzzing: "ty1pe")
+        Files.writeString(json, good.replace("\"type\":\"TemplateProcessing\"", "\"ty1pe\":\"TemplateProcessing\"")
+                .replace("\"special_tokens\":{\"[CLS]\"", "\"special_tokens\":{\"p[CLS]\""));
+        assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage()
+                .startsWith(json + ": field post_processor.single[0].SpecialToken.id: expected one of special_tokens"));
         Files.writeString(json, good.replaceFirst("\\{\"Sequence\":\\{\"id\":\"A\"", "{\"Sequence\":{\"id\":\"B\""));
         assertEquals(json + ": field post_processor.single[1].Sequence.id: expected A (a single sequence has no other), found \"B\"",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
