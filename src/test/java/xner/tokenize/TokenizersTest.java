@@ -153,6 +153,10 @@ class TokenizersTest {
         Files.writeString(json, good.replaceFirst("\\{\"Sequence\":\\{\"id\":\"A\"", "{\"Sequence\":{\"id\":\"B\""));
         assertEquals(json + ": field post_processor.single[1].Sequence.id: expected A (a single sequence has no other), found \"B\"",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // found fuzzing: an unknown token outside model.vocab loaded, then every word it could not piece together threw
+        Files.writeString(json, good.replace("\"[UNK]\":1,", "\"[KUN]\":1,"));
+        assertEquals(json + ": field model.unk_token: expected a token of model.vocab, found \"[UNK]\"",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
         Files.writeString(json, good.replace("\"ids\":[2]", "\"ids\":[15]"));
         assertEquals(json + ": field post_processor.special_tokens[\"[CLS]\"].ids[0]: expected an id of the vocabulary (0..14), found 15",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
