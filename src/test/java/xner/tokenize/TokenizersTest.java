@@ -154,8 +154,12 @@ class TokenizersTest {
         assertEquals(json + ": field post_processor.single[1].Sequence.id: expected A (a single sequence has no other), found \"B\"",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
         // found fuzzing: an unknown token outside model.vocab loaded, then every word it could not piece together threw
-        Files.writeString(json, good.replace("\"[UNK]\":1,", "\"[KUN]\":1,"));
-        assertEquals(json + ": field model.unk_token: expected a token of model.vocab, found \"[UNK]\"",
+        Files.writeString(json, good.replace("\"unk_token\":\"[UNK]\"", "\"unk_token\":\"[KUN]\""));
+        assertEquals(json + ": field model.unk_token: expected a token of model.vocab, found \"[KUN]\"",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // found fuzzing: an added token outside model.vocab gets the library's next id, not the one written (4 here)
+        Files.writeString(json, good.replace("\"[MASK]\":4,", "\"[MCSK]\":4,"));
+        assertEquals(json + ": field added_tokens[4].id: expected 15, the id the tokenizers library gives \"[MASK]\", found 4",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
         Files.writeString(json, good.replace("\"ids\":[2]", "\"ids\":[15]"));
         assertEquals(json + ": field post_processor.special_tokens[\"[CLS]\"].ids[0]: expected an id of the vocabulary (0..14), found 15",
