@@ -72,7 +72,9 @@ public final class SentencePieceTokenizer extends NativeTokenizer {
     /** A tokenizer from a {@code tokenizer.json} whose model is Unigram (its text and its parsed form). */
     static SentencePieceTokenizer fromTokenizerJson(String text, JsonObject json, Path file, SpecialTokens special, int maxLength,
                                                     byte[] sentencePieceModel) {
-        return new SentencePieceTokenizer(text, Vocabulary.of(json, file), special, maxLength, file, sentencePieceModel);
+        Vocabulary vocabulary = Vocabulary.of(json, file);
+        TokenizerJson.checkPostProcessorIds(json, vocabulary.size(), file);
+        return new SentencePieceTokenizer(text, vocabulary, special, maxLength, file, sentencePieceModel);
     }
 
     /**

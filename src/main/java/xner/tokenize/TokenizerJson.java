@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -63,6 +64,8 @@ final class TokenizerJson {
                 checkForNative(m.getValue(), field, file);
             }
             JsonElement type = e.getAsJsonObject().get("type");
+            // by its shape, not its type: the library reads an object without "type" by its fields (found fuzzing: "ty1pe")
+            if (e.getAsJsonObject().has("single") || e.getAsJsonObject().has("pair")) checkTemplate(e.getAsJsonObject(), path, file);
             JsonElement charsmap = e.getAsJsonObject().get("precompiled_charsmap");
             if (type != null && type.isJsonPrimitive() && type.getAsString().equals("Precompiled") && charsmap != null
                     && charsmap.isJsonPrimitive()) {
@@ -82,6 +85,90 @@ final class TokenizerJson {
         } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && !Double.isFinite(Double.parseDouble(e.getAsString()))) {
             throw bad(file, path, "a number within a double's range, found " + e.getAsString());
         }
+    }
+
+    /**
+     * A {@code TemplateProcessing} post-processor as the library applies it without checking (found fuzzing: a template's
+     * {@code [CLS}} missing from {@code special_tokens} panicked in {@code template.rs:563}, "no entry found for key"):
+     * every special token a template names is in {@code special_tokens}, the single template uses sequence A only, and
+     * each special token has as many {@code ids} as {@code tokens}. Any object with a {@code single} or {@code pair}
+     * template is checked, whatever its {@code type} says.
+     */
+    private static void checkTemplate(JsonObject processor, String path, Path file) {
+        JsonElement specials = processor.get("special_tokens");
+        java.util.Set<String> names = specials != null && specials.isJsonObject() ? specials.getAsJsonObject().keySet() : java.util.Set.of();
+        for (String template : List.of("single", "pair")) {
+            JsonElement pieces = processor.get(template);
+            if (pieces == null || !pieces.isJsonArray()) continue; // the library says what it expected
+            for (int i = 0; i < pieces.getAsJsonArray().size(); i++) {
+                JsonElement piece = pieces.getAsJsonArray().get(i);
+                if (!piece.isJsonObject()) continue;
+                String field = path + "." + template + "[" + i + "]";
+                JsonElement special = piece.getAsJsonObject().get("SpecialToken");
+                if (special != null && special.isJsonObject() && special.getAsJsonObject().get("id") instanceof JsonPrimitive id
+                        && !names.contains(id.getAsString())) {
+                    throw bad(file, field + ".SpecialToken.id", "one of special_tokens " + names + ", found " + id);
+                }
+                JsonElement sequence = piece.getAsJsonObject().get("Sequence");
+                if (template.equals("single") && sequence != null && sequence.isJsonObject()
+                        && sequence.getAsJsonObject().get("id") instanceof JsonPrimitive id && !id.getAsString().equals("A")) {
+                    throw bad(file, field + ".Sequence.id", "A (a single sequence has no other), found " + id);
+                }
+            }
+        }
+        for (String name : names) {
+            JsonElement token = specials.getAsJsonObject().get(name);
+            if (!token.isJsonObject()) continue;
+            JsonElement ids = token.getAsJsonObject().get("ids");
+            JsonElement tokens = token.getAsJsonObject().get("tokens");
+            if (ids != null && ids.isJsonArray() && tokens != null && tokens.isJsonArray() && ids.getAsJsonArray().size() != tokens.getAsJsonArray().size()) {
+                throw bad(file, path + ".special_tokens[\"" + name + "\"]", "as many ids as tokens, found " + ids + " and " + tokens);
+            }
+        }
+    }
+
+    /**
+     * The ids a post-processor adds ({@code TemplateProcessing}'s special tokens, {@code BertProcessing}'s and
+     * {@code RobertaProcessing}'s {@code cls}/{@code sep}), each a row of a vocabulary of {@code vocabSize} ids: an id past
+     * it would index past the model's embedding.
+     */
+    static void checkPostProcessorIds(JsonObject tokenizerJson, int vocabSize, Path file) {
+        checkPostProcessorIds(tokenizerJson.get("post_processor"), "post_processor", vocabSize, file);
+    }
+
+    private static void checkPostProcessorIds(JsonElement processor, String path, int vocabSize, Path file) {
+        if (processor == null || !processor.isJsonObject()) return;
+        JsonObject p = processor.getAsJsonObject();
+        JsonElement processors = p.get("processors"); // a Sequence of post-processors
+        if (processors != null && processors.isJsonArray()) {
+            for (int i = 0; i < processors.getAsJsonArray().size(); i++) {
+                checkPostProcessorIds(processors.getAsJsonArray().get(i), path + ".processors[" + i + "]", vocabSize, file);
+            }
+        }
+        JsonElement specials = p.get("special_tokens");
+        if (specials != null && specials.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : specials.getAsJsonObject().entrySet()) {
+                JsonElement ids = e.getValue().isJsonObject() ? e.getValue().getAsJsonObject().get("ids") : null;
+                if (ids == null || !ids.isJsonArray()) continue;
+                for (int i = 0; i < ids.getAsJsonArray().size(); i++) {
+                    inVocabulary(ids.getAsJsonArray().get(i), path + ".special_tokens[\"" + e.getKey() + "\"].ids[" + i + "]", vocabSize, file);
+                }
+            }
+        }
+        for (String key : List.of("cls", "sep")) { // BertProcessing, RobertaProcessing: [token, id]
+            JsonElement pair = p.get(key);
+            if (pair != null && pair.isJsonArray() && pair.getAsJsonArray().size() == 2) {
+                inVocabulary(pair.getAsJsonArray().get(1), path + "." + key + "[1]", vocabSize, file);
+            }
+        }
+    }
+
+    private static void inVocabulary(JsonElement id, String field, int vocabSize, Path file) {
+        if (id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
+            double v = id.getAsDouble();
+            if (v >= 0 && v < vocabSize && v == Math.rint(v)) return;
+        }
+        throw bad(file, field, "an id of the vocabulary (0.." + (vocabSize - 1) + "), found " + id);
     }
 
     private static void wholeUnicode(String s, String field, Path file) {

@@ -49,12 +49,29 @@ final class Vocabulary {
         }
         JsonElement added = tokenizerJson.get("added_tokens");
         if (added != null && added.isJsonArray()) {
+            // the library gives an added token the id its text has in the model, else the next id after the model's and
+            // the added tokens' so far; the file's id only draws a warning from it. An id that differs would put a token
+            // on another row than xner's (found fuzzing: "[MASK]" written as 4, given 17, past a vocabulary of 17)
+            Map<String, Integer> modelIds = new HashMap<>(ids);
+            int modelSize = ids.size();
+            Map<String, Integer> libraryIds = new HashMap<>();
             JsonArray list = added.getAsJsonArray();
             for (int i = 0; i < list.size(); i++) {
                 if (!list.get(i).isJsonObject()) throw TokenizerJson.bad(file, "added_tokens[" + i + "]", "an object");
                 JsonObject t = list.get(i).getAsJsonObject();
                 String content = TokenizerJson.string(t, "content", "added_tokens[" + i + "].content", file);
-                ids.put(content, TokenizerJson.nonNegativeInt(t.get("id"), "added_tokens[" + i + "].id", file));
+                int id = TokenizerJson.nonNegativeInt(t.get("id"), "added_tokens[" + i + "].id", file);
+                Integer given = libraryIds.containsKey(content) ? libraryIds.get(content) : modelIds.get(content);
+                if (given == null) {
+                    int max = libraryIds.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+                    given = max < 0 ? modelSize : max >= modelSize || modelSize == 0 ? max + 1 : modelSize;
+                }
+                libraryIds.put(content, given);
+                if (id != given) {
+                    throw TokenizerJson.bad(file, "added_tokens[" + i + "].id", given + ", the id the tokenizers library gives \""
+                            + content + "\", found " + id);
+                }
+                ids.put(content, id);
             }
         }
         int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;

@@ -68,7 +68,18 @@ public final class WordPieceTokenizer extends NativeTokenizer {
             JsonElement lc = normalizer.getAsJsonObject().get("lowercase");
             lowercase = lc != null && lc.isJsonPrimitive() && lc.getAsBoolean();
         }
-        return new WordPieceTokenizer(text, Vocabulary.of(json, file), special, maxLength, file, lowercase);
+        Vocabulary vocabulary = Vocabulary.of(json, file);
+        TokenizerJson.checkPostProcessorIds(json, vocabulary.size(), file);
+        // the library looks the unknown token up in model.vocab alone, when it first meets a word it cannot piece
+        // together: one only in added_tokens loaded, then failed encoding ("Missing [UNK] token"; found fuzzing)
+        JsonObject model = TokenizerJson.object(json, "model", file);
+        JsonElement unk = model.get("unk_token");
+        String unkToken = unk == null || unk.isJsonNull() ? "[UNK]" : TokenizerJson.string(model, "unk_token", "model.unk_token", file);
+        JsonElement vocab = model.get("vocab");
+        if (vocab == null || !vocab.isJsonObject() || !vocab.getAsJsonObject().has(unkToken)) {
+            throw TokenizerJson.bad(file, "model.unk_token", "a token of model.vocab, found \"" + unkToken + "\"");
+        }
+        return new WordPieceTokenizer(text, vocabulary, special, maxLength, file, lowercase);
     }
 
     private static List<String> readVocab(Path vocabTxt) {

@@ -311,10 +311,10 @@ class OnnxExportTest {
     }
 
     /**
-     * A config.json edited after the export (found fuzzing the ONNX folder's config.json): the fused graph was built from
-     * its heads, activation and epsilon, so the model computed something other than the file, without a word. The file
-     * records what it was built for, and a config.json that says otherwise is refused naming the key; a file without
-     * the record (an earlier export) runs as stored.
+     * A config.json edited after the export (found by OnnxConfigFuzzTest's fused-against-stored check, on a hand-written
+     * seed): the fused graph was built from its heads, activation and epsilon, so the model computed something other
+     * than the file, without a word. The file records what it was built for, and a config.json that says otherwise is
+     * refused naming the key; a file without the record (an earlier export) runs as stored.
      */
     @Test
     void aConfigThatIsNotTheFilesModelIsRefusedNamingTheKey() throws IOException {

@@ -24,10 +24,9 @@ import xner.XnerInputException;
  *   Fuzzing.readsOrRefuses(file, () -> ConllReader.readRaw(file, UTF_8, 1, 0));
  * </pre>
  *
- * <p>Fuzzing one target: {@code JAZZER_FUZZ=1 mvn -o test -Dtest=ConllReaderFuzzTest -Djazzer.internal.arg.0=fuzz
- * -Djazzer.internal.arg.1=-max_total_time=300} (docs/results/fuzzing.md has the commands run); without
- * {@code JAZZER_FUZZ} each target runs its committed inputs ({@code src/test/resources/xner/.../<Test>Inputs/<method>/})
- * as a regression test.
+ * <p>Fuzzing one target: {@code bench/fuzz.sh ConllReaderFuzzTest 300} (JAZZER_FUZZ=1 and the libFuzzer options;
+ * docs/results/fuzzing.md has the runs); without {@code JAZZER_FUZZ} each target runs its committed inputs
+ * ({@code src/test/resources/xner/.../<Test>Inputs/<method>/}) as a regression test.
  */
 public final class Fuzzing {
     private static final Path ROOT = createRoot();

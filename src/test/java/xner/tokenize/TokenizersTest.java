@@ -144,6 +144,44 @@ class TokenizersTest {
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
     }
 
+    /**
+     * Found fuzzing: a template naming a special token that special_tokens lacks panicked in the library when encoding
+     * (template.rs:563) and aborted the JVM; sequence B in the single template indexes a second input that is not there;
+     * a special id past the vocabulary indexes past the embedding. Each is refused naming the field.
+     */
+    @Test
+    void aPostProcessorTheLibraryWouldPanicOnIsRefused() throws IOException {
+        WordPieceTokenizerTest.tinyVocab(dir);
+        try (Tokenizer t = Tokenizers.load(dir)) {
+            t.save(dir);
+        }
+        Files.delete(dir.resolve("vocab.txt"));
+        Path json = dir.resolve("tokenizer.json");
+        String good = Files.readString(json);
+        Files.writeString(json, good.replaceFirst("\\{\"SpecialToken\":\\{\"id\":\"\\[CLS\\]\"", "{\"SpecialToken\":{\"id\":\"[CLS}\""));
+        assertEquals(json + ": field post_processor.single[0].SpecialToken.id: expected one of special_tokens [[CLS], [SEP]], found "
+                + "\"[CLS}\"", assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // without its type the library still reads the object as a template (found fuzzing: "ty1pe")
+        Files.writeString(json, good.replace("\"type\":\"TemplateProcessing\"", "\"ty1pe\":\"TemplateProcessing\"")
+                .replace("\"special_tokens\":{\"[CLS]\"", "\"special_tokens\":{\"p[CLS]\""));
+        assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage()
+                .startsWith(json + ": field post_processor.single[0].SpecialToken.id: expected one of special_tokens"));
+        Files.writeString(json, good.replaceFirst("\\{\"Sequence\":\\{\"id\":\"A\"", "{\"Sequence\":{\"id\":\"B\""));
+        assertEquals(json + ": field post_processor.single[1].Sequence.id: expected A (a single sequence has no other), found \"B\"",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // found fuzzing: an unknown token outside model.vocab loaded, then every word it could not piece together threw
+        Files.writeString(json, good.replace("\"unk_token\":\"[UNK]\"", "\"unk_token\":\"[KUN]\""));
+        assertEquals(json + ": field model.unk_token: expected a token of model.vocab, found \"[KUN]\"",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // found fuzzing: an added token outside model.vocab gets the library's next id, not the one written (4 here)
+        Files.writeString(json, good.replace("\"[MASK]\":4,", "\"[MCSK]\":4,"));
+        assertEquals(json + ": field added_tokens[4].id: expected 15, the id the tokenizers library gives \"[MASK]\", found 4",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        Files.writeString(json, good.replace("\"ids\":[2]", "\"ids\":[15]"));
+        assertEquals(json + ": field post_processor.special_tokens[\"[CLS]\"].ids[0]: expected an id of the vocabulary (0..14), found 15",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+    }
+
     /** Found fuzzing: "pad_token": "" threw SpecialTokens' IllegalArgumentException, naming no file. */
     @Test
     void anEmptySpecialTokenIsRefusedNamingTheFile() throws IOException {
