@@ -26,6 +26,7 @@ import xner.train.LengthGroupedOrder;
 import xner.train.StepProfile;
 import xner.train.TrainBenchmark;
 import xner.train.TrainingConfig;
+import xner.train.TrainingMemory;
 
 /**
  * {@code xner bench}: speed measurements to set beside the plain-PyTorch reference
@@ -66,6 +67,10 @@ public final class BenchCommand implements Callable<Integer> {
         int steps;
         @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
         int warmup;
+        @Option(names = "--max-memory", paramLabel = "SIZE",
+                description = "As train's: batches that would not fit go through in micro-batches (default: no limit, "
+                        + "every batch in one pass).")
+        String maxMemory;
         @Option(names = "--dense-embeddings", description = "Dense AdamW on the whole word-embedding table.")
         boolean denseEmbeddings;
         @Option(names = "--profile", description = "Also print where a step's time goes (forward, backward, clipping, "
@@ -98,7 +103,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 out.printf("CPU: %s (%d CPUs seen by Java), libtorch threads %s%n", cpuModel(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "?"));
-                TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup);
+                TrainBenchmark r = TrainBenchmark.run(model, config, batches, warmup,
+                        maxMemory == null ? TrainingMemory.UNLIMITED : TrainingMemory.parse(maxMemory, "--max-memory"));
                 double meanLength = (double) java.util.Arrays.stream(r.tokens()).sum() / r.batches() / batchSize;
                 if (profile) printProfile(out, r, model, precision);
                 out.printf("RESULT xner-train B=%d T=%s sparse=%s precision=%s threads=%s mean=%.0f ms median=%.0f ms "

@@ -24,9 +24,13 @@ public record TrainBenchmark(int batches, double[] stepMillis, long[] tokens, St
     // (what torch.profiler shows for PyTorch), to compare the two op by op
     private static final String OPERATOR_TRACE = System.getProperty("xner.operatorTrace");
 
-    /** Runs {@code warmup} untimed steps, then times the rest of {@code batches}, phase by phase. */
-    public static TrainBenchmark run(TokenClassifier model, TrainingConfig config, List<Batch> batches, int warmup) {
-        TrainingStep step = TrainingStep.fresh(model, config);
+    /**
+     * Runs {@code warmup} untimed steps, then times the rest of {@code batches}, phase by phase; a batch that would not
+     * fit {@code memory} goes through in micro-batches, as in training.
+     */
+    public static TrainBenchmark run(TokenClassifier model, TrainingConfig config, List<Batch> batches, int warmup,
+            TrainingMemory memory) {
+        TrainingStep step = TrainingStep.fresh(model, config, memory);
         StepProfile profile = StepProfile.recording();
         List<Double> millis = new ArrayList<>();
         List<Long> tokens = new ArrayList<>();

@@ -205,7 +205,7 @@ public final class TrainingStep {
      * @param rows    their embedding rows                           // (rows, hidden)
      * @param inverse for each batch position, its row in {@code rows}
      */
-    private record EmbeddingRows(NDArray ids, NDArray rows, long[] inverse) {
+    record EmbeddingRows(NDArray ids, NDArray rows, long[] inverse) {
         static EmbeddingRows of(NDManager step, NDArray table, long[] batchIds) {
             long[] distinct = Arrays.stream(batchIds).distinct().sorted().toArray();
             long[] inverse = Arrays.stream(batchIds).map(id -> Arrays.binarySearch(distinct, id)).toArray();
@@ -220,7 +220,11 @@ public final class TrainingStep {
         NDArray vectors(NDManager scope, int fromRow, Shape shape) {
             int from = (int) (fromRow * shape.get(1));
             long[] part = Arrays.copyOfRange(inverse, from, from + (int) (shape.get(0) * shape.get(1)));
-            return rows.get(new NDIndex("{}", scope.create(part))).reshape(shape.get(0), shape.get(1), -1);
+            NDArray vectors = rows.get(new NDIndex("{}", scope.create(part))).reshape(shape.get(0), shape.get(1), -1);
+            // a gather joins the rows' manager (the step's) otherwise, and so would every array of the forward pass
+            // built on it: a micro-batch's activations would live until the step ends instead of its own scope
+            vectors.attach(scope);
+            return vectors;
         }
 
         NDArray gradient(NDManager step) {

@@ -165,4 +165,22 @@ class TrainingStepTest {
             }
         }
     }
+
+    @Test
+    void aMicroBatchsActivationsBelongToItsOwnScopeNotTheStepsSoTheyAreFreedAfterItsBackward() {
+        try (NDManager step = NDManager.newBaseManager(); NDManager tableScope = NDManager.newBaseManager()) {
+            NDArray table = tableScope.randomNormal(new Shape(10, 4));
+            long[] ids = {3, 7, 3, 1, 7, 9};
+            TrainingStep.EmbeddingRows rows = TrainingStep.EmbeddingRows.of(step, table, ids);
+            NDArray activation;
+            try (NDManager microBatch = step.newSubManager()) {
+                NDArray vectors = rows.vectors(microBatch, 1, new Shape(2, 2)); // rows 1 and 2 of a 3x2 batch
+                assertEquals(new Shape(2, 2, 4), vectors.getShape());
+                assertEquals(table.get(1).getFloat(0), vectors.get(0, 1).getFloat(0), "the batch's position (1,1) is id 1");
+                activation = vectors.mul(2).tanh();
+            }
+            assertTrue(activation.isReleased(), "an array computed from the micro-batch's vectors lives in its scope");
+            assertFalse(rows.rows().isReleased(), "the rows stay for the step's update");
+        }
+    }
 }
