@@ -175,4 +175,21 @@ class TokenizersTest {
         assertEquals(config + ": field pad_token: expected a token, found \"\"",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
     }
+    /** Found fuzzing: a Unigram model without unk_id loaded, then threw from encode on a character no piece covers. */
+    @Test
+    void aUnigramModelWithoutUnkIdIsRefused() throws IOException {
+        TinySentencePieceModel.write(dir);
+        try (Tokenizer t = Tokenizers.load(dir)) {
+            t.save(dir);
+        }
+        Files.delete(dir.resolve("sentencepiece.bpe.model"));
+        Path json = dir.resolve("tokenizer.json");
+        String good = Files.readString(json);
+        Files.writeString(json, good.replace("\"unk_id\":3,", ""));
+        assertEquals(json + ": field model.unk_id: expected a number",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        Files.writeString(json, good.replace("\"unk_id\":3,", "\"unk_id\":18,"));
+        assertEquals(json + ": field model.unk_id: expected a piece of model.vocab (0..17), found 18",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+    }
 }
