@@ -1,6 +1,7 @@
 package xner.tokenize;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -74,6 +75,15 @@ public final class SentencePieceTokenizer extends NativeTokenizer {
                                                     byte[] sentencePieceModel) {
         Vocabulary vocabulary = Vocabulary.of(json, file);
         TokenizerJson.checkPostProcessorIds(json, vocabulary.size(), file);
+        // without unk_id the model loads, then a text with a character none of its pieces covers throws from the library
+        // ("Encountered an unknown token but `unk_id` is missing"; found fuzzing)
+        JsonObject model = TokenizerJson.object(json, "model", file);
+        int unk = TokenizerJson.nonNegativeInt(model.get("unk_id"), "model.unk_id", file);
+        JsonElement pieces = model.get("vocab");
+        if (pieces != null && pieces.isJsonArray() && unk >= pieces.getAsJsonArray().size()) {
+            throw TokenizerJson.bad(file, "model.unk_id", "a piece of model.vocab (0.." + (pieces.getAsJsonArray().size() - 1)
+                    + "), found " + unk);
+        }
         return new SentencePieceTokenizer(text, vocabulary, special, maxLength, file, sentencePieceModel);
     }
 

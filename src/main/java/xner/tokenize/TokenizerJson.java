@@ -66,15 +66,22 @@ final class TokenizerJson {
             JsonElement type = e.getAsJsonObject().get("type");
             // by its shape, not its type: the library reads an object without "type" by its fields (found fuzzing: "ty1pe")
             if (e.getAsJsonObject().has("single") || e.getAsJsonObject().has("pair")) checkTemplate(e.getAsJsonObject(), path, file);
+            // the library reads a "Precompiled" normalizer with expect("Precompiled"): a map it cannot decode or parse,
+            // or none, panics (normalizers/mod.rs:143; found fuzzing), so it must be one it reads
             JsonElement charsmap = e.getAsJsonObject().get("precompiled_charsmap");
-            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("Precompiled") && charsmap != null
-                    && charsmap.isJsonPrimitive()) {
+            if (type != null && type.isJsonPrimitive() && type.getAsString().equals("Precompiled")) {
                 String field = path + ".precompiled_charsmap";
+                if (charsmap == null || !charsmap.isJsonPrimitive() || !charsmap.getAsJsonPrimitive().isString()) {
+                    throw bad(file, field, "a base64 string, found " + charsmap);
+                }
                 byte[] bytes;
                 try {
                     bytes = Base64.getDecoder().decode(charsmap.getAsString());
                 } catch (IllegalArgumentException notBase64) {
                     throw bad(file, field, "base64 (" + notBase64.getMessage() + ")");
+                }
+                if (!Base64.getEncoder().encodeToString(bytes).equals(charsmap.getAsString())) { // the library's decoder is strict
+                    throw bad(file, field, "base64 with its padding and no stray bits");
                 }
                 PrecompiledCharsmap.check(bytes, file + ": field " + field);
             }

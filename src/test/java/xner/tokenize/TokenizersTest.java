@@ -191,4 +191,29 @@ class TokenizersTest {
         assertEquals(config + ": field pad_token: expected a token, found \"\"",
                 assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
     }
+    /** Found fuzzing: a Unigram model without unk_id loaded, then threw from encode on a character no piece covers. */
+    @Test
+    void aUnigramModelWithoutUnkIdIsRefused() throws IOException {
+        TinySentencePieceModel.write(dir);
+        try (Tokenizer t = Tokenizers.load(dir)) {
+            t.save(dir);
+        }
+        Files.delete(dir.resolve("sentencepiece.bpe.model"));
+        Path json = dir.resolve("tokenizer.json");
+        String good = Files.readString(json);
+        Files.writeString(json, good.replace("\"unk_id\":3,", ""));
+        assertEquals(json + ": field model.unk_id: expected a number",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        // found fuzzing: a "Precompiled" normalizer without its map panicked in the library, aborting the JVM
+        Files.writeString(json, good.replace("{\"type\":\"Replace\",", "{\"type\":\"Precompiled\",\"pattern\":1},{\"type\":\"Replace\","));
+        assertEquals(json + ": field normalizer.normalizers[0].precompiled_charsmap: expected a base64 string, found null",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+        Files.writeString(json, good.replace("{\"type\":\"Replace\",",
+                "{\"type\":\"Precompiled\",\"precompiled_charsmap\":\"AAAAAA==\"},{\"type\":\"Replace\","));
+        assertTrue(assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage()
+                .startsWith(json + ": field normalizer.normalizers[0].precompiled_charsmap, byte 0: a trie of 0 bytes"));
+        Files.writeString(json, good.replace("\"unk_id\":3,", "\"unk_id\":18,"));
+        assertEquals(json + ": field model.unk_id: expected a piece of model.vocab (0..17), found 18",
+                assertThrows(XnerInputException.class, () -> Tokenizers.load(dir)).getMessage());
+    }
 }
