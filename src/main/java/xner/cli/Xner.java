@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
-import xner.train.ExitGate;
+import xner.ExitGate;
 
 /**
  * The {@code xner} command: multilingual named-entity recognition, one subcommand per step of the work.

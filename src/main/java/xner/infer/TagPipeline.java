@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import xner.ExitGate;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.model.LogitsModel;
@@ -309,11 +310,18 @@ public final class TagPipeline implements AutoCloseable {
             for (int w = 0; w < input.count(); w++) pieces.add(new Piece(i, w, input.ids(w)));
         }
         int[] lengths = pieces.stream().mapToInt(p -> p.ids().length).toArray();
-        for (int[] pass : Batch.passes(lengths, windowsPerPass, maxTokens)) {
-            List<int[]> windows = new ArrayList<>(pass.length);
-            for (int p : pass) windows.add(pieces.get(p).ids());
-            float[][] out = forwardPass(windows);
-            for (int b = 0; b < pass.length; b++) logits[pieces.get(pass[b]).input()][pieces.get(pass[b]).window()] = out[b];
+        List<int[]> passes = Batch.passes(lengths, windowsPerPass, maxTokens);
+        // Ctrl-C or SIGTERM: the exit waits for this thread to be between two passes, not inside the model (ExitGate)
+        try (ExitGate.Scope gate = ExitGate.PROCESS.enter()) {
+            for (int k = 0; k < passes.size(); k++) {
+                int done = k;
+                ExitGate.PROCESS.between(() -> "while tagging, after forward pass " + done + " of " + passes.size());
+                int[] pass = passes.get(k);
+                List<int[]> windows = new ArrayList<>(pass.length);
+                for (int p : pass) windows.add(pieces.get(p).ids());
+                float[][] out = forwardPass(windows);
+                for (int b = 0; b < pass.length; b++) logits[pieces.get(pass[b]).input()][pieces.get(pass[b]).window()] = out[b];
+            }
         }
         return logits;
     }

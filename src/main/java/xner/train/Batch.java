@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.ExitGate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.ExitGate;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;

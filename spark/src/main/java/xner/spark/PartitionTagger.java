@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import scala.jdk.javaapi.CollectionConverters;
+import xner.ExitGate;
 import xner.XnerInputException;
 import xner.infer.Aggregation;
 import xner.infer.EntityGroup;
@@ -62,6 +65,14 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
         TagPipeline pipeline = ExecutorModels.pipeline(modelPath, runtime, precision,
                 new TagPipeline.Options(maxLength, stride, batchSize, maxTokens), task == null ? 0 : task.cpus());
         int partition = task == null ? -1 : task.partitionId();
+        // Ctrl-C or SIGTERM: the exit waits for this task to be between two chunks or passes, outside the model;
+        // the task counts as running until it ends, whether it ran out of rows, failed or was cancelled
+        AtomicBoolean ended = new AtomicBoolean();
+        ExitGate.Scope gate = ExitGate.PROCESS.enter();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) gate.close();
+        };
+        if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> end.run());
         return new Iterator<>() {
             final List<Row> out = new ArrayList<>(chunkSize);
             int next; // index into out of the next row to give
@@ -70,8 +81,12 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
             @Override
             public boolean hasNext() {
                 if (next < out.size()) return true;
-                if (!rows.hasNext()) return false;
+                if (!rows.hasNext()) {
+                    end.run();
+                    return false;
+                }
                 rowsBefore += out.size();
+                ExitGate.PROCESS.between(() -> "partition " + partition + " at row " + rowsBefore + " (0-based)");
                 out.clear();
                 next = 0;
                 List<Row> chunk = new ArrayList<>(chunkSize);

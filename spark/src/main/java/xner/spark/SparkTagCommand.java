@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import xner.ExitGate;
 import xner.XnerInputException;
 import xner.data.Progress;
 import xner.infer.Aggregation;
@@ -175,6 +176,8 @@ public final class SparkTagCommand implements Callable<Integer> {
     boolean stacktrace;
 
     public static void main(String[] args) {
+        // Ctrl-C or SIGTERM: the exit waits for the tasks to be between two forward passes, not inside the model
+        ExitGate.installShutdownHook(System.err);
         System.exit(commandLine().execute(args));
     }
 
@@ -253,6 +256,14 @@ public final class SparkTagCommand implements Callable<Integer> {
                 if (out == OutputFormat.PARQUET) writer.parquet(partial.toString());
                 else writer.option("ignoreNullFields", "false").json(partial.toString()); // every column on every line
             } catch (Throwable e) { // SparkException too, a checked exception Scala throws undeclared
+                if (ExitGate.PROCESS.stopping()) {
+                    // Spark's own shutdown cancelled the job: say so in one line rather than as a failure
+                    err.println("xner: stopped (Ctrl-C or SIGTERM) before the job finished: nothing was written to " + output
+                            + "; the job's partial output is removed");
+                    err.flush();
+                    deleteQuietly(fs, partial);
+                    return EXIT_FAILURE;
+                }
                 fs.delete(partial, true);
                 throw e;
             } finally {
@@ -268,6 +279,15 @@ public final class SparkTagCommand implements Callable<Integer> {
             return EXIT_OK;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Deletes during the exit, when Hadoop's own shutdown may have closed the file system already. */
+    private static void deleteQuietly(FileSystem fs, org.apache.hadoop.fs.Path path) {
+        try {
+            fs.delete(path, true);
+        } catch (IOException | RuntimeException e) {
+            // the exit goes on; the partial output keeps its temporary name, never the final one
         }
     }
 

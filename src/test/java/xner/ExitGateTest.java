@@ -1,4 +1,4 @@
-package xner.train;
+package xner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,6 +46,48 @@ class ExitGateTest {
         assertTrue(loop.isAlive());
         assertTrue(gate.stoppedAt().startsWith("at step "), gate.stoppedAt());
         assertEquals("at step " + parkedAt, gate.stoppedAt());
+    }
+
+    @Test
+    void theExitWaitsForEveryRunningLoopToParkOrLeaveNotJustTheFirst() throws InterruptedException {
+        ExitGate gate = new ExitGate(Duration.ofSeconds(30));
+        AtomicInteger fastSteps = new AtomicInteger();
+        AtomicInteger slowSteps = new AtomicInteger();
+        Thread fast = loop(gate, fastSteps, 1, "fast");
+        Thread slow = loop(gate, slowSteps, 300, "slow"); // a longer step, as another task's forward pass
+        Thread leaving = new Thread(() -> {
+            try (ExitGate.Scope scope = gate.enter()) {
+                sleep(200); // inside native code, then out of the loop for good (a cancelled task)
+            }
+        }, "leaving");
+        leaving.start();
+        while (fastSteps.get() < 3 || slowSteps.get() < 1) sleep(5);
+
+        long started = System.nanoTime();
+        assertTrue(gate.stop());
+        int fastAt = fastSteps.get();
+        int slowAt = slowSteps.get();
+        sleep(400);
+        assertEquals(fastAt, fastSteps.get(), "the fast loop parked");
+        assertEquals(slowAt, slowSteps.get(), "the slow loop parked too: stop returned only after its step ended");
+        assertFalse(leaving.isAlive(), "the loop that left is not waited for by parking");
+        assertTrue(fast.isAlive() && slow.isAlive());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    }
+
+    private static Thread loop(ExitGate gate, AtomicInteger steps, long stepMillis, String name) {
+        Thread loop = new Thread(() -> {
+            try (ExitGate.Scope scope = gate.enter()) {
+                while (true) {
+                    gate.between(() -> name + " at step " + steps.get());
+                    sleep(stepMillis);
+                    steps.incrementAndGet();
+                }
+            }
+        }, name);
+        loop.setDaemon(true);
+        loop.start();
+        return loop;
     }
 
     @Test

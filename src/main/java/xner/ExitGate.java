@@ -1,9 +1,7 @@
-package xner.train;
+package xner;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -14,7 +12,8 @@ import java.util.function.Supplier;
  * backward pass takes seconds) then dies with SIGSEGV and leaves an {@code hs_err} file. So the shutdown hook
  * asks the loops that spend their time in native code to stop: each calls {@link #between(Supplier)} between
  * two steps, which after a stop request parks the thread there, outside native code, and the exit goes on.
- * The hook waits for that only while such a loop runs ({@link #enter()}), and at most {@code patience}.
+ * The hook waits for that only while such loops run ({@link #enter()}), for all of them (Spark's tasks tag on
+ * several threads at once), and at most {@code patience}.
  */
 public final class ExitGate {
     /** The gate of this process, the one the shutdown hook opens. */
@@ -22,7 +21,7 @@ public final class ExitGate {
 
     private final Duration patience;
     private final AtomicInteger running = new AtomicInteger();
-    private final CountDownLatch parked = new CountDownLatch(1);
+    private final AtomicInteger parked = new AtomicInteger();
     private volatile boolean stopping;
     private volatile String stoppedAt;
 
@@ -55,7 +54,7 @@ public final class ExitGate {
     public void between(Supplier<String> where) {
         if (!stopping) return;
         stoppedAt = where.get();
-        parked.countDown();
+        parked.incrementAndGet();
         while (true) {
             try {
                 Thread.sleep(Long.MAX_VALUE);
@@ -65,24 +64,33 @@ public final class ExitGate {
         }
     }
 
+    /** Whether the process is exiting (a stop was asked): a failure now is most likely the exit's doing. */
+    public boolean stopping() {
+        return stopping;
+    }
+
     /** Where the loop that parked stopped, or null. */
     String stoppedAt() {
         return stoppedAt;
     }
 
     /**
-     * Asks the running loops to stop and waits up to the patience for one to park; returns whether one did
-     * (false at once when no loop runs).
+     * Asks the running loops to stop and waits up to the patience until each has parked or left its loop; returns
+     * whether one parked (false at once when no loop runs).
      */
     boolean stop() {
         stopping = true;
-        if (running.get() == 0) return false;
-        try {
-            return parked.await(patience.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        long deadline = System.nanoTime() + patience.toNanos();
+        // a parked loop never leaves its scope: all are out of native code when the parked ones are all that run
+        while (running.get() > parked.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        return parked.get() > 0;
     }
 
     /** The span of a running loop. */
