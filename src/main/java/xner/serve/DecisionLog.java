@@ -129,6 +129,8 @@ public final class DecisionLog implements AutoCloseable {
             FileLock lock;
             try {
                 lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // this process holds it already
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
