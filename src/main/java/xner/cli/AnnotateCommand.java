@@ -121,6 +121,10 @@ public final class AnnotateCommand implements Callable<Integer> {
                         ? " (" + batch.withoutWords() + " lines without words left out)" : "") + ", types " + String.join(", ", types)
                         + "; " + output + ": " + progress.done() + " decided"
                         + (next < 0 ? ", none left" : ", the next is line " + batch.items().get(next).line()));
+                if (!ServeCommand.loopback(host)) {
+                    err.println("xner: warning: listening on " + host + ": anyone who can reach this machine can read the batch "
+                            + "and write decisions (the page has no API key)");
+                }
                 err.println("xner: annotating at " + server.uri() + "  (each decision is on disk before the page moves on; "
                         + "Ctrl-C stops)");
                 err.flush();
@@ -169,8 +173,8 @@ public final class AnnotateCommand implements Callable<Integer> {
             }
             if (types.stream().distinct().count() != types.size()) throw new XnerInputException("--labels: a type named twice: " + labels);
         } else {
-            types = new LabelSet(BertConfig.read(modelDir.resolve("config.json")).id2label().isEmpty()
-                    ? List.of("O") : BertConfig.read(modelDir.resolve("config.json")).id2label()).entityTypes();
+            List<String> id2label = BertConfig.read(modelDir.resolve("config.json")).id2label();
+            types = id2label.isEmpty() ? List.of() : new LabelSet(id2label).entityTypes();
         }
         if (types.isEmpty()) {
             throw new XnerInputException(labels != null ? "--labels: no entity type" : modelDir + "/config.json names no entity "
