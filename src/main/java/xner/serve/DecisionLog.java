@@ -4,10 +4,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.CharacterCodingException;
@@ -92,6 +96,9 @@ public final class DecisionLog implements AutoCloseable {
         }
     }
 
+    /** The longest line read back: a record is its text, spans and the batch record's fields. */
+    static final int MAX_LINE_BYTES = (int) AnnotationBatch.MAX_BYTES;
+
     private final Path file;
     private final AnnotationBatch batch;
     private final FileChannel channel;
@@ -153,47 +160,56 @@ public final class DecisionLog implements AutoCloseable {
         }
     }
 
-    /** Reads the records already there, and removes a last line cut off by a kill. */
+    /**
+     * Reads the records already there, line by line (what is held is one line, at most {@link #MAX_LINE_BYTES}, and the
+     * decided indices), and removes a last line cut off by a kill.
+     */
     private void readBack(PrintWriter err) throws IOException {
-        long length = channel.size();
-        if (length > Integer.MAX_VALUE - 8) throw new XnerInputException(file + ": " + length + " bytes, too large for an annotation output");
-        ByteBuffer all = ByteBuffer.allocate((int) length);
-        while (all.hasRemaining() && channel.read(all, all.position()) >= 0) { /* reads it all */ }
-        byte[] bytes = all.array();
-        int start = 0;
-        int line = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') end++;
-            line++;
-            boolean last = end == bytes.length; // no line end: written last, perhaps cut off
+        InputStream in = new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long start = 0; // the byte offset of the line being read
+        long at = 0;
+        int number = 0;
+        for (int b; ; ) {
+            b = in.read();
+            if (b < 0 && line.size() == 0) break;
+            if (b >= 0) at++;
+            if (b >= 0 && b != '\n') {
+                if (line.size() >= MAX_LINE_BYTES) {
+                    throw new XnerInputException(file + ":" + (number + 1) + ": a line over " + MAX_LINE_BYTES + " bytes: not a decision record");
+                }
+                line.write(b);
+                continue;
+            }
+            number++;
             JsonObject record = null;
             String problem = null;
             try {
-                record = parse(bytes, start, end);
+                record = parse(line.toByteArray(), 0, line.size());
             } catch (XnerInputException e) {
                 problem = e.getMessage();
             }
-            if (last) {
+            if (b < 0) { // no line end: written last, perhaps cut off
                 if (record == null) {
                     // the kill came while the record was written: it was never answered, so its text is asked again
                     channel.truncate(start);
                     channel.force(true);
-                    err.println("xner: " + file + ":" + line + ": the last record was cut off (" + (end - start)
+                    err.println("xner: " + file + ":" + number + ": the last record was cut off (" + line.size()
                             + " bytes without a line end: the process was killed while writing it); removed, its text will be asked again");
                     err.flush();
                     break;
                 }
-                channel.write(ByteBuffer.wrap(new byte[] {'\n'}), end); // whole but for its line end: kept
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}), at); // whole but for its line end: kept
                 channel.force(true);
-                end = bytes.length;
             }
-            if (record == null) throw new XnerInputException(file + ":" + line + ": not a decision record: " + problem);
-            int index = check(record, line);
+            if (record == null) throw new XnerInputException(file + ":" + number + ": not a decision record: " + problem);
+            int index = check(record, number);
             answers[index] = Answer.parse(((JsonPrimitive) record.get("answer")).getAsString());
             order.add(index);
-            offsets.add((long) start);
-            start = end + 1;
+            offsets.add(start);
+            line.reset();
+            start = at;
+            if (b < 0) break;
         }
         size = channel.size();
     }
@@ -233,6 +249,12 @@ public final class DecisionLog implements AutoCloseable {
         }
         if (!(record.get("answer") instanceof JsonPrimitive a) || !a.isString() || Answer.parse(a.getAsString()) == null) {
             throw new XnerInputException(at + "field \"answer\": expected \"accept\", \"reject\" or \"ignore\", found " + record.get("answer"));
+        }
+        try {
+            spans(record);
+        } catch (RuntimeException e) {
+            throw new XnerInputException(at + "field \"spans\": expected [{\"start\": ..., \"end\": ..., \"label\": ...}, ...], found "
+                    + record.get("spans"));
         }
         if (answers[index] != null) {
             throw new XnerInputException(at + "a second decision on " + batch.file() + ":" + l + " (the first is line "
