@@ -83,6 +83,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         TagPipeline pipeline = null;
         AnnotateServer server = null;
+        java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> signals = new java.util.HashMap<>();
         try (PreTokenizedWords words = new PreTokenizedWords(local::folder)) {
             AnnotationBatch batch = AnnotationBatch.read(input, jsonLines, types, words);
             if (batch.size() == 0) throw new XnerInputException(input + ": no text to annotate (" + batch.withoutWords() + " without words)");
@@ -102,9 +103,11 @@ public final class AnnotateCommand implements Callable<Integer> {
                     }
                     started.close();
                 };
-                // SIGTERM and Ctrl-C stop the server and the command returns, exit 0 (left to the JVM, 143)
+                // SIGTERM and Ctrl-C stop the server and the command returns, exit 0 (left to the JVM, 143); the handlers
+                // before are put back when it returns (a test runs the command inside its own JVM)
                 for (String signal : List.of("TERM", "INT")) {
-                    sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "xner-annotate-stop").start());
+                    sun.misc.Signal s = new sun.misc.Signal(signal);
+                    signals.put(s, sun.misc.Signal.handle(s, x -> new Thread(stop, "xner-annotate-stop").start()));
                 }
                 Thread hook = new Thread(() -> {
                     stop.run();
@@ -148,6 +151,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         } finally {
             if (server != null) server.close();
             if (pipeline != null) pipeline.close();
+            signals.forEach(sun.misc.Signal::handle);
             finished.countDown();
         }
         return Xner.EXIT_OK;

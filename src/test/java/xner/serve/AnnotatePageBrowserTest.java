@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -61,20 +61,10 @@ class AnnotatePageBrowserTest {
         Path out = dir.resolve("annotated.jsonl");
         Cli.Background annotating = Cli.start("annotate", "--model", model.toString(), "--input", batch.toString(), "--output",
                 out.toString(), "--port", "0");
-        Pattern serving = Pattern.compile("annotating at (http://127\\.0\\.0\\.1:\\d+/)");
-        annotating.awaitErr(serving);
-        Matcher m = serving.matcher(annotating.err());
-        assertTrue(m.find(), annotating.err());
-
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromium[1].toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(chromium[0].toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1100,700", "--user-data-dir=" + Files.createDirectory(dir.resolve("profile")));
-        ChromeDriver browser = new ChromeDriver(service, options);
+        String page = address(annotating);
+        ChromeDriver browser = browser(chromium);
         try {
-            browser.get(m.group(1));
+            browser.get(page);
             assertEquals("xner: annotate", browser.getTitle());
             await(browser, () -> shown(browser).equals(FIRST), "the first text");
             assertEquals(List.of("PER Jeff Dean"), entities(browser));
@@ -153,6 +143,73 @@ class AnnotatePageBrowserTest {
             assertEquals(List.of("B-PER", "I-PER", "O", "O", "O", "O", "B-ORG", "O", "B-LOC", "O"), read.sentences().get(0).tags());
             assertEquals(List.of("B-PER", "O", "O", "O", "O", "O", "B-PER", "O"), read.sentences().get(1).tags());
         }
+    }
+
+    /**
+     * Two tabs on one page: each is handed its own text; when only one text is left both get it, the second Enter is
+     * refused (409) and that tab moves on; every text has one record.
+     */
+    @Test
+    void twoTabsNeverWriteOneTextTwice() throws Exception {
+        Path[] chromium = ExternalTools.chromium();
+        DEVTOOLS_LOG.setLevel(java.util.logging.Level.SEVERE);
+        Path model = KeywordModel.standard(dir.resolve("model"));
+        Path batch = Files.write(dir.resolve("batch.txt"), List.of("Jeff Dean ist in Zürich.", "Google in Genève.", "Sylvain in Brooklyn."));
+        Path out = dir.resolve("annotated.jsonl");
+        Cli.Background annotating = Cli.start("annotate", "--model", model.toString(), "--input", batch.toString(), "--output",
+                out.toString(), "--port", "0");
+        String page = address(annotating);
+        ChromeDriver browser = browser(chromium);
+        try {
+            browser.get(page);
+            String a = browser.getWindowHandle();
+            await(browser, () -> shown(browser).startsWith("Jeff"), "the first text in tab a");
+            assertEquals(List.of("PER Jeff Dean", "LOC Zürich"), entities(browser), "the model's pre-annotation of a text line");
+            browser.switchTo().newWindow(WindowType.TAB);
+            String b = browser.getWindowHandle();
+            browser.get(page);
+            await(browser, () -> shown(browser).startsWith("Google"), "the second text in tab b");
+            keys(browser, Keys.ENTER);
+            await(browser, () -> shown(browser).startsWith("Sylvain"), "the third text in tab b");
+            browser.switchTo().window(a);
+            keys(browser, Keys.ENTER);
+            await(browser, () -> shown(browser).startsWith("Sylvain"), "the third text in tab a too: nothing else is left");
+            browser.switchTo().window(b);
+            keys(browser, Keys.ENTER);
+            await(browser, () -> shown(browser).startsWith("All 3 texts are decided"), "tab b done");
+            browser.switchTo().window(a);
+            keys(browser, Keys.ENTER);
+            await(browser, () -> shown(browser).startsWith("All 3 texts are decided"), "tab a done");
+            assertTrue(browser.findElement(By.id("status")).getText().contains("has been decided already"),
+                    browser.findElement(By.id("status")).getText());
+        } finally {
+            browser.quit();
+            annotating.thread().interrupt();
+            annotating.thread().join(TimeUnit.SECONDS.toMillis(20));
+        }
+        assertEquals(0, annotating.exit(), annotating.err());
+        List<Integer> lines = Files.readAllLines(out).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject().getAsJsonObject("_batch").get("line").getAsInt()).sorted().toList();
+        assertEquals(List.of(1, 2, 3), lines);
+    }
+
+    /** The page's address, once {@code annotate} says it listens. */
+    private static String address(Cli.Background annotating) throws InterruptedException {
+        Pattern serving = Pattern.compile("annotating at (http://127\\.0\\.0\\.1:\\d+/)");
+        annotating.awaitErr(serving);
+        Matcher m = serving.matcher(annotating.err());
+        assertTrue(m.find(), annotating.err());
+        return m.group(1);
+    }
+
+    private ChromeDriver browser(Path[] chromium) throws java.io.IOException {
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromium[1].toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(chromium[0].toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1100,700", "--user-data-dir=" + Files.createDirectory(dir.resolve("profile")));
+        return new ChromeDriver(service, options);
     }
 
     /** The text as the page shows it: its pieces, without the entities' labels and buttons. */
