@@ -200,7 +200,7 @@ public final class ServeCommand implements Callable<Integer> {
                 + "use the service (--api-key or XNER_API_KEY requires one)";
     }
 
-    private static boolean loopback(String host) {
+    static boolean loopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

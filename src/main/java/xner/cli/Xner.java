@@ -23,7 +23,7 @@ import xner.ExitGate;
         version = "xner 0.1.0",
         description = "Multilingual named-entity recognition (PAN-X / WikiANN) on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, CorpusCommand.class, TrainCommand.class, EvaluateCommand.class,
-                TagCommand.class, SelectCommand.class, ServeCommand.class, ExportCommand.class, FillMaskCommand.class,
+                TagCommand.class, SelectCommand.class, AnnotateCommand.class, ServeCommand.class, ExportCommand.class, FillMaskCommand.class,
                 ExperimentCommand.class, AnalyzeCommand.class, CalibrateCommand.class, BenchCommand.class})
 public final class Xner implements Callable<Integer> {
     /** Exit codes, as the commands return them. */

@@ -136,7 +136,7 @@ final class TagHandler extends Handler.Abstract {
      * {@code text/plain} body to a local service without the browser asking first (a CORS "simple request");
      * for {@code application/json} the browser asks (a preflight {@code OPTIONS}, which this service does not allow).
      */
-    private static void requireJson(Request request) {
+    static void requireJson(Request request) {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null) throw new HttpError(415, "the request has no Content-Type: send \"Content-Type: application/json\"");
         String[] parts = type.split(";");

@@ -53,23 +53,41 @@ public final class TagServer implements AutoCloseable {
         this.batcher = new Batcher(stages, settings.maxQueue(), settings.maxBatch(), maxTokensPerPass, settings.maxRequestTokens(),
                 settings.requestTimeout());
         this.shutdownTimeout = settings.shutdownTimeout();
+        this.server = jetty(settings.host(), settings.port(),
+                new TagHandler(batcher, settings, model, source, runtime, labels, page("index.html")));
+        this.connector = (ServerConnector) server.getConnectors()[0];
+        // the queue is tagged for shutdownTimeout, then the pipeline call under way gets as long again
+        server.setStopTimeout(2 * shutdownTimeout.toMillis() + 1_000);
+    }
+
+    /**
+     * The Jetty server of both pages ({@code serve}'s and {@code annotate}'s), not yet started: one connector on
+     * {@code host:port}, daemon threads, JSON errors, no version headers, and {@code handler} behind a graceful
+     * handler that counts the requests under way, so that stopping waits for their answers (a request arriving on
+     * an open connection while the server stops gets a 503).
+     */
+    static Server jetty(String host, int port, org.eclipse.jetty.server.Handler handler) {
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("xner-http");
         threads.setDaemon(true);
-        this.server = new Server(threads);
+        Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrorHandler());
-        // counts the requests under way, so that stopping waits for their answers; a request arriving on an open
-        // connection while the server stops gets a 503
-        server.setHandler(new GracefulHandler(new TagHandler(batcher, settings, model, source, runtime, labels, page())));
-        // the queue is tagged for shutdownTimeout, then the pipeline call under way gets as long again
-        server.setStopTimeout(2 * shutdownTimeout.toMillis() + 1_000);
+        server.setHandler(new GracefulHandler(handler));
+        return server;
+    }
+
+    /** The address {@code connector} answers at, with the port actually bound. */
+    static URI uri(ServerConnector connector) {
+        String host = connector.getHost();
+        if (host.contains(":")) host = "[" + host + "]"; // an IPv6 literal
+        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
     }
 
     /** Starts serving {@code pipeline} (which the caller keeps and closes after the server). */
@@ -117,9 +135,7 @@ public final class TagServer implements AutoCloseable {
 
     /** The address the service answers at, with the port actually bound. */
     public URI uri() {
-        String host = connector.getHost();
-        if (host.contains(":")) host = "[" + host + "]"; // an IPv6 literal
-        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+        return uri(connector);
     }
 
     public int port() {
@@ -171,9 +187,10 @@ public final class TagServer implements AutoCloseable {
         return modelStopped;
     }
 
-    private static byte[] page() {
-        try (InputStream in = TagServer.class.getResourceAsStream("index.html")) {
-            if (in == null) throw new IllegalStateException("xner/serve/index.html is missing from the classpath");
+    /** A page of this package's resources ({@code index.html}, {@code annotate.html}). */
+    static byte[] page(String name) {
+        try (InputStream in = TagServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("xner/serve/" + name + " is missing from the classpath");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
