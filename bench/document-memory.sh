@@ -24,7 +24,7 @@ for heap in "${heaps[@]}"; do
     bin/xner tag --model "$out/model" --input "$pdf" --output "$out/tagged-$heap.jsonl" > "$out/tag-$heap.out" 2>&1
   status=$?
   set -e
-  read -r kb seconds < "$out/time-$heap.txt" || true
+  read -r kb seconds < <(tail -1 "$out/time-$heap.txt") || true
   echo "-Xmx$heap: exit $status, peak resident $(( ${kb:-0} / 1024 )) MB, ${seconds:-?} s; $(grep -o '[0-9,]* documents read.*' "$out/tag-$heap.out" | tail -1)"
   [ $status -eq 0 ] || tail -3 "$out/tag-$heap.out"
 done

@@ -325,7 +325,8 @@ public final class TagCommand implements Callable<Integer> {
         err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
         err.flush();
         if (summary.skipped() > maxSkipped) {
-            err.println("xner: " + summary.skipped() + (summary.unit().equals("documents") ? " documents" : " records")
+            String what = summary.unit().equals("documents") ? " document" : " record";
+            err.println("xner: " + summary.skipped() + what + (summary.skipped() == 1 ? "" : "s")
                     + " skipped (more than --max-skipped " + maxSkipped
                     + "): exit status " + Xner.EXIT_SKIPPED);
             err.flush();

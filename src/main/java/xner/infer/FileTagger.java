@@ -88,7 +88,8 @@ public final class FileTagger {
         @Override
         public String toString() {
             if (unit.equals("documents")) {
-                return String.format("%,d documents read, %,d tagged, %,d skipped (could not be read)", lines, tagged, skipped);
+                return String.format("%,d document%s read, %,d tagged, %,d skipped (could not be read)", lines, lines == 1 ? "" : "s",
+                        tagged, skipped);
             }
             return String.format("%,d lines read, %,d records tagged, %,d skipped (malformed)", lines, tagged, skipped);
         }
