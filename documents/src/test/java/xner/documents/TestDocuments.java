@@ -24,11 +24,11 @@ import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
 /** Real documents written by the libraries that read them (PDFBox, POI), and by hand where the format is text. */
-final class TestDocuments {
+public final class TestDocuments {
     private TestDocuments() {}
 
     /** A PDF with one page per element of {@code pages}, each page's lines in Helvetica. */
-    static Path pdf(Path file, List<List<String>> pages) throws IOException {
+    public static Path pdf(Path file, List<List<String>> pages) throws IOException {
         try (PDDocument doc = pdfDocument(pages)) {
             doc.save(file.toFile());
         }
@@ -36,7 +36,7 @@ final class TestDocuments {
     }
 
     /** As {@link #pdf}, encrypted: opening it needs the password {@code secret}. */
-    static Path encryptedPdf(Path file, List<List<String>> pages) throws IOException {
+    public static Path encryptedPdf(Path file, List<List<String>> pages) throws IOException {
         try (PDDocument doc = pdfDocument(pages)) {
             StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "secret", new AccessPermission());
             policy.setEncryptionKeyLength(128);
@@ -47,7 +47,7 @@ final class TestDocuments {
     }
 
     /** A PDF whose one page is a scanned image: pixels, no text layer. */
-    static Path imageOnlyPdf(Path file) throws IOException {
+    public static Path imageOnlyPdf(Path file) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             PDPage page = new PDPage();
             doc.addPage(page);
@@ -88,7 +88,7 @@ final class TestDocuments {
     }
 
     /** A DOCX with one paragraph per element. */
-    static Path docx(Path file, List<String> paragraphs) throws IOException {
+    public static Path docx(Path file, List<String> paragraphs) throws IOException {
         try (XWPFDocument doc = new XWPFDocument(); OutputStream out = Files.newOutputStream(file)) {
             for (String p : paragraphs) doc.createParagraph().createRun().setText(p);
             doc.write(out);
@@ -96,13 +96,13 @@ final class TestDocuments {
         return file;
     }
 
-    static Path html(Path file, String title, String body) throws IOException {
+    public static Path html(Path file, String title, String body) throws IOException {
         return Files.writeString(file, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title
                 + "</title></head>\n<body><p>" + body + "</p></body></html>\n", StandardCharsets.UTF_8);
     }
 
     /** An e-mail (RFC 822), its body plain UTF-8 text. */
-    static Path eml(Path file, String subject, String body) throws IOException {
+    public static Path eml(Path file, String subject, String body) throws IOException {
         return Files.writeString(file, "From: Jeff Dean <jeff@example.com>\r\nTo: sylvain@example.com\r\nSubject: " + subject
                 + "\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body + "\r\n",
@@ -110,13 +110,13 @@ final class TestDocuments {
     }
 
     /** The first half of {@code source}'s bytes: a download cut short. */
-    static Path truncated(Path source, Path file) throws IOException {
+    public static Path truncated(Path source, Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(source);
         return Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     }
 
     /** A PDF header followed by bytes that are no PDF. */
-    static Path corruptPdf(Path file) throws IOException {
+    public static Path corruptPdf(Path file) throws IOException {
         byte[] noise = new byte[4000];
         new java.util.Random(7).nextBytes(noise);
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -130,7 +130,7 @@ final class TestDocuments {
      * A zip bomb: a 20 KB zip that inflates to {@code megabytes} MB of text (a ratio of about 1,000; Tika refuses text
      * more than 100 times the bytes it read).
      */
-    static Path zipBomb(Path file, int megabytes) throws IOException {
+    public static Path zipBomb(Path file, int megabytes) throws IOException {
         byte[] block = "xner ".repeat(200_000).getBytes(StandardCharsets.US_ASCII); // 1 MB
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             zip.setLevel(Deflater.BEST_COMPRESSION);
