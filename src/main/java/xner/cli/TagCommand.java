@@ -123,7 +123,8 @@ public final class TagCommand implements Callable<Integer> {
 
     @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
             description = "Records of an --input file read before they are tagged together: sorted by length into "
-                    + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes).")
+                    + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes). "
+                    + "Documents are tagged one at a time, their windows together.")
     int chunk;
 
     @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",

@@ -91,4 +91,10 @@ class SparkDocumentsTest {
         assertNull(one.get(0).get("text"));
         assertEquals(7, one.get(0).getAsJsonArray("entities").size());
     }
+
+    @Test
+    void helpListsTheDocumentFormats() {
+        String help = SparkTagCommand.commandLine().getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--input-format documents (PDF, DOCX/DOC, ODT, RTF, HTML, EML/MSG, plain text"), help);
+    }
 }
