@@ -131,4 +131,26 @@ class TikaExtractorTest {
         assertTrue(slow.startsWith("took more than 1 ms to extract ("), slow);
         assertTrue(slow.endsWith("): the limit, --document-timeout"), slow);
     }
+
+    /** A parser that waits without writing (here: on a stream that never answers) is given up when its time is up. */
+    @Test
+    void aDocumentThatHangsIsGivenUpAfterItsTime() {
+        InputStream silent = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("given up");
+                }
+                return -1;
+            }
+        };
+        long start = System.nanoTime();
+        String reason = assertThrows(XnerInputException.class, () -> tika.extract(silent, new Limits(1000, Duration.ofSeconds(1))))
+                .getMessage();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals("took more than 1 s to extract (type not detected): the limit, --document-timeout", reason);
+        assertTrue(seconds >= 1 && seconds < 10, "given up after " + seconds + " s");
+    }
 }
