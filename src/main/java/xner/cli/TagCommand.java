@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,6 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.DocumentExtractor;
+import xner.data.DocumentFiles;
+import xner.data.RecordReader;
 import xner.infer.Aggregation;
 import xner.infer.FileTagger;
 import xner.infer.Prediction;
@@ -34,7 +39,11 @@ import xner.model.ModelSource;
 @Command(name = "tag", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Tag a text: its tokens and predicted tags (the chapter's tag_text table), then its entities.",
                 "Or tag a file with --input FILE --output FILE: plain-text lines, JSON Lines with a \"text\" field or "
-                        + "CoNLL in; JSON Lines or CoNLL out."})
+                        + "CoNLL in; JSON Lines or CoNLL out.",
+                "Or tag documents: --input a folder (its files recursively, in name order; --include '*.pdf') or one "
+                        + "document, " + DocumentExtractor.FORMATS + ", each type detected from the content (Apache Tika, "
+                        + "the module documents/, which bin/xner builds once). JSON Lines out, one record per document: "
+                        + "source, content_type, text, entities (offsets into that text; for PDF the page of each)."})
 public final class TagCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin RuntimeOption runtime;
@@ -63,11 +72,30 @@ public final class TagCommand implements Callable<Integer> {
             + "instead of the tables.")
     boolean json;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Tag this file (- for standard input) instead of TEXT.")
+    @Option(names = "--input", paramLabel = "FILE|FOLDER", description = "Tag this file (- for standard input) instead of TEXT; "
+            + "a folder or a document (" + DocumentExtractor.FORMATS + ") is read as documents.")
     Path input;
 
+    @Option(names = "--include", paramLabel = "GLOB", description = "With a folder of documents: only the files whose name "
+            + "matches GLOB ('*.pdf'); repeat for several (default: every file not hidden).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--no-text", description = "Leave the \"text\" field out of the JSON Lines output (a document's "
+            + "entities keep their offsets into the text extracted).")
+    boolean noText;
+
+    @Option(names = "--max-document-chars", defaultValue = "10000000", paramLabel = "N",
+            description = "Characters extracted from a document, at most; a longer one is skipped, saying so "
+                    + "(default: ${DEFAULT-VALUE}, some 3,000 dense pages).")
+    int maxDocumentChars;
+
+    @Option(names = "--document-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "Time to extract a document's text, at most; a slower one is skipped, saying so "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long documentTimeout;
+
     @Option(names = "--max-skipped", defaultValue = "0", paramLabel = "N",
-            description = "Records --input may skip as malformed before the exit status says so (default: ${DEFAULT-VALUE}; "
+            description = "Records (or documents) --input may skip as malformed before the exit status says so (default: ${DEFAULT-VALUE}; "
                     + "more skipped: the output is still written, and the exit status is 3).")
     long maxSkipped;
 
@@ -75,8 +103,9 @@ public final class TagCommand implements Callable<Integer> {
             description = "Where --input's results go (default: standard output).")
     Path output;
 
-    @Option(names = "--input-format", paramLabel = "text|jsonl|conll",
-            description = "The input's format (default: from its extension: .jsonl/.ndjson/.json, .conll/.iob/.bio, else text).")
+    @Option(names = "--input-format", paramLabel = "text|jsonl|conll|documents",
+            description = "The input's format (default: documents for a folder or a document, by its first bytes or name; "
+                    + "else from its extension: .jsonl/.ndjson/.json, .conll/.iob/.bio, else text).")
     String inputFormat;
 
     @Option(names = "--format", paramLabel = "jsonl|conll",
@@ -94,7 +123,8 @@ public final class TagCommand implements Callable<Integer> {
 
     @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
             description = "Records of an --input file read before they are tagged together: sorted by length into "
-                    + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes).")
+                    + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes). "
+                    + "Documents are tagged one at a time, their windows together.")
     int chunk;
 
     @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
@@ -128,19 +158,76 @@ public final class TagCommand implements Callable<Integer> {
         boolean stdin = input.toString().equals("-");
         boolean stdout = output.toString().equals("-");
         FileTagger.InputFormat in = inputFormat != null ? FileTagger.InputFormat.parse(inputFormat, "--input-format")
-                : stdin ? FileTagger.InputFormat.TEXT : FileTagger.InputFormat.of(input);
+                : stdin ? FileTagger.InputFormat.TEXT : inputFormatOf(input);
         FileTagger.OutputFormat out = format != null ? FileTagger.OutputFormat.parse(format, "--format")
                 : stdout ? FileTagger.OutputFormat.JSONL : FileTagger.OutputFormat.of(output);
         if (out == FileTagger.OutputFormat.CONLL && !strategy.wordLevel()) {
             throw new XnerInputException("--format conll writes one tag per word: it needs --aggregation first, average or max, not "
                     + strategy.wireName());
         }
-        if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
+        if (noText && out == FileTagger.OutputFormat.CONLL) throw new XnerInputException("--no-text applies to JSON Lines output");
+        if (in == FileTagger.InputFormat.DOCUMENTS) {
+            Documents documents = documents(stdin, stdout, out);
+            try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
+                return tagDocuments(pipeline, strategy, documents, stdout);
+            }
+        }
+        if (!include.isEmpty()) throw new XnerInputException("--include applies to a folder of documents");
+        if (!stdin && Files.isDirectory(input)) {
+            throw new XnerInputException(input + ": is a folder; --input-format " + inputFormat + " reads a file");
+        }
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
         if (!stdin && !stdout) checkOutputIsNotInput(input, output);
         if (!stdout) checkOutputCanBeWritten(output);
         try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
             return tagFile(pipeline, strategy, in, out, stdin, stdout);
+        }
+    }
+
+    /** Documents for a folder, or for a file whose first bytes or name say document; else by its extension. */
+    static FileTagger.InputFormat inputFormatOf(Path input) {
+        if (Files.isDirectory(input)) return FileTagger.InputFormat.DOCUMENTS;
+        FileTagger.InputFormat byName = FileTagger.InputFormat.of(input);
+        if (byName == FileTagger.InputFormat.TEXT && Files.isRegularFile(input) && DocumentFiles.isDocument(input)) {
+            return FileTagger.InputFormat.DOCUMENTS;
+        }
+        return byName;
+    }
+
+    /** The documents to tag and what reads them, all checked before the model loads. */
+    private record Documents(List<Path> files, DocumentExtractor extractor, DocumentExtractor.Limits limits) {}
+
+    private Documents documents(boolean stdin, boolean stdout, FileTagger.OutputFormat out) throws IOException {
+        if (stdin) throw new XnerInputException("--input -: documents are read from a file or a folder, not standard input");
+        if (out != FileTagger.OutputFormat.JSONL) throw new XnerInputException("documents are written as JSON Lines: --format jsonl");
+        if (!Files.exists(input)) throw new XnerInputException(input + ": no such file or folder");
+        if (documentTimeout < 1) throw new XnerInputException("--document-timeout must be >= 1 second, was " + documentTimeout);
+        if (maxDocumentChars < 1) throw new XnerInputException("--max-document-chars must be >= 1, was " + maxDocumentChars);
+        DocumentExtractor.Limits limits = new DocumentExtractor.Limits(maxDocumentChars, Duration.ofSeconds(documentTimeout));
+        List<Path> files;
+        if (Files.isDirectory(input)) {
+            files = new ArrayList<>(DocumentFiles.list(input, include));
+            // a previous run's output inside the folder is not a document to tag
+            if (!stdout && Files.exists(output)) files.removeIf(f -> sameFile(f, output));
+            if (files.isEmpty()) {
+                throw new XnerInputException(input + ": no documents in the folder" + (include.isEmpty() ? ""
+                        : " whose name matches --include " + String.join(", ", include)));
+            }
+        } else {
+            if (!include.isEmpty()) throw new XnerInputException("--include applies to a folder; " + input + " is a file");
+            if (!stdout) checkOutputIsNotInput(input, output);
+            files = List.of(input);
+        }
+        if (!stdout) checkOutputCanBeWritten(output);
+        DocumentExtractor extractor = DocumentExtractor.require();
+        return new Documents(files, extractor, limits);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -167,9 +254,40 @@ public final class TagCommand implements Callable<Integer> {
 
     private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, FileTagger.OutputFormat out,
             boolean stdin, boolean stdout) throws IOException {
+        FileTagger tagger = fileTagger(pipeline, strategy, chunk);
+        return write(tagger, stdin ? Path.of("<stdin>") : input, stdout, writer -> {
+            try (InputStream stream = stdin ? System.in : Files.newInputStream(input)) {
+                return tagger.tag(stream, stdin ? Path.of("<stdin>") : input, stdin ? -1 : Files.size(input), in, writer, out);
+            }
+        });
+    }
+
+    /**
+     * Documents are tagged one at a time (a chunk of one record): a document's windows still go to the model in
+     * batches, and memory is bounded by the largest document rather than by a chunk of them.
+     */
+    private int tagDocuments(TagPipeline pipeline, Aggregation strategy, Documents documents, boolean stdout) throws IOException {
+        FileTagger tagger = fileTagger(pipeline, strategy, 1);
+        long bytes = 0;
+        for (Path f : documents.files()) bytes += Files.size(f);
+        long total = bytes;
+        return write(tagger, input, stdout, writer -> tagger.tag(
+                RecordReader.documents(documents.files(), documents.extractor(), documents.limits()), total, writer,
+                FileTagger.OutputFormat.JSONL));
+    }
+
+    private FileTagger fileTagger(TagPipeline pipeline, Aggregation strategy, int records) {
+        FileTagger tagger = new FileTagger(pipeline, strategy, records, spec.commandLine().getErr()).withMinScore(minScore);
+        return noText ? tagger.withoutText() : tagger;
+    }
+
+    /** What tags into the writer it is given. */
+    private interface Tagging {
+        FileTagger.Summary into(Writer writer) throws IOException;
+    }
+
+    private int write(FileTagger tagger, Path name, boolean stdout, Tagging tagging) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        FileTagger tagger = new FileTagger(pipeline, strategy, chunk, err).withMinScore(minScore);
-        Path name = stdin ? Path.of("<stdin>") : input;
         // the output is written under a temporary name beside it and renamed when complete: a run that fails,
         // is stopped or is killed leaves no file under the final name that looks finished
         Path partial = stdout ? null : output.resolveSibling("." + output.getFileName() + ".partial");
@@ -181,9 +299,8 @@ public final class TagCommand implements Callable<Integer> {
         }, "xner-tag-stopped");
         Runtime.getRuntime().addShutdownHook(onStop);
         boolean exiting = false;
-        try (InputStream stream = stdin ? System.in : Files.newInputStream(input);
-                Writer writer = stdout ? null : Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-            summary = tagger.tag(stream, name, stdin ? -1 : Files.size(input), in, writer == null ? spec.commandLine().getOut() : writer, out);
+        try (Writer writer = stdout ? null : Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            summary = tagging.into(writer == null ? spec.commandLine().getOut() : writer);
         } catch (NoSuchFileException e) {
             if (partial != null) Files.deleteIfExists(partial);
             throw new XnerInputException(e.getFile() + ": no such file or folder");
@@ -209,7 +326,9 @@ public final class TagCommand implements Callable<Integer> {
         err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
         err.flush();
         if (summary.skipped() > maxSkipped) {
-            err.println("xner: " + summary.skipped() + " records skipped (more than --max-skipped " + maxSkipped
+            String what = summary.unit().equals("documents") ? " document" : " record";
+            err.println("xner: " + summary.skipped() + what + (summary.skipped() == 1 ? "" : "s")
+                    + " skipped (more than --max-skipped " + maxSkipped
                     + "): exit status " + Xner.EXIT_SKIPPED);
             err.flush();
             return Xner.EXIT_SKIPPED;

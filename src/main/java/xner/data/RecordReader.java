@@ -3,10 +3,11 @@ package xner.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The records of a file to tag, read one at a time as the file streams in: text lines, JSON Lines with a
- * {@code text} field, or CoNLL sentences. A record that cannot be read comes back as an
+ * {@code text} field, or CoNLL sentences; or the documents of a folder, one record each. A record that cannot be read comes back as an
  * {@link InputRecord.Malformed} naming its line, not as an exception, so that the tagger reports it, skips it
  * and goes on; only I/O errors are thrown.
  *
@@ -19,8 +20,13 @@ public interface RecordReader {
     /** The next record, or null at the end of the input. */
     InputRecord next() throws IOException;
 
-    /** Lines read so far. */
+    /** Lines read so far (documents, for a reader of documents). */
     int lineNumber();
+
+    /** What {@link #lineNumber()} counts, in words: {@code lines}, or {@code documents}. */
+    default String unit() {
+        return "lines";
+    }
 
     /** Bytes read so far. */
     long bytesRead();
@@ -38,5 +44,13 @@ public interface RecordReader {
     /** One word per line, the gold tag last when there are two columns or more; sentences between blank lines. */
     static RecordReader conll(InputStream in, Path file) {
         return new ConllRecordReader(new LineStream(in, file));
+    }
+
+    /**
+     * One document per file, in the order given, each extracted whole by {@code extractor} under {@code limits}; a
+     * file that cannot be read as a document is a {@link InputRecord.Malformed} naming it.
+     */
+    static RecordReader documents(List<Path> files, DocumentExtractor extractor, DocumentExtractor.Limits limits) {
+        return new DocumentRecordReader(files, extractor, limits);
     }
 }

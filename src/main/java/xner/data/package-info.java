@@ -12,7 +12,10 @@
  *       {@link xner.XnerInputException} naming file and line.</li>
  *   <li>Files to tag stream through a {@link xner.data.RecordReader} (text lines, JSON Lines, CoNLL) as
  *       {@link xner.data.InputRecord}s; a bad record comes back as a malformed one naming its line, for the
- *       tagger to report and skip. JSON Lines are read by one strict reader, {@link xner.data.StrictJson}.</li>
+ *       tagger to report and skip. JSON Lines are read by one strict reader, {@link xner.data.StrictJson}.
+ *       Documents (PDF, Office, HTML, e-mail) come one per record ({@link xner.data.InputRecord.Document}) from a
+ *       folder ({@link xner.data.DocumentFiles}), their text from a {@link xner.data.DocumentExtractor}: a seam whose
+ *       implementation, on Apache Tika, is the module {@code documents/}, found by {@link java.util.ServiceLoader}.</li>
  *   <li>Out: immutable datasets in Hugging Face's sentence order; {@link xner.data.Dataset#shuffle(long)}
  *       is Hugging Face's {@code shuffle(seed=)} bit for bit ({@link xner.data.NumpyGenerator} over
  *       {@link xner.data.Pcg64} seeded by {@link xner.data.SeedSequence}, as

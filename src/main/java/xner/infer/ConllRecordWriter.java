@@ -49,6 +49,8 @@ final class ConllRecordWriter implements RecordWriter {
             checkEveryCharacterIsInAWord(t.text(), words);
             for (TaggedWord word : words) block.append(checked(word.word())).append(' ').append(word.tag()).append('\n');
             if (words.isEmpty()) block.append("# empty record (line ").append(record.source().line()).append(")\n");
+        } else if (record instanceof InputRecord.Document) {
+            throw new XnerInputException("CoNLL output holds sentences of words, not documents: write JSON Lines (--format jsonl)");
         } else {
             throw new IllegalArgumentException("a malformed record is not written: " + record);
         }

@@ -36,7 +36,9 @@ public final class FileTagger {
         /** One JSON object per line with a {@code text} string; its other fields are carried to the output. */
         JSONL,
         /** One word per line, the word first and the gold tag last when there are two columns or more, a blank line between sentences. */
-        CONLL;
+        CONLL,
+        /** Documents (PDF, Office, HTML, e-mail...), one record each: a folder's files, or one file; see {@link RecordReader#documents}. */
+        DOCUMENTS;
 
         /** The format a file's extension says: {@code .jsonl}, {@code .ndjson}, {@code .json}; {@code .conll}, {@code .iob}, {@code .bio}; else text. */
         public static InputFormat of(Path file) {
@@ -48,7 +50,7 @@ public final class FileTagger {
 
         public static InputFormat parse(String name, String field) {
             for (InputFormat f : values()) if (f.name().equalsIgnoreCase(name)) return f;
-            throw new XnerInputException(field + ": unknown input format \"" + name + "\" (expected text, jsonl or conll)");
+            throw new XnerInputException(field + ": unknown input format \"" + name + "\" (expected text, jsonl, conll or documents)");
         }
     }
 
@@ -73,13 +75,22 @@ public final class FileTagger {
     /**
      * What a run did.
      *
-     * @param lines   lines read
+     * @param lines   lines read (documents, when {@code unit} says so)
      * @param tagged  records tagged and written
      * @param skipped malformed records reported and left out
+     * @param unit    what {@code lines} counts: {@code lines} or {@code documents}
      */
-    public record Summary(long lines, long tagged, long skipped) {
+    public record Summary(long lines, long tagged, long skipped, String unit) {
+        public Summary(long lines, long tagged, long skipped) {
+            this(lines, tagged, skipped, "lines");
+        }
+
         @Override
         public String toString() {
+            if (unit.equals("documents")) {
+                return String.format("%,d document%s read, %,d tagged, %,d skipped (could not be read)", lines, lines == 1 ? "" : "s",
+                        tagged, skipped);
+            }
             return String.format("%,d lines read, %,d records tagged, %,d skipped (malformed)", lines, tagged, skipped);
         }
     }
@@ -98,6 +109,7 @@ public final class FileTagger {
     private final int batchRecords;
     private final PrintWriter err;
     private double minScore; // JSON Lines entities scored below it are left out; set once, before tagging
+    private boolean withText = true; // JSON Lines records carry their text
     private volatile long written; // records of the current run written and flushed: read by a shutdown hook
     private volatile int linesRead;
 
@@ -134,23 +146,38 @@ public final class FileTagger {
         return this;
     }
 
+    /** Leaves the {@code text} field out of JSON Lines records (a document's text can be long); returns this. */
+    public FileTagger withoutText() {
+        this.withText = false;
+        return this;
+    }
+
     /**
      * Tags {@code in} (read from {@code file}, named in messages; {@code totalBytes} for the progress line, or -1
      * when unknown) into {@code out}.
      */
     public Summary tag(InputStream in, Path file, long totalBytes, InputFormat inputFormat, Writer out, OutputFormat outputFormat)
             throws IOException {
-        RecordWriter writer = RecordWriter.of(outputFormat, out, aggregation, minScore);
         RecordReader reader = switch (inputFormat) {
             case TEXT -> RecordReader.text(in, file);
             case JSONL -> RecordReader.jsonl(in, file);
             case CONLL -> RecordReader.conll(in, file);
+            case DOCUMENTS -> throw new IllegalArgumentException("documents are read by a RecordReader.documents");
         };
+        return tag(reader, totalBytes, out, outputFormat);
+    }
+
+    /**
+     * Tags the records of {@code reader} ({@code totalBytes} the size of what it reads, for the progress line, or -1)
+     * into {@code out}: the documents of {@link RecordReader#documents}, or any other reader.
+     */
+    public Summary tag(RecordReader reader, long totalBytes, Writer out, OutputFormat outputFormat) throws IOException {
+        RecordWriter writer = RecordWriter.of(outputFormat, out, aggregation, minScore, withText);
         written = 0;
         linesRead = 0;
         Run run = new Run(reader, writer, out, Progress.to(err), totalBytes);
         run.all();
-        return new Summary(reader.lineNumber(), run.tagged, run.skipped);
+        return new Summary(reader.lineNumber(), run.tagged, run.skipped, reader.unit());
     }
 
     /**
@@ -243,18 +270,20 @@ public final class FileTagger {
         /** Percentage of bytes, lines, lines/s and ETA; lines and lines/s only when the size is unknown. */
         String progressLine() {
             int lines = reader.lineNumber();
+            String unit = reader.unit();
             double rate = lines / progress.seconds();
-            if (totalBytes <= 0) return String.format("tagging: %,d lines, %.1f lines/s", lines, rate);
+            if (totalBytes <= 0) return String.format("tagging: %,d %s, %.1f %s/s", lines, unit, rate, unit);
             double fraction = fraction();
-            return String.format("tagging: %s %3.0f%% %,d lines, %.1f lines/s, ETA %s", Progress.bar(fraction),
-                    fraction * 100, lines, rate, progress.eta(fraction));
+            return String.format("tagging: %s %3.0f%% %,d %s, %.1f %s/s, ETA %s", Progress.bar(fraction),
+                    fraction * 100, lines, unit, rate, unit, progress.eta(fraction));
         }
 
         List<Tagged> tag(List<InputRecord> records) {
             if (records.get(0) instanceof InputRecord.Words) {
                 return tagging.words(records.stream().map(r -> ((InputRecord.Words) r).words()).toList());
             }
-            return tagging.texts(records.stream().map(r -> ((InputRecord.Text) r).text()).toList());
+            return tagging.texts(records.stream().map(r -> r instanceof InputRecord.Document d ? d.text()
+                    : ((InputRecord.Text) r).text()).toList());
         }
 
         void skip(InputRecord.Malformed m) {

@@ -10,7 +10,8 @@ import xner.data.InputRecord;
 
 /**
  * JSON Lines out: one object per record, its input fields (or its {@code text}, or its {@code tokens} and the
- * text they make) followed by {@code entities}, the pipeline's JSON. {@link #toJson} and {@link #line} give that
+ * text they make, or a document's {@code source}, {@code content_type} and {@code text}) followed by
+ * {@code entities}, the pipeline's JSON (for a PDF with the {@code page} each entity starts on). {@link #toJson} and {@link #line} give that
  * shape to others that write records ({@code select}).
  */
 public final class JsonlRecordWriter implements RecordWriter {
@@ -18,16 +19,20 @@ public final class JsonlRecordWriter implements RecordWriter {
     private final Aggregation aggregation;
 
     private final double minScore;
+    private final boolean withText;
 
-    JsonlRecordWriter(Writer out, Aggregation aggregation, double minScore) {
+    JsonlRecordWriter(Writer out, Aggregation aggregation, double minScore, boolean withText) {
         this.minScore = minScore;
+        this.withText = withText;
         this.out = out;
         this.aggregation = aggregation;
     }
 
     @Override
     public void write(InputRecord record, Tagged tagged) throws IOException {
-        out.write(line(toJson(record, tagged, aggregation, minScore)));
+        JsonObject o = toJson(record, tagged, aggregation, minScore);
+        if (!withText) o.remove("text");
+        out.write(line(o));
         out.write('\n');
     }
 
@@ -48,11 +53,20 @@ public final class JsonlRecordWriter implements RecordWriter {
             w.words().forEach(tokens::add);
             o.add("tokens", tokens);
             o.addProperty("text", tagged.text());
+        } else if (record instanceof InputRecord.Document d) {
+            o.addProperty("source", d.source().file().toString());
+            o.addProperty("content_type", d.contentType());
+            o.addProperty("text", d.text());
         } else {
             throw new IllegalArgumentException("a malformed record is not written: " + record);
         }
         JsonArray entities = new JsonArray();
-        for (Prediction p : tagged.predict(aggregation, Aggregation.IGNORED_BY_DEFAULT, minScore)) entities.add(p.toJson());
+        for (Prediction p : tagged.predict(aggregation, Aggregation.IGNORED_BY_DEFAULT, minScore)) {
+            JsonObject entity = p.toJson();
+            // a PDF's entities say on which page they start, 1-based
+            if (record instanceof InputRecord.Document d && !d.pageStarts().isEmpty()) entity.addProperty("page", d.page(p.start()));
+            entities.add(entity);
+        }
         o.add("entities", entities);
         return o;
     }

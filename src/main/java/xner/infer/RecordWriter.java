@@ -13,10 +13,14 @@ interface RecordWriter {
      */
     void write(InputRecord record, Tagged tagged) throws IOException;
 
-    /** The writer for {@code format} on {@code out}; JSON Lines leaves out entities scored below {@code minScore}. */
-    static RecordWriter of(FileTagger.OutputFormat format, Writer out, Aggregation aggregation, double minScore) {
+    /**
+     * The writer for {@code format} on {@code out}; JSON Lines leaves out entities scored below {@code minScore}, and
+     * the {@code text} field unless {@code withText}.
+     */
+    static RecordWriter of(FileTagger.OutputFormat format, Writer out, Aggregation aggregation, double minScore,
+            boolean withText) {
         return switch (format) {
-            case JSONL -> new JsonlRecordWriter(out, aggregation, minScore);
+            case JSONL -> new JsonlRecordWriter(out, aggregation, minScore, withText);
             case CONLL -> new ConllRecordWriter(out, aggregation);
         };
     }

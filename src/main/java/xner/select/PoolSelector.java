@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import xner.XnerInputException;
 import xner.data.InputRecord;
 import xner.data.Progress;
 import xner.data.RecordReader;
@@ -129,6 +130,7 @@ public final class PoolSelector {
             case TEXT -> RecordReader.text(in, file);
             case JSONL -> RecordReader.jsonl(in, file);
             case CONLL -> RecordReader.conll(in, file);
+            case DOCUMENTS -> throw new XnerInputException("select reads a pool of texts: text, jsonl or conll, not documents");
         };
         Run run = new Run(reader, Progress.to(err), totalBytes);
         run.all();

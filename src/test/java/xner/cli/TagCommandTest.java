@@ -211,6 +211,24 @@ class TagCommandTest {
         }
     }
 
+    /** Without the module documents/ on the class path (as in these tests), a folder is refused saying how to get it. */
+    @Test
+    void aFolderOfDocumentsWithoutTheModuleSaysHowToGetIt() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("pdfs"));
+        Files.writeString(folder.resolve("a.pdf"), "%PDF-1.7\n");
+        Path out = dir.resolve("pdfs.jsonl");
+        Cli.Run r = Cli.run("tag", "--model", model, "--input", folder.toString(), "--output", out.toString());
+        assertEquals(Xner.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertTrue(r.err().strip().startsWith("xner: documents (PDF, DOCX/DOC, ODT, RTF, HTML, EML/MSG, plain text) need the "
+                + "module documents/ on the class path: bin/xner builds it once"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+        Cli.Run conll = Cli.run("tag", "--model", model, "--input", folder.toString(), "--output", dir.resolve("x.conll").toString());
+        assertEquals("xner: documents are written as JSON Lines: --format jsonl", conll.err().strip());
+        Cli.Run help = Cli.run("tag", "--help");
+        assertTrue(help.out().replaceAll("\\s+", " ").contains("PDF, DOCX/DOC, ODT, RTF, HTML, EML/MSG, plain text"), help.out());
+    }
+
     @Test
     void aChunkOfRecordsSortedByLengthComesOutInInputOrderWithTheSameEntities() throws IOException {
         Path in = dir.resolve("chunked.txt");

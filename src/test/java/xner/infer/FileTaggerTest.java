@@ -94,4 +94,39 @@ class FileTaggerTest {
         assertEquals("Jeff B-PER B-PER\nDean I-PER I-PER\n\nGoogle B-ORG B-ORG\n\n", r.out());
         assertEquals(1, r.summary().skipped());
     }
+
+    /**
+     * Documents (from a stand-in extractor: the real one is the module documents/'s): one JSON line each with source,
+     * content_type, text and entities, each entity of a paged document with the page it starts on; --no-text drops the
+     * text, not the offsets.
+     */
+    @Test
+    void aDocumentIsOneLineWithItsSourceTypeTextAndTheEntitiesPages() throws IOException {
+        Path a = java.nio.file.Files.writeString(dir.resolve("a.pdf"), "Jeff Dean ist bei Google\n\nMüller ist in Zürich");
+        Path b = java.nio.file.Files.writeString(dir.resolve("b.html"), "Sylvain in Brooklyn");
+        xner.data.DocumentExtractor extractor = (in, limits) -> {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.startsWith("Jeff") ? new xner.data.DocumentExtractor.Extracted("application/pdf", text, List.of(0, 26))
+                    : new xner.data.DocumentExtractor.Extracted("text/html", text, List.of());
+        };
+        for (boolean withText : List.of(true, false)) {
+            StringWriter written = new StringWriter();
+            FileTagger tagger = new FileTagger(pipeline, Aggregation.FIRST, 1, new PrintWriter(new StringWriter()));
+            if (!withText) tagger.withoutText();
+            FileTagger.Summary s = tagger.tag(xner.data.RecordReader.documents(List.of(a, b), extractor,
+                    xner.data.DocumentExtractor.Limits.DEFAULT), -1, written, FileTagger.OutputFormat.JSONL);
+            assertEquals("2 documents read, 2 tagged, 0 skipped (could not be read)", s.toString());
+            String text = withText ? ",\"text\":\"Jeff Dean ist bei Google\\n\\nMüller ist in Zürich\"" : "";
+            String textB = withText ? ",\"text\":\"Sylvain in Brooklyn\"" : "";
+            List<String> lines = written.toString().lines().map(l -> l.replaceAll("\"score\":[0-9.E-]+,", "")).toList();
+            assertEquals(List.of("{\"source\":\"" + a + "\",\"content_type\":\"application/pdf\"" + text + ",\"entities\":["
+                            + "{\"entity_group\":\"PER\",\"word\":\"Jeff Dean\",\"start\":0,\"end\":9,\"page\":1},"
+                            + "{\"entity_group\":\"ORG\",\"word\":\"Google\",\"start\":18,\"end\":24,\"page\":1},"
+                            + "{\"entity_group\":\"PER\",\"word\":\"Müller\",\"start\":26,\"end\":32,\"page\":2},"
+                            + "{\"entity_group\":\"LOC\",\"word\":\"Zürich\",\"start\":40,\"end\":46,\"page\":2}]}",
+                    "{\"source\":\"" + b + "\",\"content_type\":\"text/html\"" + textB + ",\"entities\":["
+                            + "{\"entity_group\":\"PER\",\"word\":\"Sylvain\",\"start\":0,\"end\":7},"
+                            + "{\"entity_group\":\"LOC\",\"word\":\"Brooklyn\",\"start\":11,\"end\":19}]}"), lines);
+        }
+    }
 }

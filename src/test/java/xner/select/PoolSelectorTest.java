@@ -53,6 +53,7 @@ class PoolSelectorTest {
             case TEXT -> ".txt";
             case JSONL -> ".jsonl";
             case CONLL -> ".conll";
+            case DOCUMENTS -> throw new IllegalArgumentException("select reads no documents");
         }), bytes.length, format);
     }
 

@@ -5,7 +5,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -15,18 +18,21 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.ExitGate;
 import xner.XnerInputException;
+import xner.data.DocumentExtractor;
 import xner.data.Progress;
 import xner.infer.Aggregation;
 import xner.infer.ModelRuntime;
@@ -45,15 +51,21 @@ import xner.infer.TagPipeline;
  */
 @Command(name = "spark-tag", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Tag a corpus on Apache Spark (embedded local Spark by default): Parquet, JSON Lines or text "
-                + "lines in; Parquet or JSON Lines out, every row with an \"entities\" column."})
+                + "lines in; Parquet or JSON Lines out, every row with an \"entities\" column.",
+                "Or a folder of documents with --input-format documents (" + DocumentExtractor.FORMATS + ", each type "
+                        + "detected from its content by Apache Tika, on the executors): one row per document, with the "
+                        + "columns of tag's JSON Lines: source, content_type, text, entities (for PDF with the page of each)."})
 public final class SparkTagCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_SKIPPED = 3;
 
     /** The kinds of input. */
     enum InputFormat {
-        PARQUET, JSONL, TEXT;
+        PARQUET, JSONL, TEXT,
+        /** A folder of documents (Spark's binaryFile source), each one row: only when --input-format says so. */
+        DOCUMENTS;
 
         /** From the name's extension ({@code .parquet}; {@code .jsonl}, {@code .ndjson}, {@code .json}); a folder by its files'. */
         static InputFormat of(String path) {
@@ -80,7 +92,7 @@ public final class SparkTagCommand implements Callable<Integer> {
 
         static InputFormat parse(String name) {
             for (InputFormat f : values()) if (f.name().equalsIgnoreCase(name)) return f;
-            throw new XnerInputException("--input-format: unknown format \"" + name + "\" (expected parquet, jsonl or text)");
+            throw new XnerInputException("--input-format: unknown format \"" + name + "\" (expected parquet, jsonl, text or documents)");
         }
     }
 
@@ -127,8 +139,29 @@ public final class SparkTagCommand implements Callable<Integer> {
                     + "ignored under spark-submit, which sets it.")
     String master;
 
-    @Option(names = "--input-format", paramLabel = "parquet|jsonl|text", description = "The input's format (default: from its name).")
+    @Option(names = "--input-format", paramLabel = "parquet|jsonl|text|documents",
+            description = "The input's format (default: from its name; documents only when given).")
     String inputFormat;
+
+    @Option(names = "--include", paramLabel = "GLOB", description = "With documents: only the files whose name matches "
+            + "GLOB ('*.pdf'); repeat for several (default: every file not hidden).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--no-text", description = "With documents: leave the text column out of the output.")
+    boolean noText;
+
+    @Option(names = "--max-document-chars", defaultValue = "10000000", paramLabel = "N",
+            description = "With documents: characters extracted from one, at most; a longer one is skipped (default: ${DEFAULT-VALUE}).")
+    int maxDocumentChars;
+
+    @Option(names = "--document-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With documents: time to extract one, at most; a slower one is skipped (default: ${DEFAULT-VALUE}).")
+    long documentTimeout;
+
+    @Option(names = "--max-skipped", defaultValue = "0", paramLabel = "N",
+            description = "With documents: documents that may be skipped as unreadable before the exit status says so "
+                    + "(default: ${DEFAULT-VALUE}; more: the output is still written, and the exit status is 3).")
+    long maxSkipped;
 
     @Option(names = "--format", paramLabel = "parquet|jsonl", description = "The output's format (default: from its name).")
     String format;
@@ -203,6 +236,14 @@ public final class SparkTagCommand implements Callable<Integer> {
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         if (partitions < 0) throw new XnerInputException("--partitions must be >= 0, was " + partitions);
         InputFormat in = inputFormat != null ? InputFormat.parse(inputFormat) : InputFormat.of(input);
+        boolean documents = in == InputFormat.DOCUMENTS;
+        if (!documents && (!include.isEmpty() || noText)) throw new XnerInputException("--include and --no-text apply to --input-format documents");
+        if (documents) {
+            if (documentTimeout < 1) throw new XnerInputException("--document-timeout must be >= 1 second, was " + documentTimeout);
+            DocumentExtractor.require(); // the module's jars are here, as the executors' (spark-submit: in --jars)
+            textColumn = "text";
+        }
+        DocumentExtractor.Limits limits = new DocumentExtractor.Limits(maxDocumentChars, Duration.ofSeconds(Math.max(1, documentTimeout)));
         OutputFormat out = format != null ? OutputFormat.parse(format) : OutputFormat.of(output);
         Path localInput = localPath(input);
         if (localInput != null && !Files.exists(localInput)) throw new XnerInputException("--input " + input + ": no such file or folder");
@@ -236,13 +277,19 @@ public final class SparkTagCommand implements Callable<Integer> {
             int wanted = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
             spark.conf().set("spark.sql.files.minPartitionNum", Integer.toString(wanted));
             spark.conf().set("spark.sql.files.openCostInBytes", "0");
-            Dataset<Row> rows = read(spark, in);
+            LongAccumulator skipped = spark.sparkContext().longAccumulator("documents skipped");
+            Dataset<Row> rows = documents ? documents(spark, limits, skipped) : read(spark, in);
             checkColumn(rows.schema());
             EntityTagger tagger = new EntityTagger().setModelPath(modelPath).setInputCol(textColumn).setOutputCol(outputColumn)
                     .setAggregation(strategy.wireName()).setBatchSize(options.batchSize()).setMaxTokens(options.maxTokens())
                     .setMaxLength(options.maxLength()).setStride(options.stride()).setChunkSize(chunk)
                     .setRuntime(modelRuntime.wireName()).setPrecision(precision.trim().toLowerCase(java.util.Locale.ROOT));
             Dataset<Row> tagged = tagger.transform(rows);
+            if (documents) {
+                tagged = tagged.mapPartitions(new EntityPages(tagged.schema(), outputColumn),
+                        Encoders.row(EntityPages.schema(tagged.schema(), outputColumn)));
+                if (noText) tagged = tagged.drop("text");
+            }
 
             Path localOutput = localPath(output);
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(
@@ -275,6 +322,16 @@ public final class SparkTagCommand implements Callable<Integer> {
             listener.finish();
             err.printf(Locale.ROOT, "xner: %s → %s: %,d rows tagged in %d partitions, %.1f rows/s%n", input, output,
                     listener.rows, listener.tasks, listener.rows / listener.progress.seconds());
+            if (documents) {
+                // each skipped document was named by its executor, on its standard error (here when local)
+                long n = skipped.value();
+                err.printf(Locale.ROOT, "xner: %,d document%s skipped (could not be read)%n", n, n == 1 ? "" : "s");
+                if (n > maxSkipped) {
+                    err.println("xner: more than --max-skipped " + maxSkipped + " documents skipped: exit status " + EXIT_SKIPPED);
+                    err.flush();
+                    return EXIT_SKIPPED;
+                }
+            }
             err.flush();
             return EXIT_OK;
         } finally {
@@ -297,7 +354,55 @@ public final class SparkTagCommand implements Callable<Integer> {
             // strict: a malformed line fails the job, naming it, rather than becoming a row of nulls
             case JSONL -> spark.read().option("mode", "FAILFAST").json(input);
             case TEXT -> spark.read().text(input).withColumnRenamed("value", textColumn);
+            case DOCUMENTS -> throw new IllegalStateException("documents are read by documents()");
         };
+    }
+
+    /**
+     * A folder's documents (Spark's binaryFile source, recursively; --include as its path glob filter), their text
+     * extracted on the executors: one row of {@link DocumentTexts#schema} per document that can be read.
+     */
+    private Dataset<Row> documents(SparkSession spark, DocumentExtractor.Limits limits, LongAccumulator skipped) {
+        var reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
+        if (!include.isEmpty()) {
+            reader = reader.option("pathGlobFilter", include.size() == 1 ? include.get(0) : "{" + String.join(",", include) + "}");
+        }
+        reportEmptyFiles(spark, skipped);
+        return reader.load(input).mapPartitions(new DocumentTexts(limits, skipped), Encoders.row(DocumentTexts.schema()));
+    }
+
+    /**
+     * Spark's file sources leave out files of 0 bytes without a word: they are named and counted here, on the driver,
+     * as the executors name the other documents that cannot be read.
+     */
+    private void reportEmptyFiles(SparkSession spark, LongAccumulator skipped) {
+        Path local = localPath(input);
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(local != null ? local.toAbsolutePath().toUri().toString() : input);
+        List<java.nio.file.PathMatcher> globs = include.stream()
+                .map(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            var files = fs.listFiles(root, true);
+            while (files.hasNext()) {
+                var f = files.next();
+                if (f.getLen() > 0 || hidden(root, f.getPath())) continue;
+                Path name = Path.of(f.getPath().getName());
+                if (!globs.isEmpty() && globs.stream().noneMatch(m -> m.matches(name))) continue;
+                err.println("xner: " + f.getPath() + ": empty file (0 bytes); skipped");
+                skipped.add(1);
+            }
+        } catch (IOException e) {
+            throw new XnerInputException("--input " + input + ": cannot list the folder: " + e.getMessage());
+        }
+    }
+
+    /** Whether Spark's listing leaves the file out: a name below the root starting with "." or "_". */
+    private static boolean hidden(org.apache.hadoop.fs.Path root, org.apache.hadoop.fs.Path file) {
+        for (org.apache.hadoop.fs.Path p = file; p != null && !p.equals(root) && p.getParent() != null; p = p.getParent()) {
+            if (p.getName().startsWith(".") || p.getName().startsWith("_")) return true;
+        }
+        return false;
     }
 
     private void checkColumn(StructType schema) {
