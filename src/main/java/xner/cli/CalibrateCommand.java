@@ -46,6 +46,11 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "64") int batchSize;
 
+    @Option(names = "--objective", defaultValue = "entities", paramLabel = "tokens|entities",
+            description = "Fit the temperature to the entities' log loss (default: their scores as the probability of "
+                    + "being right) or to the tokens' likelihood (Guo et al.'s temperature scaling).")
+    String objective;
+
     @Override
     public Integer call() throws IOException {
         precisionOption.use();
@@ -71,7 +76,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         try (Tokenizer tokenizer = Tokenizers.load(model)) {
             TemperatureCalibration c = TemperatureCalibration.fit(model, Example.encode(validation, tokenizer, new LabelAligner(labels)),
-                    batchSize, tokenizer.padId());
+                    batchSize, tokenizer.padId(), TemperatureCalibration.Objective.parse(objective, "--objective"));
             spec.commandLine().getOut().println("xner: " + c.describe() + "; written to " + model.resolve(ModelDirectory.CONFIG));
         }
         return Xner.EXIT_OK;

@@ -147,7 +147,8 @@ public final class TrainCommand implements Callable<Integer> {
             TemperatureCalibration calibration = null;
             if (!noCalibrate) {
                 calibration = TemperatureCalibration.fit(output, Example.encode(splits.validation(), tokenizer,
-                        new LabelAligner(splits.labels())), config.evalBatchSize(), tokenizer.padId());
+                        new LabelAligner(splits.labels())), config.evalBatchSize(), tokenizer.padId(),
+                        TemperatureCalibration.Objective.ENTITIES);
                 err.println("xner: " + calibration.describe());
                 err.flush();
             }

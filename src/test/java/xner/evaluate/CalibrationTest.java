@@ -71,4 +71,37 @@ class CalibrationTest {
         assertTrue(w.calibrationError(100) > w.calibrationError(1), "a hot softmax scores it near 1/7");
         assertTrue(w.fitTemperature() < 1, "always right: the fit sharpens the scores");
     }
+
+    /**
+     * One-word entities right with probability softmax(z)[predicted], their logits reported as 3z: the entity fit finds
+     * the temperature 3 back, and its scores are better calibrated there than at 1.
+     */
+    @Test
+    void theEntityFitFindsTheTemperatureAtWhichEntityScoresAreTrue() {
+        Random random = new Random(11);
+        List<List<String>> gold = new ArrayList<>();
+        List<List<String>> predicted = new ArrayList<>();
+        List<float[][]> logits = new ArrayList<>();
+        while (logits.size() < 20_000) {
+            double[] z = new double[LabelSet.PANX.size()];
+            double sum = 0;
+            int top = 0;
+            for (int k = 0; k < z.length; k++) {
+                sum += z[k] = Math.exp(random.nextGaussian() * 1.5);
+                if (z[k] > z[top]) top = k;
+            }
+            if (top == 0) continue; // O: no entity
+            float[] row = new float[z.length];
+            for (int k = 0; k < z.length; k++) row[k] = (float) (3 * Math.log(z[k]));
+            String tag = LabelSet.PANX.names().get(top);
+            predicted.add(List.of(tag));
+            gold.add(List.of(random.nextDouble() < z[top] / sum ? tag : "O"));
+            logits.add(new float[][] {row});
+        }
+        Calibration.WordLogits w = new Calibration.WordLogits(new WordTags(gold, predicted), logits, LabelSet.PANX);
+        double t = w.fitEntityTemperature();
+        assertEquals(3.0, t, 0.25);
+        assertTrue(w.calibrationError(t) < 0.02, "ECE at the fit " + w.calibrationError(t));
+        assertTrue(w.calibrationError(1) > 0.1, "ECE of the over-confident scores " + w.calibrationError(1));
+    }
 }
