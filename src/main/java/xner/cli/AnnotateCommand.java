@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -80,10 +78,9 @@ public final class AnnotateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LocalModel local = ModelArgument.fetch(model, err);
         List<String> types = types(local.folder());
-        CountDownLatch finished = new CountDownLatch(1);
         TagPipeline pipeline = null;
         AnnotateServer server = null;
-        java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> signals = new java.util.HashMap<>();
+        StopSignals signals = null;
         try (PreTokenizedWords words = new PreTokenizedWords(local::folder)) {
             AnnotationBatch batch = AnnotationBatch.read(input, jsonLines, types, words);
             if (batch.size() == 0) throw new XnerInputException(input + ": no text to annotate (" + batch.withoutWords() + " without words)");
@@ -103,21 +100,8 @@ public final class AnnotateCommand implements Callable<Integer> {
                     }
                     started.close();
                 };
-                // SIGTERM and Ctrl-C stop the server and the command returns, exit 0 (left to the JVM, 143); the handlers
-                // before are put back when it returns (a test runs the command inside its own JVM)
-                for (String signal : List.of("TERM", "INT")) {
-                    sun.misc.Signal s = new sun.misc.Signal(signal);
-                    signals.put(s, sun.misc.Signal.handle(s, x -> new Thread(stop, "xner-annotate-stop").start()));
-                }
-                Thread hook = new Thread(() -> {
-                    stop.run();
-                    try {
-                        finished.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "xner-annotate-exit");
-                Runtime.getRuntime().addShutdownHook(hook);
+                // SIGTERM, Ctrl-C or the JVM's exit: the decisions under way are written, the command returns, exit 0
+                signals = StopSignals.install("xner-annotate", stop);
                 DecisionLog.Progress progress = log.progress();
                 int next = log.firstUndecided(0, i -> true);
                 err.println("xner: " + input + ": " + batch.size() + " texts" + (batch.withoutWords() > 0
@@ -136,11 +120,7 @@ public final class AnnotateCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     // asked to stop; the resources close below
                 } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException e) {
-                        // the JVM is exiting: the hook has stopped the server and waits for the resources to close below
-                    }
+                    signals.close();
                 }
                 server.close();
                 DecisionLog.Progress last = log.progress();
@@ -151,8 +131,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         } finally {
             if (server != null) server.close();
             if (pipeline != null) pipeline.close();
-            signals.forEach(sun.misc.Signal::handle);
-            finished.countDown();
+            if (signals != null) signals.finished();
         }
         return Xner.EXIT_OK;
     }

@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -135,11 +133,11 @@ public final class ServeCommand implements Callable<Integer> {
         precisionOption.use(java.util.List.of(runtime.runtime()));
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
-        CountDownLatch finished = new CountDownLatch(1);
         LocalModel local = ModelArgument.fetch(model, err);
         TagPipeline pipeline = TagPipeline.load(local.folder(), new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
                 runtime.runtime());
         TagServer server = null;
+        StopSignals signals = null;
         try {
             server = TagServer.start(pipeline, settings, local);
             TagServer started = server;
@@ -152,22 +150,9 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 started.close();
             };
-            // SIGTERM and Ctrl-C stop the service here and the command returns: the process exits 0 once every request is
-            // answered and the model closed (left to the JVM, a signal would exit 143)
-            for (String signal : java.util.List.of("TERM", "INT")) {
-                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "xner-serve-stop").start());
-            }
-            // any other exit of the JVM: the same stop, and the hook waits for this thread to close the pipeline, since
-            // the JVM's exit must not unload libtorch from under it (see ExitGate)
-            Thread hook = new Thread(() -> {
-                stop.run();
-                try {
-                    finished.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "xner-serve-exit");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // SIGTERM, Ctrl-C or the JVM's exit: the same stop; the command returns and the process exits 0 once every
+            // request is answered and the model closed
+            signals = StopSignals.install("xner-serve", stop);
             String warning = warning(settings);
             if (warning != null) err.println(warning);
             err.println("xner: serving " + local.describe() + " at " + server.uri() + "  (POST / or /predict, GET /health, the page at /; "
@@ -178,17 +163,13 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 // asked to stop (the flag is not set again: Jetty would not stop cleanly); the resources close below
             } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // the JVM is exiting: the hook has stopped the server and waits for the pipeline to close below
-                }
+                signals.close();
             }
         } finally {
-            if (server != null) server.close(); // a no-op after the hook's
+            if (server != null) server.close(); // a no-op after the stop's
             // never free the model's native memory while a forward pass still runs in it: libtorch would crash
             if (server == null || server.modelStopped()) pipeline.close();
-            finished.countDown();
+            if (signals != null) signals.finished();
         }
         return Xner.EXIT_OK;
     }
