@@ -75,6 +75,27 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Active learning's learning curves: test F1 against annotated sentences, one line per strategy (random dashed: the
+     * baseline the others are read against).
+     */
+    public static XYChart strategyCurves(Map<String, List<ActiveLearningResults.CurvePoint>> curves, String title) {
+        XYChart chart = xyChart(title, "annotated sentences", "F1 on test (micro)");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // below: never over a point
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        int k = 0;
+        for (Map.Entry<String, List<ActiveLearningResults.CurvePoint>> curve : curves.entrySet()) {
+            Color color = PALETTE[k++ % PALETTE.length];
+            if (curve.getValue().isEmpty()) continue;
+            series(chart, curve.getKey(), curve.getValue().stream().map(p -> (double) p.annotated()).toList(),
+                    curve.getValue().stream().map(ActiveLearningResults.CurvePoint::f1).toList(), color,
+                    curve.getKey().equals("random") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+        }
+        return chart;
+    }
+
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }
