@@ -175,7 +175,7 @@ public final class ActiveLearningReport {
     /** Precision, recall, F1 and per-type F1 of every finished round. */
     private static void perType(ReportDocument doc, ActiveLearningResults r) {
         doc.heading(2, "Scores per round");
-        Set<String> types = new LinkedHashSet<>();
+        Set<String> types = new java.util.TreeSet<>(); // by name, as seqeval's report orders them
         r.results().values().forEach(res -> types.addAll(res.test().perType().keySet()));
         List<String> header = new ArrayList<>(List.of("sub-run", "annotated", "precision", "recall", "F1"));
         types.forEach(t -> header.add("F1 " + t));
