@@ -160,8 +160,12 @@ public final class ActiveLearningCommand implements Callable<Integer> {
         Precision precision = precisionOption.useOr(ActiveLearningExperiment.recordedPrecision(output));
         settings = settings.withTraining(settings.training().toBuilder().precision(precision).build());
         PrintWriter err = spec.commandLine().getErr();
-        Path start = startModel(chosen, err);
-        ActiveLearningData sentences = data(chosen, err);
+        if (model == null && chosen == Setting.FRENCH_FROM_GERMAN) {
+            throw new XnerInputException("--setting french-from-german needs --model: the German model (bin/xner train "
+                    + "--train-langs de --output runs/de, or experiment swiss-panx --keep-models de)");
+        }
+        ActiveLearningData sentences = data(chosen, err); // before the model: a bad file is found without loading it
+        Path start = model != null ? ModelArgument.fetch(model, err).folder() : MultilingualBert.modelDir();
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
 
         ActiveLearningExperiment experiment = new ActiveLearningExperiment(sentences, start, settings,
@@ -201,16 +205,6 @@ public final class ActiveLearningCommand implements Callable<Integer> {
         if (epochs != null) recipe.epochs(positive("--epochs", epochs));
         if (batchSize != null) recipe.batchSize(positive("--batch-size", batchSize));
         return s.withTraining(recipe.build());
-    }
-
-    /** The model every round starts from. */
-    private Path startModel(Setting chosen, PrintWriter err) {
-        if (model != null) return ModelArgument.fetch(model, err).folder();
-        if (chosen == Setting.FRENCH_FROM_GERMAN) {
-            throw new XnerInputException("--setting french-from-german needs --model: the German model (bin/xner train "
-                    + "--train-langs de --output runs/de, or experiment swiss-panx --keep-models de)");
-        }
-        return MultilingualBert.modelDir();
     }
 
     /** Pool, validation and test: the files given, or the setting's. */
