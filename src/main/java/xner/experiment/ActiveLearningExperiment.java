@@ -65,6 +65,8 @@ import xner.train.TrainingMemory;
 public final class ActiveLearningExperiment {
     public static final String EXPERIMENT = "active-learning";
     static final String SELECTION = "selection.json";
+    /** The sub-run that scores the starting model before any annotation. */
+    static final String START = "start";
     /** Pool sentences tagged together while choosing, as {@code select --chunk}'s default. */
     private static final int CHUNK = 512;
 
@@ -137,10 +139,14 @@ public final class ActiveLearningExperiment {
                     .ifPresent(r -> results.put(run.id(), r));
         }
         printPlan(plan, results, folders);
-        Facts facts = new Facts(provenance, firstRound);
 
         try (Tokenizer tokenizer = Tokenizers.load(start, settings.maxLength())) {
             List<Example> test = Example.encode(data.test(), tokenizer, new LabelAligner(data.labels()));
+            JsonObject startSpec = startSpec(startHashes);
+            Optional<RoundResult> done = folders.finished(START, startSpec, RoundResult.class, RoundResult::spec);
+            RoundResult startScore = done.isPresent() ? done.get() : scoreStart(startSpec, tokenizer, test, folders,
+                    new SubRunResult.FinishedBy(provenance.gitCommit(), provenance.command()));
+            Facts facts = new Facts(provenance, firstRound, startScore);
             for (SelectionRound run : plan) {
                 if (results.containsKey(run.id())) {
                     release(run, folders, plan, keepModel);
@@ -154,14 +160,52 @@ public final class ActiveLearningExperiment {
                         run.id(), Progress.clock(result.wallSeconds()), result.annotated(), result.f1());
                 ActiveLearningReport.write(output, results(facts, plan, results));
             }
+            ActiveLearningResults all = results(facts, plan, results);
+            ActiveLearningReport.write(output, all);
+            return all;
         }
-        ActiveLearningResults all = results(facts, plan, results);
-        ActiveLearningReport.write(output, all);
-        return all;
     }
 
-    /** The provenance and the first round's description, once per run. */
-    private record Facts(RunRecord provenance, String firstRound) {}
+    /** The provenance, the first round's description and the starting model's score, once per run. */
+    private record Facts(RunRecord provenance, String firstRound, RoundResult start) {}
+
+    /**
+     * The starting model on the test set before any annotation, as every round's fine-tuning starts it (its own head,
+     * or a fresh one drawn with the seed): the zero-shot line of the French setting, each curve's point at 0.
+     */
+    private RoundResult scoreStart(JsonObject spec, Tokenizer tokenizer, List<Example> test, RunFolders folders,
+            SubRunResult.FinishedBy finishedBy) throws IOException {
+        long started = System.nanoTime();
+        folders.start(START, spec);
+        SubRunResult.LanguageScore score;
+        try (TokenClassifier model = TokenClassifier.fromPretrained(start, data.labels(), settings.training().seed())) {
+            Evaluation ev = Evaluation.run(model, test, settings.training().evalBatchSize(), tokenizer.padId());
+            score = SubRunResult.LanguageScore.of(ev.scores(), ev.loss(), data.test().size(), null);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        RoundResult result = new RoundResult(START, "none", 0, 0, 0, "nothing: the starting model as it is", "none", List.of(),
+                score, 0, 0, seconds, seconds, 0, Instant.now().toString(), finishedBy, spec);
+        folders.finish(START, result, false);
+        progress.printf(java.util.Locale.ROOT, "xner: [%s] %s before any annotation: test F1 %.4f%n", START,
+                start.getFileName(), result.f1());
+        return result;
+    }
+
+    private JsonObject startSpec(Map<String, String> startHashes) {
+        JsonObject spec = new JsonObject();
+        spec.addProperty("id", START);
+        spec.addProperty("experiment", EXPERIMENT);
+        spec.add("test", JsonOutput.PRETTY.toJsonTree(Map.of("sentences", data.test().size(), "sha256",
+                SwissPanxExperiment.fingerprint(data.test()))));
+        spec.add("labels", JsonOutput.PRETTY.toJsonTree(data.labels().names()));
+        spec.addProperty("start_model", start.getFileName().toString());
+        spec.add("start_model_sha256", JsonOutput.PRETTY.toJsonTree(startHashes));
+        spec.addProperty("head_seed", settings.training().seed());
+        // scores differ between fp32 and bf16; and a resumed run reads its precision from here as from the rounds
+        spec.add("training", JsonOutput.PRETTY.toJsonTree(Map.of("precision", settings.training().asMap().get("precision"))));
+        spec.addProperty("max_length", settings.maxLength());
+        return spec;
+    }
 
     private void refuseToStartOverARun(Path output, boolean resume) throws IOException {
         Path runs = output.resolve(RunFolders.RUNS);
@@ -434,7 +478,7 @@ public final class ActiveLearningExperiment {
         Map<String, RoundResult> inPlanOrder = new LinkedHashMap<>();
         for (SelectionRound run : plan) if (results.containsKey(run.id())) inPlanOrder.put(run.id(), results.get(run.id()));
         return new ActiveLearningResults(settings, facts.provenance(), start.getFileName().toString(), facts.firstRound(),
-                sizes, names, data.labels().names(), plan, inPlanOrder);
+                facts.start(), sizes, names, data.labels().names(), plan, inPlanOrder);
     }
 
     private void printPlan(List<SelectionRound> plan, Map<String, RoundResult> results, RunFolders folders) throws IOException {

@@ -29,7 +29,8 @@ public final class ActiveLearningReport {
     public static void write(Path output, ActiveLearningResults results) throws IOException {
         boolean plotted = results.curves().values().stream().anyMatch(c -> !c.isEmpty());
         if (plotted) {
-            Charts.write(Charts.strategyCurves(curvesByName(results), "Active learning: " + results.settings().setting()),
+            Charts.write(Charts.strategyCurves(curvesByName(results),
+                    results.start() == null ? null : results.start().f1(), "Active learning: " + results.settings().setting()),
                     output.resolve(ExperimentReport.PLOTS), CURVE);
         }
         RunFolders.writeAtomically(output.resolve(ExperimentReport.RESULTS), JsonOutput.PRETTY.toJson(json(results)));
@@ -71,6 +72,7 @@ public final class ActiveLearningReport {
             plan.add(p);
         }
         m.put("plan", plan);
+        m.put("start", r.start());
         m.put("curves", curvesByName(r));
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("compare_at", s.compareAt());
@@ -147,6 +149,12 @@ public final class ActiveLearningReport {
         List<String> header = new ArrayList<>(List.of("annotated sentences"));
         r.settings().strategies().forEach(s -> header.add(s.wireName()));
         List<List<String>> rows = new ArrayList<>();
+        if (r.start() != null) {
+            // every strategy starts from the same model: one number for the row before any annotation
+            List<String> row = new ArrayList<>(List.of("0 (the starting model)"));
+            r.settings().strategies().forEach(s -> row.add(f4(r.start().f1())));
+            rows.add(row);
+        }
         for (int n : r.settings().rounds()) {
             List<String> row = new ArrayList<>(List.of(count(n)));
             for (Strategy s : r.settings().strategies()) row.add(r.f1(s, n).map(ActiveLearningReport::f4).orElse(NONE));
@@ -154,6 +162,10 @@ public final class ActiveLearningReport {
         }
         doc.table(header, rows);
         if (plotted) doc.image("Test F1 against annotated sentences, one line per strategy", CURVE);
+        if (r.start() != null) {
+            doc.paragraph("Row 0: `" + r.startModel() + "` scored on the test set before any annotation (with its own head, "
+                    + "or the fresh one every round starts from), the dotted line of the plot.");
+        }
     }
 
     /** Issue 23's target, read off the curve. */

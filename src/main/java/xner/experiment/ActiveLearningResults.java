@@ -15,12 +15,14 @@ import xner.train.RunRecord;
  *
  * @param startModel  the starting model's folder name
  * @param firstRound  what round 1 did, in words (the strategy asked the starting model, or a random cold start)
+ * @param start       the starting model scored on the test set before any annotation (for the French setting, the
+ *                    German model's zero-shot transfer)
  * @param dataSizes   pool, validation, test → sentences
  * @param dataNames   pool, validation, test → where the sentences came from
  * @param results     sub-run id → result, for the finished ones, in plan order
  */
 public record ActiveLearningResults(ActiveLearningSettings settings, RunRecord provenance, String startModel,
-                                    String firstRound, Map<String, Integer> dataSizes, Map<String, String> dataNames,
+                                    String firstRound, RoundResult start, Map<String, Integer> dataSizes, Map<String, String> dataNames,
                                     List<String> labels, List<SelectionRound> plan, Map<String, RoundResult> results) {
     public ActiveLearningResults {
         dataSizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataSizes));

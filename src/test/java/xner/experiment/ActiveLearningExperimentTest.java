@@ -103,6 +103,9 @@ class ActiveLearningExperimentTest {
         assertEquals(List.of("random-8", "mnlp-8", "entropy-8", "random-16", "mnlp-16", "entropy-16"),
                 List.copyOf(r.results().keySet()));
         assertEquals("each strategy asks the starting model", r.firstRound(), "the tiny classifier has PAN-X's head");
+        assertEquals(0, r.start().annotated());
+        assertEquals(24, r.start().test().sentences(), "the starting model scored on the test set before any round");
+        assertTrue(Files.isRegularFile(out.resolve("runs/start/result.json")));
         for (Strategy s : ActiveLearningSettings.ALL_STRATEGIES) {
             RoundSelection first = selection(out, s.wireName() + "-8");
             RoundSelection second = selection(out, s.wireName() + "-16");

@@ -68,8 +68,11 @@ class ActiveLearningReportTest {
                     12.5, 60, 7, 80, 0, "2026-12-07T00:00:00Z", new SubRunResult.FinishedBy("abc1234", "experiment active-learning (test)"),
                     new JsonObject()));
         }
+        var zeroShot = new SubRunResult.LanguageScore(2290, 0.3, 0.75, 0.75, 0.7523, 15, Map.of(), null);
+        RoundResult start = new RoundResult("start", "none", 0, 0, 0, "nothing", "none", List.of(), zeroShot, 0, 0, 9, 9, 0,
+                "2026-12-07T00:00:00Z", new SubRunResult.FinishedBy("abc1234", "experiment active-learning (test)"), new JsonObject());
         return new ActiveLearningResults(s, RunRecord.capture("experiment active-learning (test)", List.of(), 42, Map.of()),
-                "de", "each strategy asks the starting model", Map.of("pool", 4580, "validation", 2290, "test", 2290),
+                "de", "each strategy asks the starting model", start, Map.of("pool", 4580, "validation", 2290, "test", 2290),
                 Map.of("pool", "fr train", "validation", "fr validation", "test", "fr test"), List.of("O", "B-PER"), plan, done);
     }
 
@@ -129,6 +132,7 @@ class ActiveLearningReportTest {
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("| annotated sentences | random | mnlp | entropy |"), md);
         assertTrue(md.contains("| 500 | 0.7800 | 0.8300 | — |"), md);
+        assertTrue(md.contains("| 0 (the starting model) | 0.7523 | 0.7523 | 0.7523 |"), md);
         assertTrue(md.contains("**Seed of random: 42**"), md);
         assertTrue(md.contains("**mnlp reaches random's F1 at 1,000 sentences (0.8200) with 500 sentences: target (at most 500) met**"), md);
         assertTrue(md.contains("![Test F1 against annotated sentences, one line per strategy](plots/active-learning.png)"), md);
@@ -139,6 +143,7 @@ class ActiveLearningReportTest {
 
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
         assertEquals(42, json.get("random_seed").getAsInt());
+        assertEquals(0.7523, json.getAsJsonObject("start").getAsJsonObject("test").get("f1").getAsDouble(), 1e-12);
         assertEquals(4, json.getAsJsonObject("curves").getAsJsonArray("mnlp").size());
         assertEquals(2, json.getAsJsonObject("curves").getAsJsonArray("entropy").size());
         assertTrue(json.getAsJsonObject("target").getAsJsonArray("strategies").get(0).getAsJsonObject().get("met").getAsBoolean());
