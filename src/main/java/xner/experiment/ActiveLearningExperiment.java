@@ -26,6 +26,7 @@ import xner.data.Progress;
 import xner.data.RecordReader;
 import xner.data.Sentence;
 import xner.infer.TagPipeline;
+import xner.model.BertConfig;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
 import xner.model.WeightReader;
@@ -274,6 +275,7 @@ public final class ActiveLearningExperiment {
                 description(run), TrainingMemory.machineDefault());
         FineTuner.Result trained = fineTuning.run(tokenizer, modelDir, resumedFrom > 0, finishedBy.command(), progress,
                 progress::println, log -> listener.epochEnded(run, log));
+        dropInheritedTemperature(modelDir);
 
         long evaluating = System.nanoTime();
         SubRunResult.LanguageScore score;
@@ -290,6 +292,19 @@ public final class ActiveLearningExperiment {
         // the model stays until the next round of this strategy has chosen with it (release drops it after the last)
         folders.finish(run.id(), result, true);
         return result;
+    }
+
+    /**
+     * Removes the calibration temperature a round's model inherits in its {@code config.json} from a calibrated starting
+     * model: it was fitted to the starting model's logits, not to this model's, and would bend the probabilities the next
+     * round's uncertainty is read from. The starting model keeps its own in round 1; tags never depend on it.
+     */
+    static void dropInheritedTemperature(Path modelDir) throws IOException {
+        BertConfig config = ModelDirectory.readConfig(modelDir);
+        if (!config.extra().containsKey(BertConfig.TEMPERATURE_KEY)) return;
+        Map<String, com.google.gson.JsonElement> extra = new java.util.TreeMap<>(config.extra());
+        extra.remove(BertConfig.TEMPERATURE_KEY);
+        ModelDirectory.rewriteConfig(modelDir, config.toBuilder().extra(extra).build());
     }
 
     /** Drops a finished round's model once nothing needs it: its strategy's next round has chosen, or there is none. */

@@ -31,6 +31,8 @@ import xner.data.LocalPanx;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
 import xner.data.JsonOutput;
+import xner.model.BertConfig;
+import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
 import xner.select.Strategy;
 import xner.testing.TestData;
@@ -209,5 +211,20 @@ class ActiveLearningExperimentTest {
         assertEquals("mnlp, by mnlp-8's model", selection(out, "mnlp-12").chosenBy(), "round 2 asks the model trained in round 1");
         assertEquals(r.result("random-8").orElseThrow().f1(), r.result("mnlp-8").orElseThrow().f1(), 1e-12,
                 "the same sentences, seed and recipe: the same first point");
+    }
+
+    @Test
+    void aRoundsModelLosesTheTemperatureItInheritedButKeepsTheRestOfItsConfig() throws IOException {
+        Path model = dir.resolve("calibrated");
+        try (TokenClassifier m = TokenClassifier.load(classifier)) {
+            m.save(model, classifier);
+        }
+        ModelDirectory.rewriteConfig(model, ModelDirectory.readConfig(model).withTemperature(2.5));
+        assertEquals(2.5, ModelDirectory.readConfig(model).temperature());
+        ActiveLearningExperiment.dropInheritedTemperature(model);
+        BertConfig config = ModelDirectory.readConfig(model);
+        assertEquals(1.0, config.temperature(), "the next round reads this model's own probabilities");
+        assertEquals(LabelSet.PANX.names(), config.id2label());
+        assertTrue(config.extra().containsKey(BertConfig.TAG_SCHEME_KEY), config.extra().toString());
     }
 }
