@@ -37,22 +37,27 @@ import xner.model.MultilingualBert;
  * </pre>
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {ActiveLearningCommand.class},
         description = {"Run the chapter's experiments on the Swiss PAN-X corpus (corpus seed 0, training seed 42): "
                 + "de (fine-tune on German; test F1 on de and zero-shot on fr, it, en), curve (fine-tune on 250, 500, "
                 + "1000, 2000, 4000 French sentences), de-fr (German + French), each (fr, it, en alone), all (the four "
                 + "together). Writes runs/<id>/result.json as each sub-run ends, then results.json, report.md, "
                 + "report.html and plots/ (PNG and SVG) in --output.",
-                "Run again with the same --output to skip finished sub-runs and resume a killed one."})
+                "Run again with the same --output to skip finished sub-runs and resume a killed one.",
+                "experiment active-learning (see its --help): what choosing sentences by the model's uncertainty saves an "
+                        + "annotator, simulated with gold labels."})
 public final class ExperimentCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The experiment: swiss-panx.")
+    // optional for picocli, so that "experiment active-learning" reaches its subcommand; call() asks for both
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+            description = "The experiment: swiss-panx (or the subcommand active-learning).")
     String name;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR",
+    @Option(names = "--output", paramLabel = "DIR",
             description = "Where results, report, plots and the sub-runs' folders go; keep it to resume.")
     Path output;
 
@@ -87,10 +92,14 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        device.use();
-        if (!"swiss-panx".equals(name)) {
-            throw new XnerInputException("no experiment \"" + name + "\"; there is swiss-panx");
+        if (name == null) {
+            throw new XnerInputException("name the experiment: swiss-panx or active-learning");
         }
+        if (!"swiss-panx".equals(name)) {
+            throw new XnerInputException("no experiment \"" + name + "\"; there are swiss-panx and active-learning");
+        }
+        if (output == null) throw new XnerInputException("experiment swiss-panx needs --output DIR");
+        device.use();
         if (!"swiss".equals(data.corpus)) {
             throw new XnerInputException("--corpus: the swiss-panx experiment runs on the Swiss corpus, not " + data.corpus);
         }

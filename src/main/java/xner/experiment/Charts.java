@@ -75,6 +75,38 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Active learning's learning curves: test F1 against annotated sentences, one line per strategy (random dashed: the
+     * baseline the others are read against), and the starting model's F1 before any annotation as a dotted grey line.
+     */
+    public static XYChart strategyCurves(Map<String, List<ActiveLearningResults.CurvePoint>> curves, Double start,
+            String title) {
+        XYChart chart = xyChart(title, "annotated sentences", "F1 on test (micro)");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // below: never over a point
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        int k = 0;
+        for (Map.Entry<String, List<ActiveLearningResults.CurvePoint>> curve : curves.entrySet()) {
+            Color color = PALETTE[k++ % PALETTE.length];
+            if (curve.getValue().isEmpty()) continue;
+            series(chart, curve.getKey(), curve.getValue().stream().map(p -> (double) p.annotated()).toList(),
+                    curve.getValue().stream().map(ActiveLearningResults.CurvePoint::f1).toList(), color,
+                    curve.getKey().equals("random") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+        }
+        if (start != null) {
+            // the starting model before any annotation, across the annotated range (French: zero-shot from German)
+            List<Double> xs = curves.values().stream().flatMap(List::stream).map(p -> (double) p.annotated()).sorted().toList();
+            double from = xs.isEmpty() ? 0 : xs.get(0);
+            double to = xs.isEmpty() ? 1 : Math.max(xs.get(xs.size() - 1), from + 1);
+            XYSeries line = chart.addSeries("starting model, no annotation", List.of(from, to), List.of(start, start));
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineStyle(SeriesLines.DOT_DOT);
+            line.setLineColor(Color.GRAY);
+        }
+        return chart;
+    }
+
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }

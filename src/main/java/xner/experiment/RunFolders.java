@@ -70,19 +70,27 @@ final class RunFolders {
 
     /** The result of a finished sub-run with this spec; an error when it was made with another. */
     Optional<SubRunResult> finished(String id, JsonObject spec) {
+        return finished(id, spec, SubRunResult.class, SubRunResult::spec);
+    }
+
+    /**
+     * The result of a finished sub-run of any experiment, read as {@code type}, whose spec ({@code specOf}) must equal
+     * {@code spec}; empty when it has none, an error when it was made with another.
+     */
+    <T> Optional<T> finished(String id, JsonObject spec, Class<T> type, java.util.function.Function<T, JsonObject> specOf) {
         Path file = runDir(id).resolve(RESULT);
         if (!Files.isRegularFile(file)) return Optional.empty();
-        SubRunResult result;
+        T result;
         try {
-            result = JsonOutput.PRETTY.fromJson(Files.readString(file), SubRunResult.class);
+            result = JsonOutput.PRETTY.fromJson(Files.readString(file), type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (JsonParseException | IllegalArgumentException e) {
             throw new XnerInputException(file + ": not a sub-run result (" + e.getMessage() + "); delete " + runDir(id)
                     + " to run it again");
         }
-        if (result == null || result.spec() == null) throw new XnerInputException(file + ": no spec in this result");
-        checkSame(file, result.spec(), spec);
+        if (result == null || specOf.apply(result) == null) throw new XnerInputException(file + ": no spec in this result");
+        checkSame(file, specOf.apply(result), spec);
         return Optional.of(result);
     }
 
@@ -117,8 +125,13 @@ final class RunFolders {
 
     /** Writes the result (atomically), then drops the checkpoints and, unless kept, the model. */
     void finish(SubRunResult result, boolean keepModel) throws IOException {
-        writeAtomically(runDir(result.id()).resolve(RESULT), JsonOutput.PRETTY.toJson(result));
-        tidy(result.id(), keepModel);
+        finish(result.id(), result, keepModel);
+    }
+
+    /** Writes any experiment's {@code result} of sub-run {@code id} (atomically), then tidies as {@link #tidy}. */
+    void finish(String id, Object result, boolean keepModel) throws IOException {
+        writeAtomically(runDir(id).resolve(RESULT), JsonOutput.PRETTY.toJson(result));
+        tidy(id, keepModel);
     }
 
     /** Removes what a finished sub-run no longer needs: its checkpoints always, its model unless kept. */

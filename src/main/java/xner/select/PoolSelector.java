@@ -132,6 +132,15 @@ public final class PoolSelector {
             case CONLL -> RecordReader.conll(in, file);
             case DOCUMENTS -> throw new XnerInputException("select reads a pool of texts: text, jsonl or conll, not documents");
         };
+        return select(reader, totalBytes);
+    }
+
+    /**
+     * Chooses from the records {@code reader} gives (a file's, or sentences already in memory, as the active-learning
+     * experiment's pool); {@code totalBytes} for the progress line, or -1 when unknown. A candidate's ordinal is its
+     * record's place among those read.
+     */
+    public Selection select(RecordReader reader, long totalBytes) throws IOException {
         Run run = new Run(reader, Progress.to(err), totalBytes);
         run.all();
         return new Selection(run.chosen, new Summary(reader.lineNumber(), run.records, run.considered, run.excludedCount,
@@ -139,7 +148,7 @@ public final class PoolSelector {
     }
 
     /** The text a record is compared by: its text, or a CoNLL sentence's words joined as the pipeline joins them. */
-    static String textOf(InputRecord r) {
+    public static String textOf(InputRecord r) {
         if (r instanceof InputRecord.Text t) return t.text();
         if (r instanceof InputRecord.Words w) return String.join(" ", w.words());
         throw new IllegalArgumentException("a malformed record has no text: " + r);

@@ -72,7 +72,7 @@ class ExperimentAnalyzeCommandTest {
         Cli.Run name = Cli.run("experiment", "swiss", "--output", dir.resolve("x").toString(),
                 "--data-dir", data, "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, name.exit());
-        assertEquals("xner: no experiment \"swiss\"; there is swiss-panx", name.err().strip());
+        assertEquals("xner: no experiment \"swiss\"; there are swiss-panx and active-learning", name.err().strip());
         Cli.Run part = Cli.run("experiment", "swiss-panx", "--only", "de,every",
                 "--output", dir.resolve("x").toString(), "--data-dir", data, "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, part.exit());
