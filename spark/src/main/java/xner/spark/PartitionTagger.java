@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -92,7 +93,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
                 next = 0;
                 List<Row> chunk = new ArrayList<>(chunkSize);
                 while (chunk.size() < chunkSize && rows.hasNext()) chunk.add(rows.next());
-                tagChunk(pipeline, chunk, partition, rowsBefore, out);
+                tagChunk(pipeline::tagEach, chunk, partition, rowsBefore, out);
                 return true;
             }
 
@@ -104,8 +105,12 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    /** Tags a chunk's non-empty texts together and appends each row, with its entities, to {@code out}. */
-    private void tagChunk(TagPipeline pipeline, List<Row> chunk, int partition, long rowsBefore, List<Row> out) {
+    /**
+     * Tags a chunk's non-empty texts together ({@code tagEach}: the pipeline's {@link TagPipeline#tagEach}) and appends
+     * each row, with its entities, to {@code out}; a row whose text fails alone fails the task, named.
+     */
+    void tagChunk(Function<List<String>, List<Outcome<Tagged>>> tagEach, List<Row> chunk, int partition, long rowsBefore,
+            List<Row> out) {
         List<String> texts = new ArrayList<>();
         for (Row r : chunk) {
             String text = text(r);
@@ -113,7 +118,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
         }
         // one text can fail the whole chunk (a lone surrogate the tokenizer refuses): found by bisection; the first
         // row that fails alone fails the task, named
-        List<Outcome<Tagged>> tagged = pipeline.tagEach(texts);
+        List<Outcome<Tagged>> tagged = tagEach.apply(texts);
         int t = 0;
         for (int i = 0; i < chunk.size(); i++) {
             if (text(chunk.get(i)) == null) continue;
