@@ -25,8 +25,8 @@ import xner.data.RecordReader;
  * a CoNLL line without a word or whose column count differs from its sentence's, a word CoNLL output cannot
  * hold) is reported on the error stream with its file and line, skipped, and counted; the run goes on. Blank
  * JSON lines, CoNLL {@code -DOCSTART-} lines and comment lines before a sentence are not records. When the
- * pipeline fails on a batch, its records are tagged again one by one: only a record that fails alone is
- * skipped, reported as {@code file:line: tagging failed: reason}.
+ * pipeline fails on a batch, the records that fail alone are found by bisection ({@link TagPipeline#tagEach}): only
+ * such a record is skipped, reported as {@code file:line: tagging failed: reason}.
  */
 public final class FileTagger {
     /** The kinds of input file. */
@@ -97,7 +97,10 @@ public final class FileTagger {
 
     private static final int REPORTS_SHOWN = 20; // then only counted, so a bad file cannot flood the terminal
 
-    /** What tags the records: the pipeline's two batch methods, or in a test a stand-in that fails on purpose. */
+    /**
+     * What tags the records: the pipeline's two batch methods, or in a test a stand-in that fails on purpose. The
+     * bad records of a failing batch are found as {@link TagPipeline#tagEach} finds them, by {@link Outcome#each}.
+     */
     interface Tagging {
         List<Tagged> texts(List<String> texts);
 
@@ -228,28 +231,18 @@ public final class FileTagger {
 
         void flush() throws IOException {
             if (pending.isEmpty()) return;
-            List<Tagged> results = null;
-            RuntimeException failed = null;
-            try {
-                results = tag(pending);
-            } catch (RuntimeException e) {
-                // one record can fail a whole batch (a text the tokenizer cannot take): try each alone, so that
-                // only the record that fails is skipped
-                failed = e;
-            }
+            // one record can fail a whole chunk (a text the tokenizer cannot take): the records that fail alone are
+            // found by bisection and skipped, the others tagged
+            List<Outcome<Tagged>> outcomes = Outcome.each(pending, this::tag);
             for (int i = 0; i < pending.size(); i++) {
                 InputRecord r = pending.get(i);
-                Tagged t;
-                try {
-                    if (results != null) t = results.get(i);
-                    else if (pending.size() == 1) throw failed; // already tried alone
-                    else t = tag(List.of(r)).get(0);
-                } catch (RuntimeException e) {
-                    skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
+                Outcome<Tagged> t = outcomes.get(i);
+                if (t.failed()) {
+                    skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(t.failure())));
                     continue;
                 }
                 try {
-                    writer.write(r, t);
+                    writer.write(r, t.value());
                     tagged++;
                 } catch (XnerInputException e) { // the output format cannot hold this record: nothing of it was written
                     skip(new InputRecord.Malformed(r.source(), e.getMessage()));

@@ -179,6 +179,14 @@ public final class TagPipeline implements AutoCloseable {
     }
 
     /**
+     * Tags texts together, as {@link #tagBatch}, and when that fails finds the texts that fail alone by bisection
+     * ({@link Outcome#each}): each text's tagging or its failure, in the order of {@code texts}.
+     */
+    public List<Outcome<Tagged>> tagEach(List<String> texts) {
+        return Outcome.each(texts, this::tagBatch);
+    }
+
+    /**
      * The first stage alone: {@code text} tokenized and cut into windows, for a caller that runs the passes itself
      * (the service, which takes turns between requests a pass at a time). Then {@link #forwardPass} for the windows
      * and {@link #postprocess} with their logits.
@@ -198,6 +206,11 @@ public final class TagPipeline implements AutoCloseable {
     /** Tags several sentences of pre-split words together. */
     public List<Tagged> tagWordsBatch(List<List<String>> sentences) {
         return tagWordsBatch(sentences, batchSize);
+    }
+
+    /** Sentences of pre-split words as {@link #tagEach} tags texts: each one's tagging or its failure, in order. */
+    public List<Outcome<Tagged>> tagWordsEach(List<List<String>> sentences) {
+        return Outcome.each(sentences, this::tagWordsBatch);
     }
 
     /** As {@link #tagWordsBatch(List)} with another number of windows per forward pass: for the benchmark. */

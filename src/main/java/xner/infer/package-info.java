@@ -10,5 +10,7 @@
  * → {@link xner.infer.Aggregation#group} → {@link xner.infer.EntityGroup}s ({@code PER "Jeff Dean" 0–9}) or
  * {@link xner.infer.TokenPrediction}s. Aggregation is plain Java over probabilities, testable without a model.
  * {@link xner.infer.FileTagger} streams files through the pipeline; {@link xner.infer.InferenceBenchmark} times it.
+ * {@link xner.infer.Outcome#each} ({@link xner.infer.TagPipeline#tagEach}) finds the inputs that fail a batch by
+ * bisection, for {@code FileTagger}, {@code select}, the service's batcher and Spark's partitions alike.
  */
 package xner.infer;

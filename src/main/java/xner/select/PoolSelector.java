@@ -17,6 +17,7 @@ import xner.data.RecordReader;
 import xner.infer.Aggregation;
 import xner.infer.FileTagger;
 import xner.infer.JsonlRecordWriter;
+import xner.infer.Outcome;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
 
@@ -255,25 +256,19 @@ public final class PoolSelector {
 
         /**
          * The candidates' records tagged together; when the batch fails (one text the tokenizer cannot take fails
-         * it all), each alone, so only a record that fails alone is lost: null at its place, reported.
+         * it all), the records that fail alone are found by bisection ({@link Outcome#each}), so only such a record is
+         * lost: null at its place, reported.
          */
         List<Tagged> tag(List<Candidate> batch) {
             List<InputRecord> records = batch.stream().map(Candidate::record).toList();
-            try {
-                return tagging.tag(records);
-            } catch (RuntimeException failed) {
-                List<Tagged> alone = new ArrayList<>(batch.size());
-                for (InputRecord r : records) {
-                    try {
-                        if (records.size() == 1) throw failed;
-                        alone.add(tagging.tag(List.of(r)).get(0));
-                    } catch (RuntimeException e) {
-                        skip(new InputRecord.Malformed(r.source(), "tagging failed: " + firstLine(e)));
-                        alone.add(null);
-                    }
-                }
-                return alone;
+            List<Outcome<Tagged>> outcomes = Outcome.each(records, tagging::tag);
+            List<Tagged> tagged = new ArrayList<>(batch.size());
+            for (int i = 0; i < records.size(); i++) {
+                Outcome<Tagged> o = outcomes.get(i);
+                if (o.failed()) skip(new InputRecord.Malformed(records.get(i).source(), "tagging failed: " + firstLine(o.failure())));
+                tagged.add(o.value());
             }
+            return tagged;
         }
 
         void skip(InputRecord.Malformed m) {

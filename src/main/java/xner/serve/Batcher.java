@@ -2,6 +2,8 @@ package xner.serve;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import xner.infer.Outcome;
 import xner.infer.PreparedText;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
@@ -31,8 +34,8 @@ import xner.train.Batch;
  *
  * <p>Refusals and failures, each its caller's to answer: {@link Busy} (the queue holds {@code maxQueue} texts, or the
  * service stops), {@link TimedOut} (waited past {@code requestTimeout}: dropped, its remaining windows never run),
- * {@link TextFailed} (one text could not be prepared or tagged; a pass that fails is run again a window at a time,
- * so one bad window fails its own request and never the others in its pass). A request whose future is cancelled
+ * {@link TextFailed} (one text could not be prepared or tagged; in a pass that fails the windows that fail alone are
+ * found by bisection, so one bad window fails its own request and never the others in its pass). A request whose future is cancelled
  * (its client went away) is dropped at the next round.
  */
 final class Batcher implements AutoCloseable {
@@ -349,28 +352,40 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Runs one pass; if it fails, each window again alone, so that a failing window fails its own request only. */
+    /**
+     * Runs one pass; if it fails, the windows that fail alone are found by bisection ({@link Outcome#each}), so that a
+     * failing window fails its own request only. A window of a request that has failed meanwhile is not run again.
+     */
     private void forward(List<Piece> pass) {
-        passes.incrementAndGet();
-        float[][] logits;
-        try {
-            logits = model.forward(pass.stream().map(Piece::ids).toList());
-            if (logits.length != pass.size()) {
-                throw new IllegalStateException("the model answered " + logits.length + " windows for " + pass.size());
+        Set<Job> failed = new HashSet<>(); // requests with a window that failed alone in this search
+        List<Outcome<float[]>> outcomes = Outcome.each(pass, group -> {
+            List<Piece> wanted = group.stream().filter(p -> !failed.contains(p.job()) && !p.job().result.isDone()).toList();
+            List<float[]> logits = new ArrayList<>(Collections.nCopies(group.size(), null));
+            if (wanted.isEmpty()) return logits;
+            passes.incrementAndGet();
+            float[][] out;
+            try {
+                out = model.forward(wanted.stream().map(Piece::ids).toList());
+            } catch (RuntimeException e) {
+                if (group.size() == 1) failed.add(group.get(0).job()); // alone: its failure is its own (Outcome.each)
+                throw e;
             }
-        } catch (RuntimeException e) {
-            if (pass.size() == 1) {
-                pass.get(0).job().result.completeExceptionally(new TextFailed(pass.get(0).text(), e));
-            } else {
-                for (Piece p : pass) {
-                    if (!p.job().result.isDone()) forward(List.of(p));
-                }
+            if (out.length != wanted.size()) {
+                throw new IllegalStateException("the model answered " + out.length + " windows for " + wanted.size());
             }
-            return;
+            for (int i = 0, w = 0; i < group.size(); i++) {
+                if (w < wanted.size() && group.get(i) == wanted.get(w)) logits.set(i, out[w++]);
+            }
+            return logits;
+        });
+        for (int i = 0; i < pass.size(); i++) { // failures first: a window's logits are kept only for a request still under way
+            Piece p = pass.get(i);
+            if (outcomes.get(i).failed()) p.job().result.completeExceptionally(new TextFailed(p.text(), outcomes.get(i).failure()));
         }
         for (int i = 0; i < pass.size(); i++) {
             Piece p = pass.get(i);
-            p.job().logits[p.text()][p.window()] = logits[i];
+            if (p.job().result.isDone()) continue;
+            p.job().logits[p.text()][p.window()] = outcomes.get(i).value();
             p.job().windowsLeft--;
             p.job().tokensLeft -= p.ids().length;
         }

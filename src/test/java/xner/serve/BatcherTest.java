@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,6 +86,29 @@ class BatcherTest {
                     "each bad text was tried alone: " + tagger.calls);
             assertEquals(2 + 9, tagger.calls.size(), "the failed pass, then each of its windows once, but for b3, whose request "
                     + "had failed already: " + tagger.calls);
+        }
+    }
+
+    @Test
+    void aBadWindowInAFullPassIsFoundByBisectionNotByRunningEachWindowAgain() throws Exception {
+        MarkedTagger tagger = new MarkedTagger();
+        try (Batcher batcher = batcher(new TextModel(tagger::tag))) {
+            CompletableFuture<List<Tagged>> first = batcher.submit(List.of("first"));
+            assertTrue(tagger.entered.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<List<Tagged>>> requests = new ArrayList<>();
+            for (int i = 0; i < 32; i++) requests.add(batcher.submit(List.of(i == 21 ? "t21 BAD" : "t" + i)));
+            tagger.release.countDown();
+
+            assertEquals(List.of("first"), texts(first));
+            for (int i = 0; i < 32; i++) {
+                if (i == 21) assertEquals(0, failure(requests.get(i)).index());
+                else assertEquals(List.of("t" + i), texts(requests.get(i)));
+            }
+            assertEquals(32, tagger.calls.get(1).size(), "the 32 waiting texts in one pass");
+            assertTrue(tagger.calls.contains(List.of("t21 BAD")), "the bad window was run alone: " + tagger.calls);
+            int retries = tagger.calls.size() - 2;
+            assertTrue(retries <= 2 * 5, retries + " passes after the failed one, not 32: " + tagger.calls);
+            assertEquals(tagger.calls.size(), batcher.passes(), "every pass counted, the failed ones included");
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -17,6 +18,7 @@ import xner.infer.Aggregation;
 import xner.infer.EntityGroup;
 import xner.infer.Prediction;
 import xner.infer.ModelRuntime;
+import xner.infer.Outcome;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
 import xner.infer.TokenPrediction;
@@ -91,7 +93,7 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
                 next = 0;
                 List<Row> chunk = new ArrayList<>(chunkSize);
                 while (chunk.size() < chunkSize && rows.hasNext()) chunk.add(rows.next());
-                tagChunk(pipeline, chunk, partition, rowsBefore, out);
+                tagChunk(pipeline::tagEach, chunk, partition, rowsBefore, out);
                 return true;
             }
 
@@ -103,34 +105,33 @@ final class PartitionTagger implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    /** Tags a chunk's non-empty texts together and appends each row, with its entities, to {@code out}. */
-    private void tagChunk(TagPipeline pipeline, List<Row> chunk, int partition, long rowsBefore, List<Row> out) {
+    /**
+     * Tags a chunk's non-empty texts together ({@code tagEach}: the pipeline's {@link TagPipeline#tagEach}) and appends
+     * each row, with its entities, to {@code out}; a row whose text fails alone fails the task, named.
+     */
+    void tagChunk(Function<List<String>, List<Outcome<Tagged>>> tagEach, List<Row> chunk, int partition, long rowsBefore,
+            List<Row> out) {
         List<String> texts = new ArrayList<>();
         for (Row r : chunk) {
             String text = text(r);
             if (text != null) texts.add(text);
         }
-        List<Tagged> tagged;
-        try {
-            tagged = pipeline.tagBatch(texts);
-        } catch (RuntimeException e) {
-            // one text can fail the whole chunk (a lone surrogate the tokenizer refuses): find it, and say which row
-            tagged = new ArrayList<>(texts.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                String text = text(chunk.get(i));
-                if (text == null) continue;
-                try {
-                    tagged.add(pipeline.tag(text));
-                } catch (RuntimeException alone) {
-                    throw new XnerInputException("partition " + partition + ", row " + (rowsBefore + i)
-                            + " of the partition (0-based), column " + column + ": tagging failed: " + alone.getMessage(), alone);
-                }
+        // one text can fail the whole chunk (a lone surrogate the tokenizer refuses): found by bisection; the first
+        // row that fails alone fails the task, named
+        List<Outcome<Tagged>> tagged = tagEach.apply(texts);
+        int t = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            if (text(chunk.get(i)) == null) continue;
+            RuntimeException alone = tagged.get(t++).failure();
+            if (alone != null) {
+                throw new XnerInputException("partition " + partition + ", row " + (rowsBefore + i)
+                        + " of the partition (0-based), column " + column + ": tagging failed: " + alone.getMessage(), alone);
             }
         }
-        int t = 0;
+        t = 0;
         for (Row r : chunk) {
             String text = text(r);
-            List<Row> predictions = text == null ? List.of() : rows(tagged.get(t++).predict(aggregation));
+            List<Row> predictions = text == null ? List.of() : rows(tagged.get(t++).value().predict(aggregation));
             Object[] values = new Object[r.length() + 1];
             for (int c = 0; c < r.length(); c++) values[c] = r.get(c);
             values[r.length()] = CollectionConverters.asScala(predictions).toSeq(); // Spark's external type for arrays
