@@ -29,7 +29,11 @@ import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
 
-/** End to end on real PAN-X sentences with a tiny random BERT: train, evaluate, kill, resume. */
+/**
+ * End to end on real PAN-X sentences with a tiny random BERT: train, evaluate, kill, resume. What a run leaves on disk,
+ * read back (a checkpoint left as {@code checkpoints.old}, a missing tensor, a mistyped trainer state), is
+ * {@link FineTunerFilesTest}, on synthetic sentences.
+ */
 class FineTunerTest {
     @TempDir static Path dir;
     static List<Example> train;
