@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,9 @@ class ExperimentAnalyzeCommandTest {
     static Path body;
     static String data;
 
-    @BeforeAll
-    static void tinyBody() throws IOException {
+    /** The data and the body, made once for the tests that run on them (the option parsing needs neither). */
+    static synchronized void tinyBody() throws IOException {
+        if (body != null) return;
         Path panx = TestData.panx();
         data = panx.toString();
         PanxReader reader = new PanxReader(LabelSet.PANX);
@@ -68,7 +68,8 @@ class ExperimentAnalyzeCommandTest {
     }
 
     @Test
-    void badNamesAndPartsAreOneLineAndExitTwo() {
+    void badNamesAndPartsAreOneLineAndExitTwo() throws IOException {
+        tinyBody();
         Cli.Run name = Cli.run("experiment", "swiss", "--output", dir.resolve("x").toString(),
                 "--data-dir", data, "--model", body.toString());
         assertEquals(Xner.EXIT_BAD_INPUT, name.exit());
@@ -82,6 +83,7 @@ class ExperimentAnalyzeCommandTest {
     @Tag("slow")
     @Test
     void experimentThenAnalyzeTheKeptModel() throws IOException {
+        tinyBody();
         Path out = dir.resolve("swiss-panx");
         Cli.Run experiment = Cli.run("experiment", "swiss-panx", "--data-dir", data,
                 "--model", body.toString(), "--output", out.toString(), "--quick", "--only", "each",

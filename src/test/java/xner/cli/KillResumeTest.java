@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,18 @@ class KillResumeTest {
     static Path train;
     static Path validation;
 
-    @BeforeAll
+    private static boolean made;
+
+    /**
+     * Made before the first test, not in {@code @BeforeAll}: without its input each test skips with the reason, and
+     * surefire's report counts them (a skip in {@code @BeforeAll} leaves neither the tests nor the reason there).
+     */
+    @BeforeEach
+    void madeOnce() throws IOException {
+        if (!made) smallDutchFilesAndATinyBody();
+        made = true;
+    }
+
     static void smallDutchFilesAndATinyBody() throws IOException {
         Path nl = xner.testing.TestData.conll2002Dutch();
         train = OwnDataCommandTest.firstSentences(nl.resolve("ned.train"), 300, dir.resolve("train.conll"));

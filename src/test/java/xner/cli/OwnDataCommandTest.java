@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,18 @@ class OwnDataCommandTest {
     static Path train;
     static Path validation;
 
-    @BeforeAll
+    private static boolean made;
+
+    /**
+     * Made before the first test, not in {@code @BeforeAll}: without its input each test skips with the reason, and
+     * surefire's report counts them (a skip in {@code @BeforeAll} leaves neither the tests nor the reason there).
+     */
+    @BeforeEach
+    void madeOnce() throws IOException {
+        if (!made) smallDutchFilesAndATinyBody();
+        made = true;
+    }
+
     static void smallDutchFilesAndATinyBody() throws IOException {
         Path nl = TestData.conll2002Dutch();
         // the first 300 sentences of ned.train and 120 of ned.testa, still latin-1 and with their odd two-column lines

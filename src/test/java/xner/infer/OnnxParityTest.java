@@ -65,8 +65,9 @@ class OnnxParityTest {
     @Test
     @Tag("slow")
     void multilingualBertWithAFreshHeadGivesTheSameLogitsAndEntities() throws IOException {
+        List<Sentence> sentences = swissGermanTest().sentences().subList(0, 200); // without the data, skip before the export
         Path folder = TestData.exportedFreshMbert(dir);
-        assertSameLogitsAndEntities(folder, swissGermanTest().sentences().subList(0, 200));
+        assertSameLogitsAndEntities(folder, sentences);
     }
 
     private static void assertSameLogitsAndEntities(Path folder, List<Sentence> sentences) {

@@ -4,6 +4,8 @@
  * <ul>
  *   <li>{@link xner.testing.TestData}: where the real inputs are (PAN-X, CoNLL-2002, the reference numbers, the
  *       mBERT jar); a test whose input is missing is skipped with a reason that says how to provide it.</li>
+ *   <li>{@link xner.testing.SyntheticSentences}: German-looking sentences tagged in IOB2 (PER, ORG, LOC) made from a
+ *       seed, for tests that need some sentences and no fact of PAN-X; they run without {@code XNER_DATA}.</li>
  *   <li>{@link xner.testing.TinyModels}: tiny random models, ids-only configs (2 layers, hidden 8) and a
  *       word-level tokenizer with a pretrained-like body for end-to-end tests on real sentences.</li>
  *   <li>{@link xner.testing.FakeHub}: a stand-in for the Hugging Face hub on the loopback, for the dataset and

@@ -1,7 +1,5 @@
 package xner.spark;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,45 +8,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import xner.data.LabelSet;
-import xner.data.PanxReader;
 import xner.data.Sentence;
 import xner.model.BertConfig;
 import xner.model.TokenClassifier;
+import xner.testing.SyntheticSentences;
 import xner.tokenize.WordPieceTokenizer;
 
 /**
- * Test inputs: real PAN-X sentences from {@code $XNER_DATA} and a tiny token classifier on their words (the
- * core's {@code xner.testing.TinyModels} shape: a word-level WordPiece vocabulary, 2 layers, hidden 16, 128
- * positions, random weights), small copies so that this module needs no test jar of the core.
+ * Test inputs: synthetic German-looking sentences and a tiny token classifier on their words (the core's
+ * {@code xner.testing.TinyModels} shape: a word-level WordPiece vocabulary, 2 layers, hidden 16, 128 positions,
+ * random weights, drawn wider here).
  */
 final class TinyTagger {
     private TinyTagger() {}
 
-    /** The PAN-X folder under {@code $XNER_DATA}, or the test is skipped with the reason. */
-    static Path panx() {
-        assumeTrue(missing() == null, missing());
-        String data = System.getenv("XNER_DATA");
-        Path dir = Path.of(data).resolve("panx");
-        return (Files.isDirectory(dir) ? dir : Path.of(data)).toAbsolutePath();
-    }
-
     /**
-     * Why PAN-X cannot be had, or null when it can. A class that builds its model once checks this in
-     * {@code @BeforeAll} and skips each test in {@code @BeforeEach}, so every skipped test is counted with the reason.
+     * {@code n} German-looking tagged sentences made from {@code seed} (the core's {@code xner.testing.SyntheticSentences}):
+     * these tests need some sentences to tag, no fact of PAN-X, so they run without {@code XNER_DATA}.
      */
-    static String missing() {
-        String data = System.getenv("XNER_DATA");
-        if (data == null || data.isBlank()) return "skipped: XNER_DATA is not set (point it at the data folder, e.g. XNER_DATA=../shared/data)";
-        Path dir = Path.of(data).resolve("panx");
-        if (!Files.isDirectory(dir)) dir = Path.of(data);
-        if (!Files.isRegularFile(dir.resolve("de").resolve("test"))) return "skipped: no PAN-X de/test under XNER_DATA=" + data;
-        return null;
-    }
-
-    /** The first {@code n} sentences of PAN-X {@code lang}'s {@code split}. */
-    static List<Sentence> sentences(String lang, String split, int n) {
-        List<Sentence> all = new PanxReader().read(panx().resolve(lang).resolve(split));
-        return new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+    static List<Sentence> sentences(int n, long seed) {
+        return new ArrayList<>(SyntheticSentences.german(n, seed, "test").sentences());
     }
 
     /** The sentences' words joined by single spaces: the texts a user would tag. */

@@ -54,7 +54,7 @@ class TwoWorkerClusterTest {
 
     @Test
     void twoExecutorJvmsEachLoadTheModelAndTagAsThePipeline() throws IOException {
-        List<Sentence> sentences = TinyTagger.sentences("de", "test", 120);
+        List<Sentence> sentences = TinyTagger.sentences(120, 3);
         Path model = TinyTagger.model(dir.resolve("model"), sentences, 5);
         List<String> texts = TinyTagger.texts(sentences);
         // the workers start executors with Spark's launcher, which looks for SPARK_HOME/jars; the classes come from
