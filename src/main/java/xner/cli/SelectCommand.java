@@ -43,6 +43,7 @@ public final class SelectCommand implements Callable<Integer> {
     @Mixin RuntimeOption runtime;
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
+    @Mixin PipelineOptions pipelineOptions;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -89,18 +90,6 @@ public final class SelectCommand implements Callable<Integer> {
             description = "Records read before they are tagged together, sorted by length into batches (default: ${DEFAULT-VALUE}).")
     int chunk;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
-            description = "Texts (or windows) per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
-            description = "Padded tokens per forward pass, at most (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
-            description = "Tokens per window; longer texts are cut into overlapping windows (default: the model's, 512 for BERT).")
-    int maxLength;
-
     @Override
     public Integer call() throws IOException {
         device.use(List.of(runtime.runtime()));
@@ -122,7 +111,7 @@ public final class SelectCommand implements Callable<Integer> {
             err.printf("xner: %,d texts already annotated (--exclude) will not be chosen%n", annotated.size());
             err.flush();
         }
-        TagPipeline.Options options = new TagPipeline.Options(maxLength, -1, batchSize, maxTokens);
+        TagPipeline.Options options = pipelineOptions.options();
         try (TagPipeline pipeline = TagPipeline.load(model, options, runtime.runtime())) {
             PoolSelector selector = new PoolSelector(pipeline, chosenBy, count, seed, annotated, chunk, err);
             Path name = stdin ? Path.of("<stdin>") : input;

@@ -37,6 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin RuntimeOption runtime;
     @CommandLine.Mixin DeviceOption device;
     @CommandLine.Mixin PrecisionOption precisionOption;
+    @CommandLine.Mixin PipelineOptions pipelineOptions;
 
     @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
             description = "A fine-tuned token classifier; GET /health names its source (the folder, or the hub id, revision "
@@ -98,23 +99,6 @@ public final class ServeCommand implements Callable<Integer> {
                     + "GET /health says overloaded (503) (default: ${DEFAULT-VALUE}).")
     int requestTimeoutSeconds;
 
-    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
-            description = "The most windows (texts, or parts of long ones) in one forward pass (default: ${DEFAULT-VALUE}).")
-    int maxBatch;
-
-    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
-            description = "Padded tokens per forward pass, at most: what bounds the memory of a pass, about 70 MB a "
-                    + "512-token window for BERT-base (default: ${DEFAULT-VALUE}, eight full windows).")
-    int maxTokens;
-
-    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
-            description = "Tokens per window, special tokens included (default: the model's, 512 for BERT).")
-    int maxLength;
-
-    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
-            description = "Tokens shared by consecutive windows of a long text (default: 128, at most half a window).")
-    int stride;
-
     @Option(names = "--shutdown-timeout", defaultValue = "5", paramLabel = "SECONDS",
             description = "On SIGTERM or Ctrl-C, how long the requests received go on being tagged (503 for those still "
                     + "waiting then); the model then stops after its forward pass under way (default: ${DEFAULT-VALUE}).")
@@ -122,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The settings the options make, checked. */
     Settings settings() {
-        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, maxBatch, maxRequestTokens,
+        return new Settings(host, port, maxBodyBytes, maxTextChars, maxInputs, maxQueue, pipelineOptions.options().batchSize(), maxRequestTokens,
                 Duration.ofSeconds(requestTimeoutSeconds), Aggregation.parse(aggregation, "--aggregation"), Offsets.parse(offsets, "--offsets"),
                 minScore, Duration.ofSeconds(shutdownSeconds), apiKey);
     }
@@ -134,7 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         LocalModel local = ModelArgument.fetch(model, err);
-        TagPipeline pipeline = TagPipeline.load(local.folder(), new TagPipeline.Options(maxLength, stride, maxBatch, maxTokens),
+        TagPipeline pipeline = TagPipeline.load(local.folder(), pipelineOptions.options(),
                 runtime.runtime());
         TagServer server = null;
         StopSignals signals = null;

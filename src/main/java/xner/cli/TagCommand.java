@@ -49,6 +49,7 @@ public final class TagCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin RuntimeOption runtime;
     @picocli.CommandLine.Mixin DeviceOption device;
     @picocli.CommandLine.Mixin PrecisionOption precisionOption;
+    @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
 
     @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
             description = "A fine-tuned token classifier: its labels (id2label) are the tags." + ModelArgument.HELP)
@@ -112,29 +113,11 @@ public final class TagCommand implements Callable<Integer> {
             description = "The output's format (default: conll for a .conll/.iob/.bio output, else jsonl).")
     String format;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
-            description = "Texts (or windows) per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
-            description = "Padded tokens per forward pass, at most: what bounds the memory of a pass, about 70 MB a "
-                    + "512-token window for BERT-base (default: ${DEFAULT-VALUE}, eight full windows).")
-    int maxTokens;
-
     @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
             description = "Records of an --input file read before they are tagged together: sorted by length into "
                     + "batches, they need less padding (default: ${DEFAULT-VALUE}; 1 answers each line as it comes). "
                     + "Documents are tagged one at a time, their windows together.")
     int chunk;
-
-    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
-            description = "Tokens per window, special tokens included; longer texts are cut into overlapping windows "
-                    + "(default: the model's, 512 for BERT).")
-    int maxLength;
-
-    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
-            description = "Tokens shared by consecutive windows (default: 128, at most half a window).")
-    int stride;
 
     @Override
     public Integer call() throws IOException {
@@ -148,7 +131,7 @@ public final class TagCommand implements Callable<Integer> {
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         Aggregation strategy = Aggregation.parse(aggregation, "--aggregation");
         runtime.runtime(); // a bad --runtime is named before anything loads
-        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
+        TagPipeline.Options options = pipelineOptions.options();
         if (input == null) {
             try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
                 return tagText(pipeline, strategy);

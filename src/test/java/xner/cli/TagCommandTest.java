@@ -42,8 +42,9 @@ class TagCommandTest {
         new CommandLine(c).parseArgs("--model", "m", "--input", "in.jsonl", "--output", "out.conll", "--aggregation", "max",
                 "--batch-size", "8", "--max-length", "128", "--stride", "32");
         assertEquals(Path.of("in.jsonl"), c.input);
-        assertEquals(8, c.batchSize);
-        assertEquals(128, c.maxLength);
+        assertEquals(8, c.pipelineOptions.options().batchSize());
+        assertEquals(128, c.pipelineOptions.options().maxLength());
+        assertEquals(32, c.pipelineOptions.options().stride());
     }
 
     @Test

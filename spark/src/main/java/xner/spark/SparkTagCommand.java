@@ -112,6 +112,8 @@ public final class SparkTagCommand implements Callable<Integer> {
 
     @Spec CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin xner.cli.PipelineOptions pipelineOptions;
+
     @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
             description = "A fine-tuned model folder, readable at this path by every executor; or ORG/NAME[@REVISION] that "
                     + "is not a folder here, a model on the Hugging Face hub, fetched by the driver into huggingface_hub's "
@@ -185,25 +187,9 @@ public final class SparkTagCommand implements Callable<Integer> {
                     + "parallelism, the cores of local[*]). Parquet splits by row group.")
     int partitions;
 
-    @Option(names = "--batch-size", defaultValue = "" + TagPipeline.DEFAULT_BATCH_SIZE, paramLabel = "N",
-            description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-tokens", defaultValue = "" + TagPipeline.DEFAULT_MAX_TOKENS, paramLabel = "N",
-            description = "Padded tokens per forward pass, at most (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
     @Option(names = "--chunk", defaultValue = "512", paramLabel = "N",
             description = "Rows of a partition tagged together, sorted by length into passes (default: ${DEFAULT-VALUE}).")
     int chunk;
-
-    @Option(names = "--max-length", defaultValue = "0", paramLabel = "TOKENS",
-            description = "Tokens per window (default: the model's).")
-    int maxLength;
-
-    @Option(names = "--stride", defaultValue = "-1", paramLabel = "TOKENS",
-            description = "Tokens shared by consecutive windows (default: 128, at most half a window).")
-    int stride;
 
     @Option(names = "--stacktrace", description = "Print the full stack trace of an error.")
     boolean stacktrace;
@@ -232,7 +218,7 @@ public final class SparkTagCommand implements Callable<Integer> {
             throw new XnerInputException("--precision bf16: ONNX Runtime runs the exported model's own types; bf16 is for "
                     + "--runtime libtorch");
         }
-        TagPipeline.Options options = new TagPipeline.Options(maxLength, stride, batchSize, maxTokens);
+        TagPipeline.Options options = pipelineOptions.options();
         if (chunk < 1) throw new XnerInputException("--chunk must be >= 1, was " + chunk);
         if (partitions < 0) throw new XnerInputException("--partitions must be >= 0, was " + partitions);
         InputFormat in = inputFormat != null ? InputFormat.parse(inputFormat) : InputFormat.of(input);
