@@ -17,8 +17,8 @@ import xner.model.BertConfig;
  * LayerNorms' inputs) and 3 intermediate-size ones (the feed-forward product, GELU's output, its dropout mask),
  * and 4 rows of attention scores per head (scores, softmax, dropout mask, dropped); fixed: the weights, their
  * gradients and AdamW's two moments (4 floats per weight) and {@value #RUNTIME_BYTES_TEXT} for the JVM, libtorch and the data.
- * Measured against it (Intel Xeon, bf16 and fp32 alike): 24 × 256 tokens, estimate 12.9 GB, the run's peak about 13 GB;
- * 24 × 512, estimate 31 GB, killed at 24 GB.
+ * Measured against it (Intel Xeon, bf16 and fp32 alike): 24 × 256 tokens in one pass, estimate 13.2 GB, the run's
+ * peak about 13 GB; 24 × 512, estimate 33 GB, killed at 24 GB.
  *
  * @param maxBytes what the run may take, resident, load included
  */
@@ -64,10 +64,15 @@ public record TrainingMemory(long maxBytes) {
         return 16 * parameterCount + RUNTIME_BYTES;
     }
 
-    /** Bytes of activations backward keeps for one token of a sequence of {@code length} tokens, all layers. */
+    /**
+     * Bytes of activations backward keeps for one token of a sequence of {@code length} tokens, all layers, and
+     * backward's own working set, about one layer's more (the gradients of the layer it is in): without it the peak
+     * of a batch cut to fill the budget came out 5 % above it (CoNLL-2002 Dutch, 24 × 171 in micro-batches of 19
+     * rows: 8,587 MB resident under --max-memory 8g; docs/results/training-memory/).
+     */
     static long activationBytesPerToken(BertConfig c, int length) {
         long floats = 12L * c.hiddenSize() + 3L * c.intermediateSize() + 4L * c.numAttentionHeads() * length;
-        return 4 * floats * Math.max(1, c.numHiddenLayers());
+        return 4 * floats * (Math.max(1, c.numHiddenLayers()) + 1);
     }
 
     /** The estimated peak of one step on {@code rows} rows of {@code length} tokens at once. */
