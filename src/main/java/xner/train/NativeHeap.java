@@ -2,16 +2,19 @@ package xner.train;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Gives the memory libtorch has freed back to the system. libtorch allocates a step's activations with glibc's
- * malloc, which keeps what is freed in its arenas for the next allocation; after a long batch (micro-batches up to the
- * memory budget) those arenas hold gigabytes that the next long batch, of other shapes, does not all reuse, so the
- * process's resident peak crept up from one long batch to the next (CoNLL-2002 Dutch at 512 tokens: 7.6, 7.9, then
- * 8.7 GB for the same 24 × 512 batch shape). {@code malloc_trim(0)} returns every free page; the pages are faulted in
- * again when used, which is why it runs only around long steps, where that costs a few percent of the step.
- * Elsewhere than glibc (musl, macOS) it does nothing.
+ * Gives the memory libtorch has freed back to the system when a step would not fit beside it. libtorch allocates a
+ * step's activations with glibc's malloc, which keeps what is freed in its arenas for the next allocation; batches of
+ * other shapes do not reuse all of it, so the process's resident size crept up from one large batch to the next
+ * (CoNLL-2002 Dutch at 512 tokens: 7.6, 7.9, then 8.7 GB for the same 24 × 512 batch shape; a 24 × 124 batch at 9.0 GB
+ * after 350 steps, 8.8 GB resident before it). {@code malloc_trim(0)} returns every free page; the pages are faulted
+ * in again when used, which is why it runs only when the resident size and the step's estimate together would pass
+ * the budget. Elsewhere than glibc (musl, macOS) it does nothing.
  */
 final class NativeHeap {
     private interface C extends Library {
@@ -20,6 +23,8 @@ final class NativeHeap {
 
     private static final C LIBC = load();
     private static final AtomicLong TRIMS = new AtomicLong();
+    private static final Path STATM = Path.of("/proc/self/statm");
+    private static final long PAGE_BYTES = 4096; // statm counts pages; x86-64 and arm64 Linux use 4 KB ones
 
     private NativeHeap() {}
 
@@ -39,6 +44,16 @@ final class NativeHeap {
         LIBC.malloc_trim(0);
         TRIMS.incrementAndGet();
         return true;
+    }
+
+    /** This process's resident size now (VmRSS, from /proc/self/statm), or 0 where /proc cannot say. */
+    static long residentBytes() {
+        try {
+            String[] fields = Files.readString(STATM).trim().split(" ");
+            return Long.parseLong(fields[1]) * PAGE_BYTES;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** How many times {@link #trim} ran in this process: for tests. */

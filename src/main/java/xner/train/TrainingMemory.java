@@ -89,6 +89,16 @@ public record TrainingMemory(long maxBytes) {
     }
 
     /**
+     * Whether a step on {@code rows} rows of {@code length} tokens, its largest pass's activations on top of
+     * {@code residentBytes} the process holds now, would pass the budget (never without one).
+     */
+    public boolean wouldPass(long residentBytes, BertConfig c, long parameterCount, int rows, int length) {
+        if (maxBytes == Long.MAX_VALUE) return false;
+        long perPass = Math.min(rows, rowsPerPass(c, parameterCount, length));
+        return residentBytes + perPass * length * activationBytesPerToken(c, length) > maxBytes;
+    }
+
+    /**
      * Refuses a run whose longest sequence alone would not fit, naming what it needs; otherwise says what the longest
      * batch will take and how it is cut.
      */

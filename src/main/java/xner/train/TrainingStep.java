@@ -99,10 +99,11 @@ public final class TrainingStep {
     public StepResult run(Batch batch, double learningRate, long stepNumber, StepProfile profile) {
         Parameters parameters = model.parameters();
         List<String> failedAttempts = new ArrayList<>();
-        // a batch cut into micro-batches fills the memory budget: it starts from, and leaves, a heap given back
-        boolean micro = memory.rowsPerPass(model.config(), parameters.size(), batch.length()) < batch.size();
         profile.startStep();
-        if (micro) NativeHeap.trim();
+        // what malloc kept from earlier steps and this step's activations would pass the budget: give the kept back
+        if (memory.wouldPass(NativeHeap.residentBytes(), model.config(), parameters.size(), batch.size(), batch.length())) {
+            NativeHeap.trim();
+        }
         for (int attempt = 1; ; attempt++) {
             StepResult result;
             try (NDManager step = parameters.manager().newSubManager()) {
@@ -146,8 +147,7 @@ public final class TrainingStep {
                 result = new StepResult(loss, norm, attempt, failedAttempts, perPass >= batch.size() ? 1
                         : (batch.size() + perPass - 1) / perPass);
             }
-            if (micro) NativeHeap.trim();
-            profile.endStep(); // the scope's closing and the trim count as "other"
+            profile.endStep(); // the scope's closing counts as "other"
             return result;
         }
     }

@@ -1,6 +1,7 @@
 package xner.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,5 +53,17 @@ class TrainingMemoryTest {
     @Test
     void theDefaultIsAtMostEightGigabytes() {
         assertTrue(TrainingMemory.machineDefault().maxBytes() <= TrainingMemory.DEFAULT_CEILING);
+    }
+
+    @Test
+    void aStepWouldPassTheBudgetWhenWhatIsResidentAndItsLargestPassDoNotFitTogether() {
+        TrainingMemory eight = new TrainingMemory(8L << 30);
+        long pass128 = 24L * 128 * TrainingMemory.activationBytesPerToken(BASE, 128); // 24 x 128 goes in one pass
+        assertFalse(eight.wouldPass((8L << 30) - pass128, BASE, PARAMETERS, 24, 128));
+        assertTrue(eight.wouldPass((8L << 30) - pass128 + 1, BASE, PARAMETERS, 24, 128));
+        int rows = eight.rowsPerPass(BASE, PARAMETERS, 512); // 24 x 512 in micro-batches: only one is held at a time
+        long pass512 = (long) rows * 512 * TrainingMemory.activationBytesPerToken(BASE, 512);
+        assertFalse(eight.wouldPass((8L << 30) - pass512, BASE, PARAMETERS, 24, 512));
+        assertFalse(TrainingMemory.UNLIMITED.wouldPass(Long.MAX_VALUE / 2, BASE, PARAMETERS, 24, 512));
     }
 }
