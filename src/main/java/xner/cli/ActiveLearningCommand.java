@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.ColumnLayout;
 import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.data.DatasetDict;
@@ -214,7 +215,7 @@ public final class ActiveLearningCommand implements Callable<Integer> {
             if (pool.isEmpty() || validation.isEmpty() || test.isEmpty()) {
                 throw new XnerInputException("give --pool, --validation and --test together (or --setting french-from-german|dutch)");
             }
-            return fromFiles(pool, validation, test, charset(encoding == null ? "UTF-8" : encoding), err);
+            return fromFiles(pool, validation, test, ColumnLayout.charset(encoding == null ? "UTF-8" : encoding, "--encoding"), err);
         }
         if (chosen == Setting.FRENCH_FROM_GERMAN) {
             Map<String, DatasetDict> corpus = data.load(List.of("fr"), err);
@@ -231,7 +232,7 @@ public final class ActiveLearningCommand implements Callable<Integer> {
         }
         Path nl = dir.resolve("conll2002-nl");
         return fromFiles(List.of(nl.resolve("ned.train")), List.of(nl.resolve("ned.testa")), List.of(nl.resolve("ned.testb")),
-                charset(encoding == null ? "latin-1" : encoding), err);
+                ColumnLayout.charset(encoding == null ? "latin-1" : encoding, "--encoding"), err);
     }
 
     /** Reads the files; the labels are the pool's (the annotation guide's types), in xner's order. */
@@ -252,16 +253,6 @@ public final class ActiveLearningCommand implements Callable<Integer> {
 
     private static String names(List<Path> files) {
         return String.join(", ", files.stream().map(f -> f.getFileName().toString()).toList());
-    }
-
-    /** Python's spellings {@code latin-1} / {@code latin_1} are Java's ISO-8859-1, as {@code train --encoding}. */
-    private static Charset charset(String name) {
-        if (name.strip().matches("(?i)latin[-_]?1")) return StandardCharsets.ISO_8859_1;
-        try {
-            return Charset.forName(name.strip());
-        } catch (IllegalArgumentException e) {
-            throw new XnerInputException("--encoding: unknown charset \"" + name + "\" (e.g. UTF-8, latin-1, windows-1252)");
-        }
     }
 
     Predicate<String> keep() {

@@ -1,13 +1,11 @@
 package xner.cli;
 
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import xner.XnerInputException;
 import xner.data.CorpusFileConfig;
@@ -46,17 +44,7 @@ final class CorpusFileOptions {
                     + "default) or code points (Python's: Prodigy's and doccano's when the text has an emoji).")
     String offsets;
 
-    @Option(names = "--encoding", defaultValue = "UTF-8", paramLabel = "CHARSET",
-            description = "The files' charset, e.g. latin-1 (default: ${DEFAULT-VALUE}).")
-    String encoding;
-
-    @Option(names = "--token-column", defaultValue = "1", paramLabel = "N",
-            description = "CoNLL: the word's column, 1-based (default: ${DEFAULT-VALUE}; 2 for GermEval's TSV).")
-    int tokenColumn;
-
-    @Option(names = "--tag-column", paramLabel = "N",
-            description = "CoNLL: the tag's column, 1-based (default: the last column of each line).")
-    Integer tagColumn; // null: the last column
+    @Mixin ColumnOptions columns;
 
     @Option(names = "--scheme", paramLabel = "IOB1|IOB2|IOBES|BILOU",
             description = "The files' tag scheme (default: detected per file); tags are converted to IOB2.")
@@ -80,17 +68,11 @@ final class CorpusFileOptions {
     }
 
     CorpusFileConfig config() {
-        CorpusFileConfig c = CorpusFileConfig.defaults().withEncoding(charset()).withOffsets(Offsets.parse(offsets, "--offsets"));
+        CorpusFileConfig c = CorpusFileConfig.defaults().withColumns(columns.layout())
+                .withOffsets(Offsets.parse(offsets, "--offsets"));
         if (format != null) c = c.withFormat(CorpusFormat.parse(format));
         if (scheme != null) c = c.withScheme(TagScheme.parse(scheme));
-        if (tokenColumn < 1) throw new XnerInputException("--token-column: columns count from 1, got " + tokenColumn);
-        if (tagColumn != null && tagColumn < 1) {
-            throw new XnerInputException("--tag-column: columns count from 1, got " + tagColumn + " (leave it out for the last column)");
-        }
-        if (tagColumn != null && tagColumn == tokenColumn) {
-            throw new XnerInputException("--tag-column and --token-column are both " + tagColumn);
-        }
-        return c.withColumns(tokenColumn, tagColumn == null ? 0 : tagColumn);
+        return c;
     }
 
     LabelMapping mapping() {
@@ -136,16 +118,5 @@ final class CorpusFileOptions {
     /** Reads {@code paths}; the texts of span files are cut into words by {@code words}, the model's tokenizer. */
     CorpusFiles read(List<Path> paths, WordCutter words) {
         return CorpusFiles.read(paths, config(), givenLabels(), mapping(), words);
-    }
-
-    /** The charset of {@code --encoding}; Python's spellings {@code latin-1} / {@code latin_1} are Java's ISO-8859-1. */
-    private Charset charset() {
-        String name = encoding.strip();
-        if (name.matches("(?i)latin[-_]?1")) return java.nio.charset.StandardCharsets.ISO_8859_1;
-        try {
-            return Charset.forName(name);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new XnerInputException("--encoding: unknown charset \"" + encoding + "\" (e.g. UTF-8, latin-1, windows-1252)");
-        }
     }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.ColumnLayout;
 import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.infer.FileTagger;
@@ -44,6 +45,7 @@ public final class SelectCommand implements Callable<Integer> {
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
     @Mixin PipelineOptions pipelineOptions;
+    @Mixin ColumnOptions columns;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A fine-tuned model folder.")
     Path model;
@@ -100,6 +102,10 @@ public final class SelectCommand implements Callable<Integer> {
         boolean stdin = input.toString().equals("-");
         FileTagger.InputFormat format = inputFormat != null ? FileTagger.InputFormat.parse(inputFormat, "--input-format")
                 : stdin ? FileTagger.InputFormat.TEXT : FileTagger.InputFormat.of(input);
+        if (format == FileTagger.InputFormat.DOCUMENTS) {
+            throw new XnerInputException("--input-format: select reads a pool of texts: text, jsonl or conll, not documents");
+        }
+        ColumnLayout layout = columns.layout();
         if (!stdin && Files.isDirectory(input)) throw new XnerInputException(input + ": is a folder, expected a file");
         if (!stdin && !Files.isRegularFile(input)) throw new XnerInputException(input + ": no such file");
         if (!stdin) TagCommand.checkOutputIsNotInput(input, output);
@@ -107,7 +113,7 @@ public final class SelectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Set<String> annotated = new HashSet<>();
         if (!exclude.isEmpty()) {
-            annotated.addAll(CorpusFiles.texts(exclude, CorpusFileConfig.defaults()));
+            annotated.addAll(CorpusFiles.texts(exclude, CorpusFileConfig.defaults().withColumns(layout)));
             err.printf("xner: %,d texts already annotated (--exclude) will not be chosen%n", annotated.size());
             err.flush();
         }
@@ -117,7 +123,7 @@ public final class SelectCommand implements Callable<Integer> {
             Path name = stdin ? Path.of("<stdin>") : input;
             PoolSelector.Selection selection;
             try (InputStream in = stdin ? System.in : Files.newInputStream(input)) {
-                selection = selector.select(in, name, stdin ? -1 : Files.size(input), format);
+                selection = selector.select(format.reader(in, name, layout), stdin ? -1 : Files.size(input));
             }
             write(selection);
             err.println("xner: " + name + " → " + output + ": " + selection.summary() + scores(selection.chosen(), chosenBy));

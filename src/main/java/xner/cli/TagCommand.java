@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.ColumnLayout;
 import xner.data.DocumentExtractor;
 import xner.data.DocumentFiles;
 import xner.data.RecordReader;
@@ -50,6 +51,7 @@ public final class TagCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin DeviceOption device;
     @picocli.CommandLine.Mixin PrecisionOption precisionOption;
     @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+    @picocli.CommandLine.Mixin ColumnOptions columns;
 
     @Option(names = "--model", required = true, paramLabel = ModelArgument.LABEL, converter = ModelArgument.Converter.class,
             description = "A fine-tuned token classifier: its labels (id2label) are the tags." + ModelArgument.HELP)
@@ -156,6 +158,7 @@ public final class TagCommand implements Callable<Integer> {
             }
         }
         if (!include.isEmpty()) throw new XnerInputException("--include applies to a folder of documents");
+        ColumnLayout layout = columns.layout();
         if (!stdin && Files.isDirectory(input)) {
             throw new XnerInputException(input + ": is a folder; --input-format " + inputFormat + " reads a file");
         }
@@ -163,7 +166,7 @@ public final class TagCommand implements Callable<Integer> {
         if (!stdin && !stdout) checkOutputIsNotInput(input, output);
         if (!stdout) checkOutputCanBeWritten(output);
         try (TagPipeline pipeline = TagPipeline.load(modelFolder(), options, runtime.runtime())) {
-            return tagFile(pipeline, strategy, in, out, stdin, stdout);
+            return tagFile(pipeline, strategy, in, layout, out, stdin, stdout);
         }
     }
 
@@ -235,12 +238,13 @@ public final class TagCommand implements Callable<Integer> {
         return Xner.EXIT_OK;
     }
 
-    private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, FileTagger.OutputFormat out,
-            boolean stdin, boolean stdout) throws IOException {
+    private int tagFile(TagPipeline pipeline, Aggregation strategy, FileTagger.InputFormat in, ColumnLayout layout,
+            FileTagger.OutputFormat out, boolean stdin, boolean stdout) throws IOException {
         FileTagger tagger = fileTagger(pipeline, strategy, chunk);
-        return write(tagger, stdin ? Path.of("<stdin>") : input, stdout, writer -> {
+        Path name = stdin ? Path.of("<stdin>") : input;
+        return write(tagger, name, stdout, writer -> {
             try (InputStream stream = stdin ? System.in : Files.newInputStream(input)) {
-                return tagger.tag(stream, stdin ? Path.of("<stdin>") : input, stdin ? -1 : Files.size(input), in, writer, out);
+                return tagger.tag(in.reader(stream, name, layout), stdin ? -1 : Files.size(input), writer, out);
             }
         });
     }

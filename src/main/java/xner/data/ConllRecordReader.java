@@ -1,38 +1,29 @@
 package xner.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * CoNLL sentences as records, for {@link RecordReader#conll}: one word per line, the word in the first column
- * and the gold tag in the last when there are two or more; a blank line or a {@code -DOCSTART-} line ends a
- * sentence. Columns are cut at spaces and tabs only, so a word keeps every other character it holds (a control
- * character included). As {@link ConllReader}: a line starting with {@code #} before a sentence's first word,
- * with two columns or more and no tag in the last ({@code # text = ...}, or the {@code # empty record} lines
- * that CoNLL output writes), is a comment, not a record.
+ * CoNLL sentences as records, for {@link RecordReader#conll}: one word per line, cut into columns by
+ * {@link ConllColumns} as training cuts them (the same separators, word and tag columns and comments), the gold
+ * tag in the tag column when the line has one; a blank line or a {@code -DOCSTART-} line ends a sentence.
  *
- * <p>Malformed, reported at their line with the rest of their sentence skipped: bytes that are not UTF-8, a
- * line whose first column is empty ({@code <TAB>B-PER}), a line with another number of columns than the
- * rest of its sentence (the line named is the one that differs from most lines of the sentence; on a tie, the
- * one that differs from the sentence's first line).
+ * <p>Malformed, reported at their line with the rest of their sentence skipped: text that is not in the file's
+ * charset, a line {@link ConllColumns} cannot read (no word in its column, mixed separators, a word holding a
+ * space in a tab-separated file), a sentence where some lines have a tag and others not (the line named is one of
+ * the fewer kind; on a tie, one that differs from the sentence's first line).
  */
 final class ConllRecordReader extends LineRecordReader {
-    private static final Pattern COLUMNS = Pattern.compile("[ \\t]+");
-    private static final Pattern EDGES = Pattern.compile("^[ \\t]+|[ \\t]+$");
-    private static final Pattern TAG_LIKE = Pattern.compile("O|[A-Z]-\\S+");
-
-    private final List<String[]> rows = new ArrayList<>();
-    private final List<Integer> rowLines = new ArrayList<>();
+    private final ConllColumns columns;
+    private final List<ConllColumns.Word> words = new ArrayList<>();
+    private final List<Integer> wordLines = new ArrayList<>();
     private boolean broken; // a malformed line: the rest of its sentence is skipped with it
     private boolean ended;
 
-    ConllRecordReader(LineStream lines) {
+    ConllRecordReader(LineStream lines, ColumnLayout layout) {
         super(lines);
+        this.columns = new ConllColumns(layout, false);
     }
 
     @Override
@@ -43,68 +34,68 @@ final class ConllRecordReader extends LineRecordReader {
                 ended = true;
                 line = "";
             } else if (broken) {
-                line = new String(lines.raw(), StandardCharsets.UTF_8); // only looking for the end of the skipped sentence
+                line = lines.lenientText(); // only looking for the end of the skipped sentence
             } else {
                 line = lines.text();
-                if (line == null) {
-                    broken = true;
-                    return new InputRecord.Malformed(lines.source(), LineStream.notUtf8());
-                }
+                if (line == null) return skipSentence(lines.notText());
             }
-            if (line.isBlank() || line.strip().startsWith("-DOCSTART-")) {
-                InputRecord sentence = broken || rows.isEmpty() ? null : sentence();
-                rows.clear();
-                rowLines.clear();
+            if (ConllColumns.endsSentence(line)) {
+                InputRecord sentence = broken || words.isEmpty() ? null : sentence();
+                words.clear();
+                wordLines.clear();
                 broken = false;
                 if (sentence != null) return sentence;
                 continue;
             }
             if (broken) continue;
-            if (line.charAt(0) == '\t') {
-                broken = true;
-                return new InputRecord.Malformed(lines.source(), "no word in column 1 of " + TextFile.quote(line)
-                        + " (the line starts with a tab); the sentence is skipped");
+            ConllColumns.Word word;
+            try {
+                word = columns.word(line, lines.lineNumber(), words.isEmpty());
+            } catch (ConllColumns.BadLine e) {
+                return skipSentence(e.getMessage() + "; the sentence is skipped");
             }
-            String[] columns = COLUMNS.split(EDGES.matcher(line).replaceAll(""));
-            if (rows.isEmpty() && columns[0].startsWith("#") && columns.length > 1
-                    && !TAG_LIKE.matcher(columns[columns.length - 1]).matches()) {
-                continue; // a comment line before a sentence
-            }
-            rows.add(columns);
-            rowLines.add(lines.lineNumber());
+            if (word == null) continue; // a comment line before a sentence
+            words.add(word);
+            wordLines.add(lines.lineNumber());
         }
         return null;
     }
 
-    /** The sentence read, or the line whose column count differs from the sentence's. */
+    private InputRecord skipSentence(String why) {
+        broken = true;
+        return new InputRecord.Malformed(lines.source(), why);
+    }
+
+    /** The sentence read, or the line that has a tag where the sentence's others have none, or the other way round. */
     private InputRecord sentence() {
-        Map<Integer, Integer> counts = new HashMap<>();
-        for (String[] row : rows) counts.merge(row.length, 1, Integer::sum);
-        int firstCount = rows.get(0).length;
-        if (counts.size() > 1) {
-            int usual = firstCount;
-            for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
-                if (e.getValue() > counts.get(usual)) usual = e.getKey();
-            }
+        int tagged = 0;
+        for (ConllColumns.Word w : words) if (w.tag() != null) tagged++;
+        if (tagged != 0 && tagged != words.size()) {
+            boolean firstTagged = words.get(0).tag() != null;
+            int firstKind = firstTagged ? tagged : words.size() - tagged;
+            boolean usualTagged = firstKind * 2 >= words.size() ? firstTagged : !firstTagged; // a tie keeps the first line's
             int odd = 0;
-            while (rows.get(odd).length == usual) odd++;
-            int n = rows.get(odd).length;
-            String where = usual == firstCount
+            while ((words.get(odd).tag() != null) == usualTagged) odd++;
+            int n = words.get(odd).columns();
+            int reference = 0; // the first line of the usual kind
+            while ((words.get(reference).tag() != null) != usualTagged) reference++;
+            int usual = words.get(reference).columns();
+            String where = usualTagged == firstTagged
                     ? "where the sentence's first line (" + source(0) + ") has " + usual
-                    : "where the sentence's other lines (" + source(odd == 0 ? 1 : 0) + " and on) have " + usual;
+                    : "where the sentence's other lines (" + source(reference) + " and on) have " + usual;
             return new InputRecord.Malformed(source(odd), n + " column" + (n == 1 ? "" : "s") + " " + where
                     + "; the sentence is skipped");
         }
-        List<String> words = new ArrayList<>(rows.size());
-        List<String> gold = new ArrayList<>(rows.size());
-        for (String[] row : rows) {
-            words.add(row[0]);
-            gold.add(row[row.length - 1]);
+        List<String> tokens = new ArrayList<>(words.size());
+        List<String> gold = new ArrayList<>(words.size());
+        for (ConllColumns.Word w : words) {
+            tokens.add(w.token());
+            gold.add(w.tag());
         }
-        return new InputRecord.Words(source(0), words, firstCount > 1 ? gold : null);
+        return new InputRecord.Words(source(0), tokens, tagged > 0 ? gold : null);
     }
 
-    private Source source(int row) {
-        return new Source(lines.file(), rowLines.get(row));
+    private Source source(int word) {
+        return new Source(lines.file(), wordLines.get(word));
     }
 }

@@ -57,7 +57,7 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
             String leftOut = "";
             List<RawSentence> raw;
             switch (format) {
-                case CONLL -> raw = ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn());
+                case CONLL -> raw = ConllReader.readRaw(file, config.columns());
                 case JSONL -> raw = JsonlReader.readRaw(file, config.encoding(), idNames);
                 case PANX -> raw = PanxReader.readRaw(file, config.encoding());
                 case SPANS -> {
@@ -101,7 +101,7 @@ public record CorpusFiles(List<Sentence> sentences, List<List<Source>> sources, 
             CorpusFormat format = config.format().orElseGet(() -> CorpusFormat.detect(file, config.encoding()));
             switch (format) {
                 case SPANS, JSONL -> texts.addAll(SpanReader.texts(file, config.encoding()));
-                case CONLL -> ConllReader.readRaw(file, config.encoding(), config.tokenColumn(), config.tagColumn())
+                case CONLL -> ConllReader.readRaw(file, config.columns())
                         .forEach(r -> texts.add(String.join(" ", r.tokens())));
                 case PANX -> PanxReader.readRaw(file, config.encoding()).forEach(r -> texts.add(String.join(" ", r.tokens())));
                 default -> throw new IllegalStateException("no reader for " + format);

@@ -37,7 +37,8 @@ public enum CorpusFormat {
     }
 
     /**
-     * The format of {@code file}: {@code .jsonl} / {@code .json} are JSON Lines; otherwise the first line
+     * The format of {@code file}: a JSON Lines name ({@link FileExtension}: {@code .jsonl}, {@code .ndjson},
+     * {@code .json}) is JSON Lines; otherwise the first line
      * that is not blank decides: {@code {} starts JSON Lines, {@code lang:token<TAB>tag} is PAN-X, anything
      * else is CoNLL columns. JSON Lines whose first record has a {@code text} and no {@code ner_tags} are
      * {@link #SPANS}. A file holding NUL bytes (binary: parquet, gzip, a model) is refused.
@@ -48,8 +49,7 @@ public enum CorpusFormat {
 
     /** As {@link #detect(Path)}, for a file in {@code charset} (NUL bytes are text in UTF-16 and UTF-32). */
     public static CorpusFormat detect(Path file, java.nio.charset.Charset charset) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json")) return jsonLines(file, charset);
+        if (FileExtension.of(file.getFileName().toString()) == FileExtension.JSON_LINES) return jsonLines(file, charset);
         byte[] head = new byte[8192];
         int n;
         try (InputStream in = Files.newInputStream(file)) {

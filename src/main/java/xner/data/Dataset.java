@@ -40,7 +40,7 @@ public final class Dataset implements Iterable<Sentence> {
     }
 
     /** The sentences of {@code file} as {@code reader} reads them, with the reader's label set. */
-    public static Dataset read(CorpusReader reader, Path file) {
+    public static Dataset read(PanxReader reader, Path file) {
         return new Dataset(new ArrayList<>(reader.read(file)), reader.labels());
     }
 
@@ -167,7 +167,7 @@ public final class Dataset implements Iterable<Sentence> {
 
     private static void check(Sentence s, LabelSet labels) {
         for (String tag : s.tags()) {
-            if (!labels.contains(tag)) throw new XnerInputException(s.source().at(CorpusReader.unknownTag(tag, labels)));
+            if (!labels.contains(tag)) throw new XnerInputException(s.source().at(CorpusErrors.unknownTag(tag, labels)));
         }
     }
 }

@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,36 +17,11 @@ import java.util.List;
  * <p>Tolerated: blank lines (they hold no record). Refused, with file and line: text that is not strict JSON
  * ({@link StrictJson}: no single quotes, bare names, NaN, names twice, text after the value) or not one object, a missing or mistyped {@code tokens} / {@code ner_tags} field, a token that is not a
  * string or is empty, a tag id out of range or a tag name outside the label set, different numbers of
- * tokens and tags, a record without tokens, a file without records. {@link #readRaw} reads tag names as
- * written (ids named by a given label list), for {@link CorpusFiles} to convert and map.
+ * tokens and tags, a record without tokens, a file without records. Tag names are read as written (ids named
+ * by a given label list), for {@link CorpusFiles} to convert, map and check against the label set.
  */
-public final class JsonlReader implements CorpusReader {
-    private final LabelSet labels;
-
-    public JsonlReader(LabelSet labels) {
-        this.labels = labels;
-    }
-
-    @Override
-    public LabelSet labels() {
-        return labels;
-    }
-
-    @Override
-    public List<Sentence> read(Path file) {
-        List<Sentence> sentences = new ArrayList<>();
-        for (RawSentence raw : readRaw(file, StandardCharsets.UTF_8, labels)) {
-            List<String> tags = new ArrayList<>(raw.size());
-            for (int i = 0; i < raw.size(); i++) {
-                int id = labels.indexOf(raw.tags().get(i));
-                if (id < 0) throw new xner.XnerInputException(raw.source().at("ner_tags[" + i + "]: "
-                        + CorpusReader.unknownTag(raw.tags().get(i), labels)));
-                tags.add(labels.name(id));
-            }
-            sentences.add(new Sentence(raw.tokens(), tags, raw.source()));
-        }
-        return sentences;
-    }
+public final class JsonlReader {
+    private JsonlReader() {}
 
     /**
      * The records of {@code file} with tag names as written. Integer tag ids are named by {@code idNames} (the
@@ -67,7 +41,7 @@ public final class JsonlReader implements CorpusReader {
             if (tokens.isEmpty()) throw text.error("a record without tokens");
             sentences.add(new RawSentence(tokens, tags, java.util.Collections.nCopies(tokens.size(), text.source())));
         }
-        if (sentences.isEmpty()) throw CorpusReader.noSentences(text);
+        if (sentences.isEmpty()) throw CorpusErrors.noSentences(text);
         return sentences;
     }
 

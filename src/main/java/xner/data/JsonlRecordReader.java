@@ -18,7 +18,7 @@ final class JsonlRecordReader extends LineRecordReader {
     public InputRecord next() throws IOException {
         while (lines.next()) {
             String line = lines.text();
-            if (line == null) return new InputRecord.Malformed(lines.source(), LineStream.notUtf8());
+            if (line == null) return new InputRecord.Malformed(lines.source(), lines.notText());
             if (line.isBlank()) continue;
             return record(line);
         }

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>{@link #readUntagged(Path)} reads PAN-X's {@code test.untagged}: the same layout without the
  * {@code <TAB>tag} column.
  */
-public final class PanxReader implements CorpusReader {
+public final class PanxReader {
     private final LabelSet labels;
 
     public PanxReader(LabelSet labels) {
@@ -32,12 +32,12 @@ public final class PanxReader implements CorpusReader {
         this(LabelSet.PANX);
     }
 
-    @Override
+    /** The label set every tag read is checked against. */
     public LabelSet labels() {
         return labels;
     }
 
-    @Override
+    /** The sentences of {@code file}, in file order, each tag checked against {@link #labels()}. */
     public List<Sentence> read(Path file) {
         List<Sentence> sentences = new ArrayList<>();
         parse(file, StandardCharsets.UTF_8, true, (tokens, tags, source) -> sentences.add(new Sentence(tokens, tags, source)));
@@ -118,13 +118,13 @@ public final class PanxReader implements CorpusReader {
             sink.accept(tokens, tags, new Source(file, start));
             count++;
         }
-        if (count == 0) throw CorpusReader.noSentences(text);
+        if (count == 0) throw CorpusErrors.noSentences(text);
     }
 
     /** The label set's own instance of {@code name}, so that a corpus holds seven tag strings, not millions. */
     private String tag(TextFile text, String name) {
         int id = labels.indexOf(name);
-        if (id < 0) throw text.error(CorpusReader.unknownTag(name, labels));
+        if (id < 0) throw text.error(CorpusErrors.unknownTag(name, labels));
         return labels.name(id);
     }
 }

@@ -2,6 +2,8 @@ package xner.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,19 +33,37 @@ public interface RecordReader {
     /** Bytes read so far. */
     long bytesRead();
 
-    /** One text per line; a blank line is a record, an empty text. */
+    /** One UTF-8 text per line; a blank line is a record, an empty text. */
     static RecordReader text(InputStream in, Path file) {
-        return new TextRecordReader(new LineStream(in, file));
+        return text(in, file, StandardCharsets.UTF_8);
     }
 
-    /** One JSON object per line with a {@code text} string; blank lines hold no record. */
+    /** One text per line in {@code charset}; a blank line is a record, an empty text. */
+    static RecordReader text(InputStream in, Path file, Charset charset) {
+        return new TextRecordReader(new LineStream(in, file, charset));
+    }
+
+    /** One JSON object per line with a {@code text} string, UTF-8; blank lines hold no record. */
     static RecordReader jsonl(InputStream in, Path file) {
-        return new JsonlRecordReader(new LineStream(in, file));
+        return jsonl(in, file, StandardCharsets.UTF_8);
     }
 
-    /** One word per line, the gold tag last when there are two columns or more; sentences between blank lines. */
+    /** One JSON object per line with a {@code text} string, in {@code charset}; blank lines hold no record. */
+    static RecordReader jsonl(InputStream in, Path file, Charset charset) {
+        return new JsonlRecordReader(new LineStream(in, file, charset));
+    }
+
+    /** UTF-8 CoNLL: one word per line, the gold tag last when there are two columns or more; sentences between blank lines. */
     static RecordReader conll(InputStream in, Path file) {
-        return new ConllRecordReader(new LineStream(in, file));
+        return conll(in, file, ColumnLayout.DEFAULT);
+    }
+
+    /**
+     * CoNLL in {@code layout}'s charset and columns, cut into words and gold tags as training cuts them
+     * ({@link ConllColumns}); sentences between blank lines.
+     */
+    static RecordReader conll(InputStream in, Path file, ColumnLayout layout) {
+        return new ConllRecordReader(new LineStream(in, file, layout.encoding()), layout);
     }
 
     /**

@@ -108,7 +108,7 @@ public final class SpanReader {
             }
             sentences.add(sentence(text, body, spans, cut, offsets));
         }
-        if (records == 0) throw CorpusReader.noSentences(text);
+        if (records == 0) throw CorpusErrors.noSentences(text);
         if (sentences.isEmpty()) {
             throw new xner.XnerInputException(file + ": none of its " + records + " records can be trained or scored on ("
                     + rejected + " rejected, " + ignored + " ignored, " + withoutWords + " without words)");

@@ -13,7 +13,7 @@ final class TextRecordReader extends LineRecordReader {
     public InputRecord next() throws IOException {
         if (!lines.next()) return null;
         String line = lines.text();
-        if (line == null) return new InputRecord.Malformed(lines.source(), LineStream.notUtf8());
+        if (line == null) return new InputRecord.Malformed(lines.source(), lines.notText());
         return new InputRecord.Text(lines.source(), line, null);
     }
 }

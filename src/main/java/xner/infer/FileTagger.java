@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import xner.XnerInputException;
+import xner.data.ColumnLayout;
+import xner.data.FileExtension;
 import xner.data.InputRecord;
 import xner.data.Progress;
 import xner.data.RecordReader;
@@ -40,12 +42,25 @@ public final class FileTagger {
         /** Documents (PDF, Office, HTML, e-mail...), one record each: a folder's files, or one file; see {@link RecordReader#documents}. */
         DOCUMENTS;
 
-        /** The format a file's extension says: {@code .jsonl}, {@code .ndjson}, {@code .json}; {@code .conll}, {@code .iob}, {@code .bio}; else text. */
+        /** The format a file's name says ({@link FileExtension}): JSON Lines, CoNLL, else text. */
         public static InputFormat of(Path file) {
-            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) return JSONL;
-            if (name.endsWith(".conll") || name.endsWith(".iob") || name.endsWith(".iob2") || name.endsWith(".bio")) return CONLL;
+            FileExtension named = file.getFileName() == null ? null : FileExtension.of(file.getFileName().toString());
+            if (named == FileExtension.JSON_LINES) return JSONL;
+            if (named == FileExtension.CONLL) return CONLL;
             return TEXT;
+        }
+
+        /**
+         * The records of {@code in} (read from {@code file}, named in messages) in this format: text and JSON Lines in
+         * {@code layout}'s charset, CoNLL in its charset and columns, as {@code train} reads them.
+         */
+        public RecordReader reader(InputStream in, Path file, ColumnLayout layout) {
+            return switch (this) {
+                case TEXT -> RecordReader.text(in, file, layout.encoding());
+                case JSONL -> RecordReader.jsonl(in, file, layout.encoding());
+                case CONLL -> RecordReader.conll(in, file, layout);
+                case DOCUMENTS -> throw new IllegalArgumentException("documents are read by a RecordReader.documents");
+            };
         }
 
         public static InputFormat parse(String name, String field) {
@@ -153,21 +168,6 @@ public final class FileTagger {
     public FileTagger withoutText() {
         this.withText = false;
         return this;
-    }
-
-    /**
-     * Tags {@code in} (read from {@code file}, named in messages; {@code totalBytes} for the progress line, or -1
-     * when unknown) into {@code out}.
-     */
-    public Summary tag(InputStream in, Path file, long totalBytes, InputFormat inputFormat, Writer out, OutputFormat outputFormat)
-            throws IOException {
-        RecordReader reader = switch (inputFormat) {
-            case TEXT -> RecordReader.text(in, file);
-            case JSONL -> RecordReader.jsonl(in, file);
-            case CONLL -> RecordReader.conll(in, file);
-            case DOCUMENTS -> throw new IllegalArgumentException("documents are read by a RecordReader.documents");
-        };
-        return tag(reader, totalBytes, out, outputFormat);
     }
 
     /**

@@ -29,7 +29,8 @@ import xner.infer.Tagged;
  *
  * <pre>
  *   PoolSelector selector = new PoolSelector(pipeline, Strategy.MNLP, 100, 42, annotatedTexts, 512, err);
- *   PoolSelector.Selection s = selector.select(Files.newInputStream(pool), pool, Files.size(pool), InputFormat.TEXT);
+ *   RecordReader records = InputFormat.TEXT.reader(Files.newInputStream(pool), pool, ColumnLayout.DEFAULT);
+ *   PoolSelector.Selection s = selector.select(records, Files.size(pool));
  *   s.write(out);
  * </pre>
  *
@@ -120,20 +121,6 @@ public final class PoolSelector {
         this.excluded = Set.copyOf(excluded);
         this.chunk = chunk;
         this.err = err;
-    }
-
-    /**
-     * Chooses from {@code in} (read from {@code file}, named in messages; {@code totalBytes} for the progress line,
-     * or -1 when unknown).
-     */
-    public Selection select(InputStream in, Path file, long totalBytes, FileTagger.InputFormat format) throws IOException {
-        RecordReader reader = switch (format) {
-            case TEXT -> RecordReader.text(in, file);
-            case JSONL -> RecordReader.jsonl(in, file);
-            case CONLL -> RecordReader.conll(in, file);
-            case DOCUMENTS -> throw new XnerInputException("select reads a pool of texts: text, jsonl or conll, not documents");
-        };
-        return select(reader, totalBytes);
     }
 
     /**

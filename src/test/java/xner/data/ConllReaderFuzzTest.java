@@ -20,9 +20,10 @@ class ConllReaderFuzzTest {
     void readsOrRefusesWithItsLine(byte[] bytes) {
         Path file = Fuzzing.file("train", bytes);
         // training and evaluation: UTF-8, tag last, IOB1 → IOB2, CoNLL-2003's label set
-        Fuzzing.readsOrRefuses(file, () -> new ConllReader(CONLL).read(file));
+        Fuzzing.readsOrRefuses(file, () -> CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withFormat(CorpusFormat.CONLL),
+                null, LabelMapping.NONE).dataset(CONLL, "CoNLL-2003's"));
         // a user's corpus: latin-1 (every byte is a character), GermEval's columns (index, word, tag)
-        Fuzzing.readsOrRefuses(file, () -> ConllReader.readRaw(file, StandardCharsets.ISO_8859_1, 2, 3));
+        Fuzzing.readsOrRefuses(file, () -> ConllReader.readRaw(file, new ColumnLayout(StandardCharsets.ISO_8859_1, 2, 3)));
         // train --train FILE: format detected, scheme detected and converted, a label set made from the data
         Fuzzing.readsOrRefuses(file, () -> {
             CorpusFiles files = CorpusFiles.read(List.of(file), CorpusFileConfig.defaults(), null, LabelMapping.NONE);

@@ -17,13 +17,12 @@ class ConllReaderTest {
     static final LabelSet CONLL = new LabelSet(List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"));
 
     @TempDir Path dir;
-    private final ConllReader reader = new ConllReader(CONLL);
 
     @Test
     void readsFirstColumnAsTokenAndLastAsTagSkippingDocstart() throws IOException {
         Path file = write("-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP I-MISC\n\n"
                 + "Peter NNP B-NP I-PER\nBlackburn NNP I-NP I-PER\n");
-        List<Sentence> sentences = reader.read(file);
+        List<Sentence> sentences = read(file);
         assertEquals(2, sentences.size());
         assertEquals(List.of("EU", "rejects", "German"), sentences.get(0).words());
         assertEquals(List.of("B-ORG", "O", "B-MISC"), sentences.get(0).tags());
@@ -37,7 +36,7 @@ class ConllReaderTest {
         // IOB1 uses B- only between two adjacent entities of one type
         Path file = write("a I-PER\nb I-PER\nc I-LOC\nd O\ne I-LOC\nf B-LOC\ng I-LOC\nh I-ORG\n");
         assertEquals(List.of("B-PER", "I-PER", "B-LOC", "O", "B-LOC", "B-LOC", "I-LOC", "B-ORG"),
-                reader.read(file).get(0).tags());
+                read(file).get(0).tags());
     }
 
     @Test
@@ -45,45 +44,45 @@ class ConllReaderTest {
         List<String> iob2 = List.of("B-PER", "I-PER", "B-PER", "O", "B-LOC", "I-LOC", "I-LOC", "B-ORG", "I-ORG");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < iob2.size(); i++) text.append("w").append(i).append(' ').append(iob2.get(i)).append('\n');
-        assertEquals(iob2, reader.read(write(text.toString())).get(0).tags());
+        assertEquals(iob2, read(write(text.toString())).get(0).tags());
     }
 
     @Test
     void tabsAndRunsOfSpacesSeparateColumns() throws IOException {
-        Sentence s = reader.read(write("Bonn\tNNP \t B-LOC\n")).get(0);
+        Sentence s = read(write("Bonn\tNNP \t B-LOC\n")).get(0);
         assertEquals(List.of("Bonn"), s.words());
         assertEquals(List.of("B-LOC"), s.tags());
     }
 
     @Test
     void docstartWithoutBlankLineEndsTheSentence() throws IOException {
-        assertEquals(2, reader.read(write("a O\n-DOCSTART- -X- O O\nb O\n")).size());
+        assertEquals(2, read(write("a O\n-DOCSTART- -X- O O\nb O\n")).size());
     }
 
     @Test
     void lineWithOneColumnIsRefusedWithFileAndLine() throws IOException {
         Path file = write("EU B-ORG\nrejects\n");
-        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> read(file));
         assertEquals(file + ":2: expected \"token ... tag\" columns, found \"rejects\" (no tag)", e.getMessage());
     }
 
     @Test
     void aLineStartingWithATabHasNoWordInASpaceSeparatedFileToo() throws IOException {
         Path file = write("Jeff B-PER\n\tNNP I-PER\n");
-        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
-        assertEquals(file + ":2: no word in column 1 of \"<TAB>NNP I-PER\"", e.getMessage());
+        XnerInputException e = assertThrows(XnerInputException.class, () -> read(file));
+        assertEquals(file + ":2: no word in column 1 of \"<TAB>NNP I-PER\" (the line starts with a tab)", e.getMessage());
     }
 
     @Test
-    void tagOutsideTheLabelSetIsRefusedNamingItsIob2Form() throws IOException {
+    void aTagOutsideTheLabelSetIsRefusedAtItsLineInItsIob2Form() throws IOException {
         Path file = write("EU O\nrejects I-VERB\n");
-        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
-        assertTrue(e.getMessage().startsWith(file + ":2: unknown tag \"B-VERB\", the IOB2 form of \"I-VERB\""), e.getMessage());
+        XnerInputException e = assertThrows(XnerInputException.class, () -> read(file));
+        assertTrue(e.getMessage().startsWith(file + ":2: tag \"B-VERB\" is not in the test's label set"), e.getMessage());
     }
 
     @Test
     void byteOrderMarkAndCrlfAreTolerated() throws IOException {
-        List<Sentence> sentences = reader.read(write("\uFEFFEU B-ORG\r\n\r\nBonn B-LOC\r\n"));
+        List<Sentence> sentences = read(write("\uFEFFEU B-ORG\r\n\r\nBonn B-LOC\r\n"));
         assertEquals(List.of("EU"), sentences.get(0).words());
         assertEquals(List.of("B-LOC"), sentences.get(1).tags());
     }
@@ -91,14 +90,20 @@ class ConllReaderTest {
     @Test
     void fileWithOnlyDocstartIsRefused() throws IOException {
         Path file = write("-DOCSTART- -X- O O\n\n");
-        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> read(file));
         assertEquals(file + ": no sentences (its 2 lines are blank, comments or -DOCSTART- lines)", e.getMessage());
     }
 
     @Test
     void missingFileIsRefused() {
         Path file = dir.resolve("missing.conll");
-        assertEquals(file + ": no such file", assertThrows(XnerInputException.class, () -> reader.read(file)).getMessage());
+        assertEquals(file + ": no such file", assertThrows(XnerInputException.class, () -> read(file)).getMessage());
+    }
+
+    /** The file as training reads it: CoNLL columns, the scheme detected and converted to IOB2, tags checked. */
+    private static List<Sentence> read(Path file) {
+        return CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withFormat(CorpusFormat.CONLL), null, LabelMapping.NONE)
+                .dataset(CONLL, "the test's").sentences();
     }
 
     private Path write(String content) throws IOException {

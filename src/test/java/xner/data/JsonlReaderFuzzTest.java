@@ -18,7 +18,8 @@ class JsonlReaderFuzzTest {
     void readsOrRefusesWithItsLine(byte[] bytes) {
         Path file = Fuzzing.file("train", bytes);
         // training and evaluation: tag ids named by PAN-X's label set, or tag names checked against it
-        Fuzzing.readsOrRefuses(file, () -> new JsonlReader(LabelSet.PANX).read(file));
+        Fuzzing.readsOrRefuses(file, () -> CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withFormat(CorpusFormat.JSONL),
+                LabelSet.PANX, LabelMapping.NONE).dataset(LabelSet.PANX, "PAN-X's"));
         // a user's corpus in latin-1, ids without names (refused, saying to give --labels)
         Fuzzing.readsOrRefuses(file, () -> JsonlReader.readRaw(file, StandardCharsets.ISO_8859_1, null));
         // train --train FILE --format jsonl: scheme detected and converted, a label set made from the data

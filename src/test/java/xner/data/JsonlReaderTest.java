@@ -15,13 +15,12 @@ import xner.XnerInputException;
 
 class JsonlReaderTest {
     @TempDir Path dir;
-    private final JsonlReader reader = new JsonlReader(LabelSet.PANX);
 
     @Test
     void readsTagIdsAndTagNames() throws IOException {
         Path file = write("{\"tokens\": [\"Jeff\", \"Dean\", \"ist\"], \"ner_tags\": [1, 2, 0], \"langs\": [\"de\", \"de\", \"de\"]}\n"
                 + "{\"tokens\": [\"Google\"], \"ner_tags\": [\"B-ORG\"]}\n");
-        List<Sentence> sentences = reader.read(file);
+        List<Sentence> sentences = read(file);
         assertEquals(List.of("Jeff", "Dean", "ist"), sentences.get(0).words());
         assertEquals(List.of("B-PER", "I-PER", "O"), sentences.get(0).tags());
         assertEquals(List.of("B-ORG"), sentences.get(1).tags());
@@ -30,7 +29,7 @@ class JsonlReaderTest {
     @Test
     void eachSentenceNamesItsLineAndBlankLinesAreSkipped() throws IOException {
         Path file = write("\n{\"tokens\": [\"a\"], \"ner_tags\": [0]}\n\n{\"tokens\": [\"b\"], \"ner_tags\": [0]}\n\n");
-        List<Sentence> sentences = reader.read(file);
+        List<Sentence> sentences = read(file);
         assertEquals(new Source(file, 2), sentences.get(0).source());
         assertEquals(new Source(file, 4), sentences.get(1).source());
     }
@@ -43,7 +42,7 @@ class JsonlReaderTest {
     /** Gson's getAsInt threw NumberFormatException on an exponent past its limit (found reviewing the fuzz target). */
     @Test
     void aTagIdWithAHugeExponentIsReadByItsValue() throws IOException {
-        assertEquals(List.of("O"), reader.read(write("{\"tokens\": [\"a\"], \"ner_tags\": [1e-99999]}\n")).get(0).tags());
+        assertEquals(List.of("O"), read(write("{\"tokens\": [\"a\"], \"ner_tags\": [1e-99999]}\n")).get(0).tags());
         assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [1e99999]}\n", ":1: ner_tags[0] is 1e99999, expected a tag id or a tag name");
     }
 
@@ -81,7 +80,7 @@ class JsonlReaderTest {
 
     @Test
     void tagNameOutsideTheLabelSetIsRefused() throws IOException {
-        assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [\"B-MISC\"]}\n", ":1: ner_tags[0]: unknown tag \"B-MISC\"");
+        assertRefused("{\"tokens\": [\"a\"], \"ner_tags\": [\"B-MISC\"]}\n", ":1: tag \"B-MISC\" is not in PAN-X's label set");
     }
 
     @Test
@@ -106,23 +105,29 @@ class JsonlReaderTest {
 
     @Test
     void byteOrderMarkAndCrlfAreTolerated() throws IOException {
-        List<Sentence> sentences = reader.read(write("\uFEFF{\"tokens\": [\"a\"], \"ner_tags\": [5]}\r\n{\"tokens\": [\"b\"], \"ner_tags\": [6]}\r\n"));
+        List<Sentence> sentences = read(write("\uFEFF{\"tokens\": [\"a\"], \"ner_tags\": [5]}\r\n{\"tokens\": [\"b\", \"c\"], \"ner_tags\": [5, 6]}\r\n"));
         assertEquals(List.of("B-LOC"), sentences.get(0).tags());
-        assertEquals(List.of("I-LOC"), sentences.get(1).tags());
+        assertEquals(List.of("B-LOC", "I-LOC"), sentences.get(1).tags());
     }
 
     @Test
     void emptyFileIsRefused() throws IOException {
         Path file = write("");
         assertEquals(file + ": no sentences (the file is empty)",
-                assertThrows(XnerInputException.class, () -> reader.read(file)).getMessage());
+                assertThrows(XnerInputException.class, () -> read(file)).getMessage());
     }
 
     private void assertRefused(String content, String expectedAfterFile) throws IOException {
         Path file = write(content);
-        XnerInputException e = assertThrows(XnerInputException.class, () -> reader.read(file));
+        XnerInputException e = assertThrows(XnerInputException.class, () -> read(file));
         assertTrue(e.getMessage().startsWith(file + expectedAfterFile), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    /** The file as training reads Hugging Face's JSON Lines: IOB2 tags, ids named by PAN-X's labels, checked against them. */
+    private static List<Sentence> read(Path file) {
+        return CorpusFiles.read(List.of(file), CorpusFileConfig.defaults().withFormat(CorpusFormat.JSONL).withScheme(TagScheme.IOB2), LabelSet.PANX,
+                LabelMapping.NONE).dataset(LabelSet.PANX, "PAN-X's").sentences();
     }
 
     private Path write(String content) throws IOException {

@@ -57,8 +57,8 @@ class FileTaggerTest {
         StringWriter written = new StringWriter();
         StringWriter err = new StringWriter();
         FileTagger tagger = new FileTagger(tagging, Aggregation.FIRST, chunk, new PrintWriter(err));
-        FileTagger.Summary s = tagger.tag(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), Path.of("in"), -1, in,
-                written, out);
+        FileTagger.Summary s = tagger.tag(in.reader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), Path.of("in"),
+                xner.data.ColumnLayout.DEFAULT), -1, written, out);
         return new Result(s, written.toString(), err.toString());
     }
 

@@ -49,12 +49,13 @@ class PoolSelectorTest {
             InputFormat format, String pool) throws IOException {
         PoolSelector selector = new PoolSelector(this::tag, strategy, count, seed, excluded, chunk, new PrintWriter(err, true));
         byte[] bytes = pool.getBytes(StandardCharsets.UTF_8);
-        return selector.select(new ByteArrayInputStream(bytes), Path.of("pool" + switch (format) {
+        Path file = Path.of("pool" + switch (format) {
             case TEXT -> ".txt";
             case JSONL -> ".jsonl";
             case CONLL -> ".conll";
             case DOCUMENTS -> throw new IllegalArgumentException("select reads no documents");
-        }), bytes.length, format);
+        });
+        return selector.select(format.reader(new ByteArrayInputStream(bytes), file, xner.data.ColumnLayout.DEFAULT), bytes.length);
     }
 
     private static List<String> texts(PoolSelector.Selection s) {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 import xner.ExitGate;
 import xner.XnerInputException;
 import xner.data.DocumentExtractor;
+import xner.data.FileExtension;
 import xner.data.Progress;
 import xner.infer.Aggregation;
 import xner.infer.ModelRuntime;
@@ -84,9 +85,9 @@ public final class SparkTagCommand implements Callable<Integer> {
         }
 
         private static InputFormat byName(String name) {
-            String n = name.toLowerCase(Locale.ROOT);
-            if (n.endsWith(".parquet")) return PARQUET;
-            if (n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json")) return JSONL;
+            FileExtension named = FileExtension.of(name);
+            if (named == FileExtension.PARQUET) return PARQUET;
+            if (named == FileExtension.JSON_LINES) return JSONL;
             return null;
         }
 
@@ -101,7 +102,7 @@ public final class SparkTagCommand implements Callable<Integer> {
         PARQUET, JSONL;
 
         static OutputFormat of(String path) {
-            return path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? PARQUET : JSONL;
+            return FileExtension.of(path) == FileExtension.PARQUET ? PARQUET : JSONL;
         }
 
         static OutputFormat parse(String name) {
