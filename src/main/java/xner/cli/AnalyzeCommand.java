@@ -18,12 +18,12 @@ import xner.data.DatasetDict;
 import xner.evaluate.ErrorAnalysis;
 import xner.experiment.Charts;
 import xner.model.ModelSource;
-import xner.model.TokenClassifier;
+import xner.model.LogitsModel;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Example;
-import xner.train.TokenLosses;
+import xner.tokenize.Example;
+import xner.evaluate.ScoredTokens;
 import xner.data.JsonOutput;
 
 /**
@@ -42,6 +42,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin CorpusFileOptions files;
+    @Mixin RuntimeOption runtime;
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precisionOption;
 
@@ -80,8 +81,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        device.use();
-        precisionOption.use();
+        device.use(List.of(runtime.runtime()));
+        precisionOption.use(List.of(runtime.runtime()));
         if (top < 0 || sequences < 0 || batchSize <= 0) {
             throw new XnerInputException("--top and --sequences must be >= 0, --batch-size > 0");
         }
@@ -90,7 +91,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         String what; // what was analysed, for the report's first words and the plot's title
         String note = null;
         Path modelDir = ModelArgument.fetch(model, spec.commandLine().getErr()).folder();
-        try (Tokenizer tokenizer = Tokenizers.load(modelDir); TokenClassifier classifier = TokenClassifier.load(modelDir)) {
+        try (Tokenizer tokenizer = Tokenizers.load(modelDir); LogitsModel classifier = runtime.runtime().load(modelDir)) {
             Dataset sentences;
             if (files.any()) { // the files of one split: --test, else --validation, else --train
                 List<Path> paths = !files.test.isEmpty() ? files.test : !files.validation.isEmpty() ? files.validation : files.train;
@@ -108,7 +109,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 what = lang + " " + split;
             }
             List<Example> examples = Example.encode(sentences, tokenizer, new LabelAligner(classifier.labels()));
-            analysis = new ErrorAnalysis(TokenLosses.compute(classifier, examples, tokenizer, batchSize),
+            analysis = new ErrorAnalysis(ScoredTokens.run(classifier, examples, batchSize, tokenizer.padId()).sequenceLosses(tokenizer::idToToken),
                     classifier.labels());
         }
         Path[] drawn = new Path[0];

@@ -19,7 +19,7 @@ import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Example;
+import xner.tokenize.Example;
 import xner.train.TemperatureCalibration;
 
 /**

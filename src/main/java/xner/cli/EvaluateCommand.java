@@ -29,8 +29,8 @@ import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Evaluation;
-import xner.train.Example;
+import xner.evaluate.Evaluation;
+import xner.tokenize.Example;
 import xner.data.JsonOutput;
 
 /**

@@ -29,8 +29,8 @@ import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Evaluation;
-import xner.train.Example;
+import xner.evaluate.Evaluation;
+import xner.tokenize.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
 import xner.train.TrainingConfig;
@@ -122,13 +122,14 @@ public final class TrainCommand implements Callable<Integer> {
         // a run that goes on from its checkpoint keeps the precision it was trained in, unless told otherwise
         Precision precision = resume ? precisionOption.useOr(FineTuner.checkpointPrecision(output)) : precisionOption.use();
         PrintWriter err = spec.commandLine().getErr();
+        // the recipe is checked before anything is read or loaded: a bad --epochs is one line, at once
+        TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
+                .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
+                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).precision(precision).build();
         refuseToTrainOverARun();
         LocalModel fetched = body != null ? ModelArgument.fetch(body, err) : null;
         Path bodyDir = fetched != null ? fetched.folder() : MultilingualBert.modelDir();
         Splits splits = readSplits(err, bodyDir);
-        TrainingConfig config = TrainingConfig.chapter().toBuilder().epochs(epochs).batchSize(batchSize)
-                .learningRate(learningRate).warmupSteps(warmupSteps).seed(seed)
-                .groupByLength(!noGroupByLength).sparseEmbeddings(!denseEmbeddings).precision(precision).build();
         TrainingMemory memory = maxMemory == null ? TrainingMemory.machineDefault() : TrainingMemory.parse(maxMemory, "--max-memory");
         FineTuning fineTuning = new FineTuning(splits.train(), splits.validation(), splits.labels(), bodyDir, config,
                 runDescription(splits.validationLangs(), fetched), memory);

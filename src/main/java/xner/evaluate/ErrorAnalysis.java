@@ -15,7 +15,7 @@ import xner.data.LabelSet;
  * enter the groups and the matrix, as the chapter drops the rows labelled {@code IGN} before grouping.
  *
  * <pre>
- *   ErrorAnalysis analysis = new ErrorAnalysis(TokenLosses.compute(model, examples, tokenizer, 64), LabelSet.PANX);
+ *   ErrorAnalysis analysis = new ErrorAnalysis(ScoredTokens.run(model, examples, 64, padId).sequenceLosses(tokenizer::idToToken), LabelSet.PANX);
  *   System.out.print(analysis.report(10, 3, null));
  * </pre>
  */

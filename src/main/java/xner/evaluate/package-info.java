@@ -1,6 +1,8 @@
 /**
- * Step 5. Gold and predicted tags in, entity-level scores out, exactly as seqeval computes them; per-token losses
- * and predictions in, the chapter's error analysis out (losses by token and by label, confusion matrix, worst
- * sequences). No DJL type here.
+ * Step 5. A model on either runtime run once over labelled examples ({@link xner.evaluate.ScoredTokens}: each
+ * token's prediction, probability and cross-entropy), and its views: entity-level scores exactly as seqeval computes
+ * them ({@link xner.evaluate.Evaluation}), the chapter's error analysis (losses by token and by label, confusion
+ * matrix, worst sequences) and the words' logits a temperature is fitted on. Training evaluates every epoch through
+ * it. No DJL type here.
  */
 package xner.evaluate;

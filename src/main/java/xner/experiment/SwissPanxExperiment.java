@@ -29,13 +29,13 @@ import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.EpochLog;
-import xner.train.Evaluation;
-import xner.train.Example;
+import xner.evaluate.Evaluation;
+import xner.tokenize.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
 import xner.train.TrainingMemory;
 import xner.train.RunRecord;
-import xner.train.TokenLosses;
+import xner.evaluate.ScoredTokens;
 import xner.train.TrainingConfig;
 
 /**
@@ -219,8 +219,8 @@ public final class SwissPanxExperiment {
             if (run.group() == SubRun.Group.DE) {
                 // the chapter's error analysis of the German model, on German validation
                 List<Example> validation = Example.encode(p.validation, tokenizer, aligner);
-                ErrorAnalysis errors = new ErrorAnalysis(TokenLosses.compute(model, validation, tokenizer,
-                        recipe.evalBatchSize()), LabelSet.PANX);
+                ErrorAnalysis errors = new ErrorAnalysis(ScoredTokens.run(model, validation, recipe.evalBatchSize(),
+                        tokenizer.padId()).sequenceLosses(tokenizer::idToToken), LabelSet.PANX);
                 analysis = new SubRunResult.Analysis("de validation", errors.confusion(),
                         errors.byToken().stream().limit(ANALYSIS_TOP).toList(), errors.byLabel());
             }

@@ -3,7 +3,7 @@ package xner.infer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import xner.train.Batch;
+import xner.tokenize.Batch;
 
 /**
  * Times the tagging pipeline: real sentences through the whole pipeline (tokenize → forward → softmax →

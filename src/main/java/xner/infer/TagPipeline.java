@@ -13,8 +13,8 @@ import xner.model.TokenClassifier;
 import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Batch;
-import xner.train.Padded;
+import xner.tokenize.Batch;
+import xner.tokenize.Padded;
 
 /**
  * The token-classification pipeline, as transformers' {@code pipeline("ner")}, in its three stages:

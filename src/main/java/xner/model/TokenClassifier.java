@@ -232,20 +232,6 @@ public final class TokenClassifier implements LogitsModel {
         return picked.mul(weights).sum().neg().div(weights.sum().maximum(1f));
     }
 
-    /**
-     * The cross-entropy of every token, 0 where the label is -100, as PyTorch's
-     * {@code cross_entropy(..., reduction="none")}: logits (batch, seq, labels), labels (batch, seq) → (batch, seq).
-     * The chapter's error analysis reads these.
-     */
-    public static NDArray tokenLosses(NDArray logits, NDArray labels) {
-        long classes = logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray flatLabels = labels.reshape(-1).toType(DataType.INT64, false);
-        NDArray keep = flatLabels.gte(0);                                      // (tokens)
-        NDArray safeLabels = flatLabels.mul(keep.toType(DataType.INT64, false)); // -100 → 0, zeroed below
-        NDArray picked = logits.reshape(-1, classes).logSoftmax(-1).gather(safeLabels.reshape(-1, 1), 1).reshape(-1);
-        return picked.neg().mul(keep.toType(DataType.FLOAT32, false)).reshape(labels.getShape()); // +0 where ignored
-    }
-
     /** Writes the model folder in Hugging Face layout, copying tokenizer files from {@code tokenizerFrom}. */
     public void save(Path dir, Path tokenizerFrom) throws IOException {
         ModelDirectory.write(dir, config, parameters, tokenizerFrom);

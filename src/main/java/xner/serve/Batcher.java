@@ -18,7 +18,7 @@ import xner.infer.Outcome;
 import xner.infer.PreparedText;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
-import xner.train.Batch;
+import xner.tokenize.Batch;
 
 /**
  * The model's only caller in the service: requests wait here, and one worker thread runs their windows through the

@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.tokenize.Example;
 import xner.ExitGate;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import xner.model.ModelDirectory;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.data.JsonOutput;
+import xner.tokenize.Batch;
+import xner.evaluate.Evaluation;
 
 /**
  * Fine-tunes a token classifier with the chapter's recipe ({@link TrainingConfig#chapter()}), evaluating on

@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.tokenize.Example;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

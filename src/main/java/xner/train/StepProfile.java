@@ -2,6 +2,7 @@ package xner.train;
 
 import java.util.EnumMap;
 import java.util.Map;
+import xner.tokenize.Batch;
 
 /**
  * Wall time of a training step's phases, summed over the steps it watched. libtorch's CPU operations run

@@ -1,11 +1,13 @@
 package xner.train;
 
+import xner.tokenize.Example;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import xner.evaluate.Calibration;
+import xner.evaluate.ScoredTokens;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
 
@@ -46,13 +48,12 @@ public record TemperatureCalibration(double temperature, Objective objective, do
     /** Fits the temperature of the model in {@code modelDir} on {@code validation} and writes it into its config. */
     public static TemperatureCalibration fit(Path modelDir, List<Example> validation, int batchSize, int padId, Objective objective)
             throws IOException {
-        AtomicReference<Calibration.WordLogits> collected = new AtomicReference<>();
         double previous;
+        Calibration.WordLogits logits;
         try (TokenClassifier model = TokenClassifier.load(modelDir)) {
             previous = model.config().temperature();
-            Evaluation.run(model, validation, batchSize, padId, collected::set);
+            logits = ScoredTokens.run(model, validation, batchSize, padId).wordLogits();
         }
-        Calibration.WordLogits logits = collected.get();
         double tokens = logits.fitTemperature();
         double entityFit = logits.fitEntityTemperature();
         double t = objective == Objective.TOKENS ? tokens : entityFit;

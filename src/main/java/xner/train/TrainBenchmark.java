@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import xner.model.BertConfig;
 import xner.model.TokenClassifier;
+import xner.tokenize.Batch;
+import xner.tokenize.Padded;
 
 /**
  * Times the real training step ({@link TrainingStep}: forward, backward, clipping, AdamW) on batches of real

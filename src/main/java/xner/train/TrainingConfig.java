@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import xner.XnerInputException;
 import xner.model.Precision;
 
 /**
@@ -24,12 +25,14 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
                              Precision precision) {
     public TrainingConfig {
         if (precision == null) throw new IllegalArgumentException("precision must be given");
-        if (learningRate <= 0) throw new IllegalArgumentException("learning rate must be > 0, was " + learningRate);
-        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, was " + epochs);
-        if (batchSize <= 0 || evalBatchSize <= 0) throw new IllegalArgumentException("batch sizes must be > 0");
-        if (weightDecay < 0 || warmupSteps < 0 || maxGradNorm <= 0) {
-            throw new IllegalArgumentException("weight decay and warm-up must be >= 0, gradient-norm limit > 0");
-        }
+        // the values come from the command line (or a checkpoint's config): a bad one is the user's input, exit 2
+        if (!(learningRate > 0)) throw new XnerInputException("--lr must be > 0, was " + learningRate);
+        if (epochs <= 0) throw new XnerInputException("--epochs must be >= 1, was " + epochs);
+        if (batchSize <= 0) throw new XnerInputException("--batch-size must be >= 1, was " + batchSize);
+        if (evalBatchSize <= 0) throw new XnerInputException("the evaluation batch size must be >= 1, was " + evalBatchSize);
+        if (!(weightDecay >= 0)) throw new XnerInputException("the weight decay must be >= 0, was " + weightDecay);
+        if (warmupSteps < 0) throw new XnerInputException("--warmup-steps must be >= 0, was " + warmupSteps);
+        if (!(maxGradNorm > 0)) throw new XnerInputException("the gradient-norm limit must be > 0, was " + maxGradNorm);
     }
 
     /** The chapter's recipe: every key's default. */

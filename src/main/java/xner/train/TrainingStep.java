@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import xner.model.Parameters;
 import xner.model.TokenClassifier;
+import xner.tokenize.Batch;
 
 /**
  * One optimiser step of fine-tuning: forward and backward on a batch, global-norm clipping, AdamW on every

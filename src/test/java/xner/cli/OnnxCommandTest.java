@@ -107,6 +107,30 @@ class OnnxCommandTest {
         assertEquals(a.get("loss").getAsDouble(), b.get("loss").getAsDouble(), 1e-4);
     }
 
+    /** analyze reads the same one pass as evaluate, so it runs on ONNX Runtime too (issue 25 §2). */
+    @Test
+    void analyzeOnOnnxFindsTheLossesOfLibtorch() throws IOException {
+        Path test = dir.resolve("analyze.conll");
+        Files.writeString(test, "Jeff B-PER\nDean I-PER\nist O\nbei O\nGoogle B-ORG\nin O\nZürich B-LOC\n\n"
+                + "Sylvain B-PER\nin O\nBrooklyn B-ORG\n\n", StandardCharsets.UTF_8);
+        Cli.Run torch = Cli.run("analyze", "--model", model.toString(), "--test", test.toString(), "--json");
+        Cli.Run onnxRun = Cli.run("analyze", "--model", onnx.toString(), "--test", test.toString(), "--json", "--runtime", "onnx");
+        assertEquals(Xner.EXIT_OK, torch.exit(), torch.err());
+        assertEquals(Xner.EXIT_OK, onnxRun.exit(), onnxRun.err());
+        JsonObject a = JsonParser.parseString(torch.out()).getAsJsonObject();
+        JsonObject b = JsonParser.parseString(onnxRun.out()).getAsJsonObject();
+        assertEquals(a.get("confusion").toString(), b.get("confusion").toString());
+        assertEquals(a.get("sequences").getAsInt(), b.get("sequences").getAsInt());
+        var sa = a.getAsJsonArray("highest_loss");
+        var sb = b.getAsJsonArray("highest_loss");
+        assertEquals(2, sa.size(), a.toString());
+        assertEquals(sa.size(), sb.size());
+        for (int i = 0; i < sa.size(); i++) {
+            assertEquals(sa.get(i).getAsJsonObject().get("total_loss").getAsDouble(),
+                    sb.get(i).getAsJsonObject().get("total_loss").getAsDouble(), 1e-4, "sequence " + i);
+        }
+    }
+
     @Test
     void serveOnOnnxAnswersAsLibtorch() throws Exception {
         String body = "{\"inputs\": \"" + TEXT + "\"}";

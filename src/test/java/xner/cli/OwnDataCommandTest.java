@@ -151,6 +151,9 @@ class OwnDataCommandTest {
                 {"--encoding", "klingon", "xner: --encoding: unknown charset \"klingon\""},
                 {"--scheme", "IOX", "xner: --scheme: expected IOB1, IOB2, IOBES or BILOU"},
                 {"--format", "xml", "xner: --format: expected conll, jsonl, spans or panx"},
+                {"--epochs", "0", "xner: --epochs must be >= 1, was 0"},
+                {"--batch-size", "-1", "xner: --batch-size must be >= 1, was -1"},
+                {"--tag-column", "0", "xner: --tag-column: columns count from 1, got 0"},
         };
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of("train", "--train", train.toString(), "--validation",

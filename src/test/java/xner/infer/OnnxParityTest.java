@@ -23,8 +23,8 @@ import xner.testing.TestData;
 import xner.testing.TinyModels;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Batch;
-import xner.train.Padded;
+import xner.tokenize.Batch;
+import xner.tokenize.Padded;
 
 /**
  * The exported model against libtorch on real PAN-X sentences (the Swiss corpus's German test subset): logits

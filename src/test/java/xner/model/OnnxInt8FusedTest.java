@@ -16,8 +16,8 @@ import xner.data.SwissCorpus;
 import xner.testing.TestData;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.train.Batch;
-import xner.train.Padded;
+import xner.tokenize.Batch;
+import xner.tokenize.Padded;
 
 /**
  * The int8 file's fused form is as accurate as the file as stored: on real Swiss German test sentences, mBERT with a

@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.tokenize.Example;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +29,7 @@ import xner.testing.TestData;
 import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
+import xner.evaluate.Evaluation;
 
 /**
  * End to end on real PAN-X sentences with a tiny random BERT: train, evaluate, kill, resume. What a run leaves on disk,

@@ -1,5 +1,6 @@
 package xner.train;
 
+import xner.tokenize.Batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,6 +29,7 @@ import xner.testing.SyntheticSentences;
 import xner.testing.TinyModels;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.WordPieceTokenizer;
+import xner.tokenize.Example;
 
 /** A step whose gradient is not finite: computed once more from the same weights, or stopped when it stays so. */
 class TrainingStepTest {

@@ -1,4 +1,4 @@
-package xner.train;
+package xner.tokenize;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package xner.train;
+package xner.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

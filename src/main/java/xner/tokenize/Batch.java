@@ -1,11 +1,10 @@
-package xner.train;
+package xner.tokenize;
 
 import xner.ExitGate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import xner.tokenize.LabelAligner;
 
 /**
  * Examples padded to the longest of them (dynamic padding, as {@code DataCollatorForTokenClassification}):

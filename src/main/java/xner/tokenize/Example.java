@@ -1,13 +1,10 @@
-package xner.train;
+package xner.tokenize;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import xner.data.Dataset;
 import xner.data.Sentence;
-import xner.tokenize.Encoding;
-import xner.tokenize.LabelAligner;
-import xner.tokenize.Tokenizer;
 
 /**
  * One sentence ready for the model: its sub-token ids and the aligned label ids (-100 where no label).
