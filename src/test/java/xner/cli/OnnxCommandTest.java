@@ -86,6 +86,12 @@ class OnnxCommandTest {
         assertEquals(entityLines(torch.out()), entityLines(int8.out()), "int8: the same entities (scores may differ)");
     }
 
+    /** Two German sentences with gold tags, 4 of whose 5 entities the test model finds. */
+    private Path twoGoldSentences(String name) throws IOException {
+        return Files.writeString(dir.resolve(name), "Jeff B-PER\nDean I-PER\nist O\nbei O\nGoogle B-ORG\nin O\nZürich B-LOC\n\n"
+                + "Sylvain B-PER\nin O\nBrooklyn B-ORG\n\n", StandardCharsets.UTF_8);
+    }
+
     /** The entity rows of tag's output without their scores. */
     static List<String> entityLines(String out) {
         return out.lines().filter(l -> l.matches("\\s+(PER|ORG|LOC)\\s.*")).map(l -> l.replaceAll("\\d\\.\\d{4}", "")).toList();
@@ -93,9 +99,7 @@ class OnnxCommandTest {
 
     @Test
     void evaluateOnOnnxScoresAsLibtorch() throws IOException {
-        Path test = dir.resolve("test.conll");
-        Files.writeString(test, "Jeff B-PER\nDean I-PER\nist O\nbei O\nGoogle B-ORG\nin O\nZürich B-LOC\n\n"
-                + "Sylvain B-PER\nin O\nBrooklyn B-ORG\n\n", StandardCharsets.UTF_8);
+        Path test = twoGoldSentences("test.conll");
         Cli.Run torch = Cli.run("evaluate", "--model", model.toString(), "--test", test.toString(), "--json");
         Cli.Run fp32 = Cli.run("evaluate", "--model", onnx.toString(), "--test", test.toString(), "--json", "--runtime", "onnx");
         assertEquals(Xner.EXIT_OK, fp32.exit(), fp32.err());
@@ -110,9 +114,7 @@ class OnnxCommandTest {
     /** analyze reads the same one pass as evaluate, so it runs on ONNX Runtime too (issue 25 §2). */
     @Test
     void analyzeOnOnnxFindsTheLossesOfLibtorch() throws IOException {
-        Path test = dir.resolve("analyze.conll");
-        Files.writeString(test, "Jeff B-PER\nDean I-PER\nist O\nbei O\nGoogle B-ORG\nin O\nZürich B-LOC\n\n"
-                + "Sylvain B-PER\nin O\nBrooklyn B-ORG\n\n", StandardCharsets.UTF_8);
+        Path test = twoGoldSentences("analyze.conll");
         Cli.Run torch = Cli.run("analyze", "--model", model.toString(), "--test", test.toString(), "--json");
         Cli.Run onnxRun = Cli.run("analyze", "--model", onnx.toString(), "--test", test.toString(), "--json", "--runtime", "onnx");
         assertEquals(Xner.EXIT_OK, torch.exit(), torch.err());
