@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
 import xner.model.ModelSource;
-import xner.model.OnnxExport;
-import xner.model.OnnxQuantizer;
+import xner.onnx.OnnxExport;
+import xner.onnx.OnnxQuantizer;
 
 /**
  * {@code xner export}: a fine-tuned model as ONNX, in Hugging Face Optimum's layout:

@@ -29,7 +29,7 @@ import xner.infer.TagPipeline;
 import xner.model.BertConfig;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
-import xner.model.WeightReader;
+import xner.model.weights.WeightReader;
 import xner.select.Candidate;
 import xner.select.PoolSelector;
 import xner.select.Strategy;

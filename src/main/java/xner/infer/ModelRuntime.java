@@ -3,7 +3,7 @@ package xner.infer;
 import java.nio.file.Path;
 import xner.XnerInputException;
 import xner.model.LogitsModel;
-import xner.model.OnnxTokenClassifier;
+import xner.onnx.OnnxTokenClassifier;
 import xner.model.TokenClassifier;
 
 /** Which runtime runs the model: {@code --runtime libtorch|onnx|onnx-int8}. */

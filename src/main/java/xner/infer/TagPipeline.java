@@ -8,7 +8,7 @@ import xner.ExitGate;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.model.LogitsModel;
-import xner.model.OnnxTokenClassifier;
+import xner.onnx.OnnxTokenClassifier;
 import xner.model.TokenClassifier;
 import xner.tokenize.Encoding;
 import xner.tokenize.Tokenizer;

@@ -27,7 +27,7 @@ import xner.XnerInputException;
  */
 public abstract sealed class Encoder permits BertEncoder, XlmRobertaEncoder, DistilBertEncoder {
     /** The additive attention bias of a padded position, as the reference and Hugging Face before 4.31. */
-    static final float MASKED_BIAS = -10000f;
+    public static final float MASKED_BIAS = -10000f;
 
     private final BertConfig config;
     private final Parameters parameters;

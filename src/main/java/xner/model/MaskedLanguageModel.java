@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import xner.model.weights.WeightReader;
 
 /**
  * A pretrained encoder with its masked-language-model head ({@code BertForMaskedLM},

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import xner.XnerInputException;
+import xner.model.weights.PyTorchReader;
+import xner.model.weights.SafetensorsReader;
+import xner.model.weights.ShardedWeights;
+import xner.model.weights.WeightReader;
 
 /**
  * A model folder in Hugging Face layout: {@code config.json}, the weights (xner writes {@code model.safetensors}; it
@@ -112,7 +116,7 @@ public final class ModelDirectory {
     }
 
     /** A new empty folder beside {@code dir}, hidden, for writing before an atomic rename. */
-    static Path temporarySibling(Path dir, String kind) throws IOException {
+    public static Path temporarySibling(Path dir, String kind) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve("." + dir.getFileName() + "." + kind + "-" + UUID.randomUUID());

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import xner.XnerInputException;
+import xner.model.weights.TensorBundleReader;
 
 /**
  * Google's multilingual BERT (BERT-Base, Multilingual Cased: 104 languages, 12 layers, hidden 768, 12

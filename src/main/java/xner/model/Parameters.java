@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import xner.model.weights.SafetensorsWriter;
+import xner.model.weights.WeightReader;
 
 /**
  * A model's parameters by Hugging Face name, owned with the {@link NDManager} that holds them.

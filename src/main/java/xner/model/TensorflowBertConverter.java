@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import xner.XnerInputException;
+import xner.model.weights.SafetensorsWriter;
+import xner.model.weights.WeightReader;
 
 /**
  * Converts a Google BERT TensorFlow checkpoint into a Hugging Face model folder, as transformers'

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.model.weights.WeightReader;
 
 /**
  * A pretrained body with a token-classification head, as transformers' {@code BertForTokenClassification} /
@@ -25,7 +26,7 @@ import xner.data.LabelSet;
  * </pre>
  */
 public final class TokenClassifier implements LogitsModel {
-    static final String WEIGHT = "classifier.weight";
+    public static final String WEIGHT = "classifier.weight";
     static final String BIAS = "classifier.bias";
 
     private final BertConfig config;

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import xner.model.Parameters;
-import xner.model.SafetensorsReader;
-import xner.model.SafetensorsWriter;
+import xner.model.weights.SafetensorsReader;
+import xner.model.weights.SafetensorsWriter;
 
 /**
  * AdamW's two moments for every trained parameter, kept in the parameters' scope, saved with a checkpoint as

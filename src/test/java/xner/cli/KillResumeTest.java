@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.data.LabelMapping;
-import xner.model.SafetensorsReader;
+import xner.model.weights.SafetensorsReader;
 import xner.testing.TinyModels;
 
 /**

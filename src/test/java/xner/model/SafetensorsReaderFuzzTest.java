@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Set;
 import xner.testing.Fuzzing;
+import xner.model.weights.SafetensorsReader;
 
 /**
  * A {@code model.safetensors} from outside (issue 26 §4): the 8-byte header length, the JSON header, the tensors'

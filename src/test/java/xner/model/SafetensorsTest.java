@@ -21,6 +21,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.model.weights.SafetensorsReader;
+import xner.model.weights.SafetensorsWriter;
 
 class SafetensorsTest {
     @TempDir Path dir;

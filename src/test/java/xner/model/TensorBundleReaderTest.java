@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
+import xner.model.weights.TensorBundleReader;
 
 class TensorBundleReaderTest {
     @TempDir Path dir;

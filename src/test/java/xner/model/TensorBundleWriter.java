@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
+import xner.model.weights.TensorBundleReader;
 
 /**
  * Writes a TensorFlow tensor bundle ({@code <prefix>.index} + {@code <prefix>.data-00000-of-00001}) of float

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
 import xner.testing.TinyModels;
+import xner.model.weights.TensorBundleReader;
 
 class TensorflowBertConverterTest {
     @TempDir Path dir;

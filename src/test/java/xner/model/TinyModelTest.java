@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
 import xner.testing.TinyModels;
+import xner.model.weights.SafetensorsWriter;
 
 /** The encoder and its masked-LM head on tiny random models, BERT and XLM-R. */
 class TinyModelTest {

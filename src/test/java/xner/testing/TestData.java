@@ -70,7 +70,7 @@ public final class TestData {
         try (xner.model.TokenClassifier model = xner.model.TokenClassifier.fromPretrained(body, xner.data.LabelSet.PANX, 42)) {
             model.save(folder, body);
         }
-        xner.model.OnnxExport.export(folder, folder, null);
+        xner.onnx.OnnxExport.export(folder, folder, null);
         return folder;
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.model.BertConfig;
-import xner.model.SafetensorsReader;
+import xner.model.weights.SafetensorsReader;
 import xner.model.TokenClassifier;
 import xner.testing.SyntheticSentences;
 import xner.testing.TinyModels;
@@ -81,15 +81,15 @@ class FineTunerFilesTest {
     }
 
     private static void rewriteWithout(Path weights, String dropped) throws IOException {
-        List<xner.model.SafetensorsWriter.Tensor> tensors = new java.util.ArrayList<>();
+        List<xner.model.weights.SafetensorsWriter.Tensor> tensors = new java.util.ArrayList<>();
         try (SafetensorsReader r = SafetensorsReader.open(weights)) {
             for (String name : new java.util.TreeSet<>(r.names())) {
                 if (name.equals(dropped)) continue;
                 float[] values = r.read(name);
-                tensors.add(new xner.model.SafetensorsWriter.Tensor(name, r.shape(name), () -> values));
+                tensors.add(new xner.model.weights.SafetensorsWriter.Tensor(name, r.shape(name), () -> values));
             }
         }
-        xner.model.SafetensorsWriter.write(weights, tensors, java.util.Map.of("format", "pt"));
+        xner.model.weights.SafetensorsWriter.write(weights, tensors, java.util.Map.of("format", "pt"));
     }
 
     @Test

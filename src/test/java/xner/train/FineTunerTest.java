@@ -22,7 +22,7 @@ import xner.data.Dataset;
 import xner.data.LabelSet;
 import xner.data.PanxReader;
 import xner.model.BertConfig;
-import xner.model.SafetensorsReader;
+import xner.model.weights.SafetensorsReader;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
 import xner.testing.TestData;

@@ -148,7 +148,7 @@ class EntityTaggerTest {
     @Test
     void onOnnxRuntimeEveryRowHasTheOnnxPipelinesEntities() throws Exception {
         Path onnx = dir.resolve("model-onnx");
-        xner.model.OnnxExport.export(model, onnx, null);
+        xner.onnx.OnnxExport.export(model, onnx, null);
         List<List<Found>> want = new ArrayList<>();
         try (TagPipeline onOnnx = TagPipeline.load(onnx, TagPipeline.Options.DEFAULTS, ModelRuntime.ONNX)) {
             for (var t : onOnnx.tagBatch(texts)) want.add(t.predict(Aggregation.FIRST).stream().map(Found::of).toList());

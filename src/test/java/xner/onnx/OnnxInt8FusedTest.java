@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +18,7 @@ import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.tokenize.Batch;
 import xner.tokenize.Padded;
+import xner.model.TokenClassifier;
 
 /**
  * The int8 file's fused form is as accurate as the file as stored: on real Swiss German test sentences, mBERT with a

@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +22,9 @@ import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.testing.TestData;
 import xner.testing.TinyModels;
+import xner.model.BertConfig;
+import xner.model.TokenClassifier;
+import xner.model.ModelDirectory;
 
 /**
  * The ONNX export of tiny token classifiers run by ONNX Runtime against the same model on libtorch: the same

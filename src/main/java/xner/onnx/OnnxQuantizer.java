@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import xner.model.TokenClassifier;
 
 /**
  * Dynamic int8 quantization of an ONNX graph's weight matrices, as ONNX Runtime's {@code quantize_dynamic}

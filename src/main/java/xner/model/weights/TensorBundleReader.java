@@ -1,4 +1,4 @@
-package xner.model;
+package xner.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -198,7 +198,7 @@ public final class TensorBundleReader implements WeightReader {
     }
 
     /** TensorFlow's masked CRC (crc32c.h): rotate right by 15 bits and add a constant. */
-    static int mask(int crc) {
+    public static int mask(int crc) {
         return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
     }
 

@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -9,6 +9,9 @@ import java.nio.file.StandardCopyOption;
 import xner.data.LabelSet;
 import xner.testing.Fuzzing;
 import xner.testing.TinyModels;
+import xner.model.BertConfig;
+import xner.model.ModelDirectory;
+import xner.model.TokenClassifier;
 
 /**
  * The ONNX model's {@code config.json} from outside (issue 26 §4): beside a real exported {@code model.onnx} (a tiny

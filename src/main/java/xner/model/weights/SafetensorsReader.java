@@ -1,4 +1,4 @@
-package xner.model;
+package xner.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

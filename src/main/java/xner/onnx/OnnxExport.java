@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -18,6 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import xner.XnerInputException;
 import xner.data.JsonOutput;
+import xner.model.BertConfig;
+import xner.model.Durable;
+import xner.model.Encoder;
+import xner.model.HiddenActivation;
+import xner.model.ModelDirectory;
+import xner.model.Parameters;
+import xner.model.TokenClassifier;
 
 /**
  * A {@link TokenClassifier} as an ONNX graph of standard operators (opset {@value OnnxGraph#OPSET}), in the

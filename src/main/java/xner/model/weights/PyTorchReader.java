@@ -1,4 +1,4 @@
-package xner.model;
+package xner.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -27,9 +27,9 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import xner.XnerInputException;
-import xner.model.TorchPickle.Dtype;
-import xner.model.TorchPickle.Storage;
-import xner.model.TorchPickle.Tensor;
+import xner.model.weights.TorchPickle.Dtype;
+import xner.model.weights.TorchPickle.Storage;
+import xner.model.weights.TorchPickle.Tensor;
 
 /**
  * A state dict as {@code torch.save} writes it ({@code pytorch_model.bin}), read without Python and without running

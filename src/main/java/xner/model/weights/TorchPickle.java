@@ -1,4 +1,4 @@
-package xner.model;
+package xner.model.weights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

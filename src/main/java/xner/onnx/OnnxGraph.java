@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;

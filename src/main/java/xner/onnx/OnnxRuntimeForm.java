@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import xner.XnerInputException;
+import xner.model.BertConfig;
+import xner.model.ModelDirectory;
 
 /**
  * The form of an exported {@code model.onnx} (or {@code model_quantized.onnx}) that ONNX Runtime runs fastest: the same

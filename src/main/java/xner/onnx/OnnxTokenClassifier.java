@@ -1,4 +1,4 @@
-package xner.model;
+package xner.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -17,6 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import xner.XnerInputException;
 import xner.data.LabelSet;
+import xner.model.BertConfig;
+import xner.model.LogitsModel;
+import xner.model.ModelDirectory;
 
 /**
  * A token classifier run by ONNX Runtime from an exported {@code model.onnx} (or {@code model_quantized.onnx}),
