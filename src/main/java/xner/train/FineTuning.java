@@ -61,12 +61,15 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
         LabelAligner aligner = new LabelAligner(labels);
         List<Example> trainExamples = Example.encode(train, tokenizer, aligner);
         List<Example> validationExamples = Example.encode(validation, tokenizer, aligner);
+        long trimsBefore = NativeHeap.trims();
         try {
             FineTuner.Result result = new FineTuner(config, progress, listener, memory).train(() -> newModel(notes), body,
                     trainExamples, validationExamples, tokenizer.padId(), output, resume);
             // the resident peak of this process so far (VmHWM): the load, every step and the evaluations
             long peak = TrainingMemory.peakResidentBytes();
-            if (peak > 0) record.withFact("peak_resident_mb", peak >> 20).write(runRecord);
+            if (peak > 0) record = record.withFact("peak_resident_mb", peak >> 20);
+            // how often a step gave malloc's free pages back first (TrainingStep): each costs page faults after it
+            record.withFact("malloc_trims", NativeHeap.trims() - trimsBefore).write(runRecord);
             return result;
         } catch (xner.XnerInputException e) {
             // refused before any training (no disk space, a bad checkpoint): no record of a run that did not happen
