@@ -16,15 +16,15 @@ import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.evaluate.ErrorAnalysis;
+import xner.evaluate.ScoredTokens;
 import xner.experiment.Charts;
-import xner.model.ModelSource;
+import xner.io.JsonOutput;
 import xner.model.LogitsModel;
+import xner.model.ModelSource;
+import xner.tokenize.Example;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.tokenize.Example;
-import xner.evaluate.ScoredTokens;
-import xner.data.JsonOutput;
 
 /**
  * {@code xner analyze}: the chapter's error analysis of a fine-tuned model on one language's split: losses by

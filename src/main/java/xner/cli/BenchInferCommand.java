@@ -19,11 +19,11 @@ import xner.data.Sentence;
 import xner.infer.InferenceBenchmark;
 import xner.infer.ModelRuntime;
 import xner.infer.TagPipeline;
+import xner.io.JsonOutput;
 import xner.model.ModelSource;
 import xner.model.MultilingualBert;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
-import xner.data.JsonOutput;
 
 /**
  * {@code xner bench infer}: sentences/s and tokens/s of the tagging pipeline on the Swiss German test split,

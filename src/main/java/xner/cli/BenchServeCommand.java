@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
-import xner.data.JsonOutput;
+import xner.io.JsonOutput;
 
 /**
  * {@code xner bench serve}: a soak of a running {@code xner serve}, bounded in requests and in time: texts
@@ -219,7 +219,7 @@ public final class BenchServeCommand implements Callable<Integer> {
         }
         JsonObject o = new JsonObject();
         o.add("inputs", inputs);
-        return o.toString();
+        return JsonOutput.LINE.toJson(o);
     }
 
     /** The nearest-rank percentile. */
@@ -230,7 +230,7 @@ public final class BenchServeCommand implements Callable<Integer> {
     private static String body(String text) {
         JsonObject o = new JsonObject();
         o.add("inputs", new JsonPrimitive(text));
-        return o.toString();
+        return JsonOutput.LINE.toJson(o);
     }
 
     private String badBody(int k) {

@@ -15,7 +15,7 @@ import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
-import xner.data.JsonOutput;
+import xner.io.JsonOutput;
 
 /**
  * {@code xner corpus}: builds the chapter's Swiss PAN-X corpus and prints its tables: subset sizes per

@@ -18,20 +18,20 @@ import picocli.CommandLine.Spec;
 import xner.XnerInputException;
 import xner.data.CorpusFiles;
 import xner.data.Dataset;
-import xner.data.LabelSet;
 import xner.data.DatasetDict;
+import xner.data.LabelSet;
 import xner.data.Sentence;
 import xner.evaluate.EntityScores;
+import xner.evaluate.Evaluation;
 import xner.evaluate.WordTags;
+import xner.io.JsonOutput;
 import xner.model.LogitsModel;
 import xner.model.ModelSource;
+import xner.tokenize.Example;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.evaluate.Evaluation;
-import xner.tokenize.Example;
-import xner.data.JsonOutput;
 
 /**
  * {@code xner evaluate}: entity-level precision, recall and F1 (seqeval's) of a fine-tuned model on a split of

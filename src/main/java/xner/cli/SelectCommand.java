@@ -7,7 +7,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +24,7 @@ import xner.data.CorpusFileConfig;
 import xner.data.CorpusFiles;
 import xner.infer.FileTagger;
 import xner.infer.TagPipeline;
+import xner.io.Durable;
 import xner.select.Candidate;
 import xner.select.PoolSelector;
 import xner.select.Strategy;
@@ -150,7 +150,7 @@ public final class SelectCommand implements Callable<Integer> {
             Files.deleteIfExists(partial);
             throw e;
         }
-        Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.publish(partial, output);
     }
 
     /** The scores of the chosen texts, first and last chosen: what "most worth annotating" meant this time. */

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import xner.io.JsonOutput;
 
 /**
  * {@code bench serve --soak MINUTES}: mixed clients against a running service for a while, then (with its pid) SIGTERM,
@@ -233,7 +234,7 @@ final class ServeSoak {
     private static String body(String text) {
         JsonObject o = new JsonObject();
         o.addProperty("inputs", text);
-        return o.toString();
+        return JsonOutput.LINE.toJson(o);
     }
 
     /** [seconds, RSS MB, threads] of the service now, or null without its pid. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,7 @@ import xner.infer.FileTagger;
 import xner.infer.Prediction;
 import xner.infer.TagPipeline;
 import xner.infer.Tagged;
+import xner.io.Durable;
 import xner.model.ModelSource;
 
 /**
@@ -309,7 +309,7 @@ public final class TagCommand implements Callable<Integer> {
             }
         }
         if (exiting) return Xner.EXIT_FAILURE;
-        if (partial != null) Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (partial != null) Durable.publish(partial, output);
         err.println("xner: " + name + (stdout ? "" : " → " + output) + ": " + summary);
         err.flush();
         if (summary.skipped() > maxSkipped) {

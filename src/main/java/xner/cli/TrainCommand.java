@@ -9,32 +9,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import xner.model.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import xner.XnerInputException;
+import xner.data.CorpusFiles;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
-import xner.data.CorpusFiles;
 import xner.data.LabelSet;
 import xner.data.Sentence;
+import xner.evaluate.Evaluation;
 import xner.model.LocalModel;
 import xner.model.ModelSource;
 import xner.model.MultilingualBert;
+import xner.model.Precision;
 import xner.model.TokenClassifier;
+import xner.tokenize.Example;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.PreTokenizedWords;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
-import xner.evaluate.Evaluation;
-import xner.tokenize.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
-import xner.train.TrainingConfig;
 import xner.train.TemperatureCalibration;
+import xner.train.TrainingConfig;
 import xner.train.TrainingMemory;
 
 /**
@@ -272,7 +272,7 @@ public final class TrainCommand implements Callable<Integer> {
                 c.put("test_ece", ev.calibrationError());
                 results.put("calibration", c);
             }
-            Files.writeString(output.resolve("test_results.json"), xner.data.JsonOutput.PRETTY.toJson(results));
+            Files.writeString(output.resolve("test_results.json"), xner.io.JsonOutput.PRETTY.toJson(results));
             out.printf("test F1 %.4f (precision %.4f, recall %.4f) on %d sentences of %s%n", ev.scores().f1(),
                     ev.scores().precision(), ev.scores().recall(), test.size(), files.test);
             out.print(ev.scores().report(4));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import xner.XnerInputException;
+import xner.io.StrictJson;
 
 /** The formats of a user's tagged files, and how one is told from the file's name and first lines. */
 public enum CorpusFormat {

@@ -1,7 +1,5 @@
 package xner.data;
 
-import xner.XnerInputException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +28,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import xner.XnerInputException;
+import xner.io.Durable;
+import xner.io.Sha256;
 
 /**
  * A downloader of files from model and dataset repositories of the Hugging Face hub into the cache that
@@ -412,7 +413,7 @@ public final class HubDownloader {
                         + (expected.size() >= 0 ? " of " + expected.size() : "") + " (" + e.getMessage() + ")", e);
             }
             verify(url, expected, size, Sha256.hex(sha256));
-            Files.move(part, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.publish(part, blob);
         } finally {
             Files.deleteIfExists(part); // gone already when it was moved into place
         }
@@ -430,7 +431,7 @@ public final class HubDownloader {
             Path tmp = Files.createTempFile(pointer.getParent(), pointer.getFileName() + ".", ".xner-incomplete");
             try {
                 Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, pointer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Durable.publish(tmp, pointer);
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -444,7 +445,7 @@ public final class HubDownloader {
         Path tmp = Files.createTempFile(ref.getParent(), ref.getFileName() + ".", ".xner-incomplete");
         try {
             Files.writeString(tmp, commit, StandardCharsets.UTF_8); // no newline, as huggingface_hub writes it
-            Files.move(tmp, ref, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.publish(tmp, ref);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import xner.io.StrictJson;
 
 /**
  * A reader of JSON Lines corpora as Hugging Face {@code datasets} writes them: one object per line,

@@ -3,6 +3,7 @@ package xner.data;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import xner.XnerInputException;
+import xner.io.StrictJson;
 
 /**
  * JSON Lines as records, for {@link RecordReader#jsonl}: each non-blank line one JSON object with a

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import xner.XnerInputException;
+import xner.io.StrictText;
 
 /**
  * The lines of a byte stream read as it comes, for the readers of files to tag: never held whole, and each

@@ -3,7 +3,14 @@ package xner.data;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -20,15 +27,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import xner.XnerInputException;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import xner.io.StrictJson;
 
 /**
  * A reader of one PAN-X split in the Parquet layout that the Hugging Face hub publishes for {@code google/xtreme},
@@ -172,7 +171,7 @@ public final class PanxParquetReader {
         if (json == null) return; // a file from another writer: ids are taken in PAN-X order
         JsonElement names;
         try {
-            JsonElement features = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("info").get("features");
+            JsonElement features = StrictJson.parseObject(json, "the \"huggingface\" metadata").getAsJsonObject("info").get("features");
             names = features == null || !features.isJsonObject() ? null : findNames(features.getAsJsonObject().get(TAGS));
         } catch (JsonParseException | IllegalStateException | ClassCastException e) {
             throw new XnerInputException(file + ": unreadable \"huggingface\" metadata: " + e.getMessage(), e);

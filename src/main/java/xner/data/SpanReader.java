@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import xner.io.StrictJson;
 
 /**
  * A reader of span-annotated JSON Lines, a text and its entities as character offsets, in the shapes annotation

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import xner.XnerInputException;
+import xner.io.StrictText;
 
 /**
  * A text file read whole and handed out line by line with 1-based line numbers, the way every reader of

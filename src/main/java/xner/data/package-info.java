@@ -16,7 +16,7 @@
  *   <li>Files to tag stream through a {@link xner.data.RecordReader} (text lines, JSON Lines, CoNLL) as
  *       {@link xner.data.InputRecord}s, in the charset and CoNLL columns of a {@link xner.data.ColumnLayout}, cut
  *       as training cuts them (one rule for both: {@code ConllColumns}); a bad record comes back as a malformed
- *       one naming its line, for the tagger to report and skip. JSON Lines are read by one strict reader, {@link xner.data.StrictJson}.
+ *       one naming its line, for the tagger to report and skip. JSON Lines are read by one strict reader, {@link xner.io.StrictJson}.
  *       Documents (PDF, Office, HTML, e-mail) come one per record ({@link xner.data.InputRecord.Document}) from a
  *       folder ({@link xner.data.DocumentFiles}), their text from a {@link xner.data.DocumentExtractor}: a seam whose
  *       implementation, on Apache Tika, is the module {@code documents/}, found by {@link java.util.ServiceLoader}.</li>

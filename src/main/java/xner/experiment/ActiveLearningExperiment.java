@@ -21,11 +21,14 @@ import java.util.function.Predicate;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.InputRecord;
-import xner.data.JsonOutput;
 import xner.data.Progress;
 import xner.data.RecordReader;
 import xner.data.Sentence;
+import xner.evaluate.Evaluation;
 import xner.infer.TagPipeline;
+import xner.io.Durable;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 import xner.model.BertConfig;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;
@@ -33,12 +36,11 @@ import xner.model.weights.WeightReader;
 import xner.select.Candidate;
 import xner.select.PoolSelector;
 import xner.select.Strategy;
+import xner.tokenize.Example;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.EpochLog;
-import xner.evaluate.Evaluation;
-import xner.tokenize.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
 import xner.train.RunRecord;
@@ -255,7 +257,7 @@ public final class ActiveLearningExperiment {
                     selection.chosenBy());
         } else {
             selection = choose(run, before, randomStart, folders);
-            RunFolders.writeAtomically(folders.runDir(run.id()).resolve(SELECTION), JsonOutput.PRETTY.toJson(selection));
+            Durable.writeString(folders.runDir(run.id()).resolve(SELECTION), JsonOutput.PRETTY.toJson(selection));
             progress.printf("xner: [%s] chose %,d sentences in %s (%s): %s%n", run.id(), selection.added().size(),
                     Progress.clock(selection.seconds()), selection.chosenBy(), selection.summary());
         }
@@ -378,7 +380,7 @@ public final class ActiveLearningExperiment {
         Path file = folders.runDir(run.id()).resolve(SELECTION);
         if (!Files.isRegularFile(file)) return Optional.empty();
         try {
-            return Optional.of(JsonOutput.PRETTY.fromJson(Files.readString(file), RoundSelection.class));
+            return Optional.of(JsonOutput.PRETTY.fromJson(StrictJson.readObject(file), RoundSelection.class));
         } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
             throw new XnerInputException(file + ": not a selection (" + e.getMessage() + "); delete " + folders.runDir(run.id())
                     + " to choose again");

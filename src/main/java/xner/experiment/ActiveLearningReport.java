@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import xner.data.JsonOutput;
 import xner.data.Progress;
+import xner.io.Durable;
+import xner.io.JsonOutput;
 import xner.select.Strategy;
 
 /**
@@ -33,10 +34,10 @@ public final class ActiveLearningReport {
                     results.start() == null ? null : results.start().f1(), "Active learning: " + results.settings().setting()),
                     output.resolve(ExperimentReport.PLOTS), CURVE);
         }
-        RunFolders.writeAtomically(output.resolve(ExperimentReport.RESULTS), JsonOutput.PRETTY.toJson(json(results)));
+        Durable.writeString(output.resolve(ExperimentReport.RESULTS), JsonOutput.PRETTY.toJson(json(results)));
         ReportDocument doc = document(results, plotted);
-        RunFolders.writeAtomically(output.resolve(ExperimentReport.MARKDOWN), doc.markdown());
-        RunFolders.writeAtomically(output.resolve(ExperimentReport.HTML), doc.html());
+        Durable.writeString(output.resolve(ExperimentReport.MARKDOWN), doc.markdown());
+        Durable.writeString(output.resolve(ExperimentReport.HTML), doc.html());
     }
 
     private static Map<String, List<ActiveLearningResults.CurvePoint>> curvesByName(ActiveLearningResults r) {

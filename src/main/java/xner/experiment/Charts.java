@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import xner.evaluate.ConfusionMatrix;
+import xner.io.Durable;
 import xner.train.EpochLog;
 
 /**
@@ -197,12 +197,12 @@ public final class Charts {
         try (OutputStream out = Files.newOutputStream(tmp)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.publish(tmp, png);
         tmp = dir.resolve(name + ".svg.tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         }
-        Files.move(tmp, svg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.publish(tmp, svg);
         return List.of(png, svg);
     }
 }

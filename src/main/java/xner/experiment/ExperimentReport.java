@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import xner.data.JsonOutput;
 import xner.data.Progress;
 import xner.evaluate.ErrorAnalysis;
+import xner.io.Durable;
+import xner.io.JsonOutput;
 import xner.train.EpochLog;
 
 /**
@@ -34,10 +35,10 @@ public final class ExperimentReport {
     /** Writes results.json, the plots, report.md and report.html into {@code output}, each file atomically. */
     public static void write(Path output, ExperimentResults results) throws IOException {
         List<String> plots = writePlots(output.resolve(PLOTS), results);
-        RunFolders.writeAtomically(output.resolve(RESULTS), JsonOutput.PRETTY.toJson(json(results)));
+        Durable.writeString(output.resolve(RESULTS), JsonOutput.PRETTY.toJson(json(results)));
         ReportDocument doc = document(results, plots);
-        RunFolders.writeAtomically(output.resolve(MARKDOWN), doc.markdown());
-        RunFolders.writeAtomically(output.resolve(HTML), doc.html());
+        Durable.writeString(output.resolve(MARKDOWN), doc.markdown());
+        Durable.writeString(output.resolve(HTML), doc.html());
     }
 
     /** The plots the results allow so far; returns their names. */

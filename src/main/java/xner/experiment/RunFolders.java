@@ -3,19 +3,19 @@ package xner.experiment;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import xner.XnerInputException;
+import xner.io.Durable;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 import xner.model.ModelDirectory;
-import xner.data.JsonOutput;
 
 /**
  * The experiment's output folder as a record of progress: {@code runs/<id>/spec.json} (what the sub-run is),
@@ -47,7 +47,7 @@ final class RunFolders {
                 Path spec = dir.resolve(SPEC);
                 if (!Files.isRegularFile(spec)) continue;
                 try {
-                    JsonElement training = JsonParser.parseString(Files.readString(spec)).getAsJsonObject().get("training");
+                    JsonElement training = StrictJson.readObject(spec).get("training");
                     JsonElement precision = training == null ? null : training.getAsJsonObject().get("precision");
                     // a spec from before bf16 names none: fp32
                     return java.util.Optional.of(precision == null ? xner.model.Precision.FP32
@@ -82,7 +82,7 @@ final class RunFolders {
         if (!Files.isRegularFile(file)) return Optional.empty();
         T result;
         try {
-            result = JsonOutput.PRETTY.fromJson(Files.readString(file), type);
+            result = JsonOutput.PRETTY.fromJson(StrictJson.readObject(file), type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (JsonParseException | IllegalArgumentException e) {
@@ -101,25 +101,19 @@ final class RunFolders {
     void start(String id, JsonObject spec) throws IOException {
         Path file = runDir(id).resolve(SPEC);
         if (Files.isRegularFile(file)) {
-            JsonElement old;
-            try {
-                old = JsonParser.parseString(Files.readString(file));
-            } catch (JsonParseException e) {
-                throw new XnerInputException(file + ": not JSON (" + e.getMessage() + ")");
-            }
-            checkSame(file, old, spec);
+            checkSame(file, StrictJson.readObject(file), spec);
         } else if (Files.isDirectory(modelDir(id).resolve("checkpoints"))) {
             throw new XnerInputException(modelDir(id) + " has checkpoints but " + file + " is missing: it cannot be "
                     + "told whether they belong to these settings; delete " + runDir(id) + " to start it afresh");
         }
-        writeAtomically(file, JsonOutput.PRETTY.toJson(spec));
+        Durable.writeString(file, JsonOutput.PRETTY.toJson(spec));
     }
 
     /** The epochs a killed attempt finished, from its checkpoint, or 0. */
     int epochsDone(String id) throws IOException {
         Path state = modelDir(id).resolve("checkpoints").resolve("trainer_state.json");
         if (!Files.isRegularFile(state)) return 0;
-        JsonElement epochs = JsonParser.parseString(Files.readString(state)).getAsJsonObject().get("epochsDone");
+        JsonElement epochs = StrictJson.readObject(state).get("epochsDone");
         return epochs == null ? 0 : epochs.getAsInt();
     }
 
@@ -130,7 +124,7 @@ final class RunFolders {
 
     /** Writes any experiment's {@code result} of sub-run {@code id} (atomically), then tidies as {@link #tidy}. */
     void finish(String id, Object result, boolean keepModel) throws IOException {
-        writeAtomically(runDir(id).resolve(RESULT), JsonOutput.PRETTY.toJson(result));
+        Durable.writeString(runDir(id).resolve(RESULT), JsonOutput.PRETTY.toJson(result));
         tidy(id, keepModel);
     }
 
@@ -163,13 +157,5 @@ final class RunFolders {
         } else {
             out.add(path + " " + old + " there, " + now + " now");
         }
-    }
-
-    /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
-    static void writeAtomically(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -15,28 +15,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import xner.data.JsonOutput;
 import xner.XnerInputException;
 import xner.data.Dataset;
 import xner.data.DatasetDict;
 import xner.data.LabelSet;
 import xner.data.Progress;
 import xner.data.Sentence;
-import xner.data.Sha256;
 import xner.evaluate.ErrorAnalysis;
+import xner.evaluate.Evaluation;
+import xner.evaluate.ScoredTokens;
+import xner.io.JsonOutput;
+import xner.io.Sha256;
 import xner.model.TokenClassifier;
+import xner.tokenize.Example;
 import xner.tokenize.LabelAligner;
 import xner.tokenize.Tokenizer;
 import xner.tokenize.Tokenizers;
 import xner.train.EpochLog;
-import xner.evaluate.Evaluation;
-import xner.tokenize.Example;
 import xner.train.FineTuner;
 import xner.train.FineTuning;
-import xner.train.TrainingMemory;
 import xner.train.RunRecord;
-import xner.evaluate.ScoredTokens;
 import xner.train.TrainingConfig;
+import xner.train.TrainingMemory;
 
 /**
  * The chapter's experiments on the Swiss PAN-X corpus, resumable: fine-tune on German and transfer zero-shot,

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
 import xner.data.InputRecord;
+import xner.io.JsonOutput;
 
 /**
  * JSON Lines out: one object per record, its input fields (or its {@code text}, or its {@code tokens} and the
@@ -73,7 +74,7 @@ public final class JsonlRecordWriter implements RecordWriter {
 
     /** One JSON Lines line of {@code o}, without its line ending; what UTF-8 cannot hold is escaped. */
     public static String line(JsonObject o) {
-        return escapeLoneSurrogates(o.toString());
+        return escapeLoneSurrogates(JsonOutput.LINE.toJson(o));
     }
 
     /**

@@ -3,8 +3,6 @@ package xner.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +23,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import xner.XnerInputException;
-import xner.data.JsonOutput;
-import xner.data.StrictJson;
-import xner.data.StrictText;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
+import xner.io.StrictText;
 
 /**
  * The hyperparameters of a BERT-family encoder, as Hugging Face's {@code config.json} holds them.
@@ -324,14 +322,7 @@ public record BertConfig(
 
     /** Parses the text of a {@code config.json}; {@code where} names it in error messages. */
     public static BertConfig fromJson(String json, String where) {
-        JsonObject o;
-        try {
-            JsonElement root = JsonParser.parseString(json);
-            if (!root.isJsonObject()) throw new XnerInputException(where + ": expected a JSON object");
-            o = root.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new XnerInputException(where + ": not valid JSON: " + StrictJson.describe(e, json));
-        }
+        JsonObject o = StrictJson.parseObject(json, where);
         try {
             String type = JsonType.STRING.read(o, "model_type");
             if ("distilbert".equals(type)) o = withBertKeys(o);

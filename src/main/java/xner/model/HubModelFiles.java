@@ -14,7 +14,7 @@ import xner.XnerInputException;
 import xner.data.HubDownloader;
 import xner.data.HubDownloader.HubFile;
 import xner.data.HubDownloader.Repo;
-import xner.data.StrictJson;
+import xner.io.StrictJson;
 
 /**
  * The files of a model repository of the hub that xner reads, fetched into {@code huggingface_hub}'s cache at one

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import xner.XnerInputException;
+import xner.io.Durable;
 import xner.model.weights.PyTorchReader;
 import xner.model.weights.SafetensorsReader;
 import xner.model.weights.ShardedWeights;
@@ -98,9 +99,7 @@ public final class ModelDirectory {
         Path tmp = dir.resolve("." + CONFIG + ".tmp");
         try {
             config.write(tmp);
-            Durable.sync(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Durable.syncParent(file);
+            Durable.publish(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

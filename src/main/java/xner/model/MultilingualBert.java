@@ -1,7 +1,6 @@
 package xner.model;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import xner.XnerInputException;
+import xner.io.StrictJson;
 import xner.model.weights.TensorBundleReader;
 
 /**
@@ -169,7 +169,7 @@ public final class MultilingualBert {
         Path stamp = dir.resolve(STAMP);
         if (!Files.isRegularFile(stamp) || !Files.isRegularFile(dir.resolve(ModelDirectory.WEIGHTS))) return false;
         try {
-            JsonObject o = JsonParser.parseString(Files.readString(stamp)).getAsJsonObject();
+            JsonObject o = StrictJson.readObject(stamp);
             return o.has("converter_version") && o.get("converter_version").getAsInt() == CONVERTER_VERSION;
         } catch (IOException | RuntimeException e) {
             return false;

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import xner.XnerInputException;
-import xner.data.JsonOutput;
+import xner.io.Durable;
+import xner.io.JsonOutput;
 import xner.model.BertConfig;
-import xner.model.Durable;
 import xner.model.Encoder;
 import xner.model.HiddenActivation;
 import xner.model.ModelDirectory;
@@ -167,8 +167,7 @@ public final class OnnxExport {
         Path target = dir.resolve(name);
         try {
             writing.to(tmp);
-            Durable.sync(tmp);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Durable.publish(tmp, target);
             return target;
         } finally {
             Files.deleteIfExists(tmp);

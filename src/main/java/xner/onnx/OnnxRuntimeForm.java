@@ -5,7 +5,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -27,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import xner.XnerInputException;
+import xner.io.StrictJson;
 import xner.model.BertConfig;
 import xner.model.ModelDirectory;
 
@@ -135,7 +135,7 @@ final class OnnxRuntimeForm {
         if (json == null) return null;
         try {
             Map<String, String> values = new HashMap<>();
-            for (Map.Entry<String, JsonElement> e : JsonParser.parseString(json).getAsJsonObject().entrySet()) {
+            for (Map.Entry<String, JsonElement> e : StrictJson.parseObject(json, file.toString()).entrySet()) {
                 values.put(e.getKey(), e.getValue().getAsString());
             }
             return values;

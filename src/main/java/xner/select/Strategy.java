@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import xner.XnerInputException;
-import xner.data.Sha256;
 import xner.infer.Tagged;
 import xner.infer.TaggedToken;
+import xner.io.Sha256;
 import xner.tokenize.Encoding;
 
 /**

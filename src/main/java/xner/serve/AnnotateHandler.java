@@ -21,8 +21,9 @@ import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
-import xner.data.StrictJson;
 import xner.data.WordCutter;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 import xner.serve.AnnotationBatch.Span;
 import xner.serve.DecisionLog.Answer;
 import xner.serve.DecisionLog.Decision;
@@ -76,7 +77,7 @@ final class AnnotateHandler extends Handler.Abstract {
                     if (!method.equals("GET")) throw notAllowed(response, "GET");
                     Fields query = Request.extractQueryParameters(request);
                     String tab = query.getValue("tab");
-                    send(response, callback, 200, next(tab == null ? "" : tab).toString());
+                    send(response, callback, 200, JsonOutput.LINE.toJson(next(tab == null ? "" : tab)));
                 }
                 case "/api/decide", "/api/undo" -> {
                     if (!method.equals("POST")) throw notAllowed(response, "POST");

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import xner.XnerInputException;
-import xner.data.Sha256;
-import xner.data.StrictJson;
 import xner.data.WordCutter;
+import xner.io.Sha256;
+import xner.io.StrictJson;
 
 /**
  * The texts to correct, as {@code annotate --input} reads them: JSON Lines with a {@code text} and, optionally, its

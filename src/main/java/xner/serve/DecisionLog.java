@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import xner.XnerInputException;
-import xner.data.StrictJson;
-import xner.model.Durable;
+import xner.io.Durable;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 import xner.serve.AnnotationBatch.Span;
 
 /**
@@ -304,7 +305,7 @@ public final class DecisionLog implements AutoCloseable {
             throw new Conflict("line " + batch.items().get(index).line() + " of " + batch.file().getFileName()
                     + " has been decided already (" + answers[index].wireName() + ", in another tab?)");
         }
-        byte[] record = (record(decision).toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] record = (JsonOutput.LINE.toJson(record(decision)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buffer = ByteBuffer.wrap(record);
             long at = size;

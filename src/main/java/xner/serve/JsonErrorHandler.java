@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import xner.io.JsonOutput;
 
 /**
  * The answer to errors Jetty raises itself (a request line it cannot parse, headers too large, a failure
@@ -50,6 +51,6 @@ final class JsonErrorHandler extends ErrorHandler {
     static byte[] body(String message) {
         JsonObject o = new JsonObject();
         o.addProperty("error", message);
-        return o.toString().getBytes(StandardCharsets.UTF_8);
+        return JsonOutput.LINE.toJson(o).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Set;
 import xner.XnerInputException;
 import xner.data.Offsets;
-import xner.data.StrictJson;
-import xner.data.StrictText;
 import xner.infer.Aggregation;
+import xner.io.StrictJson;
+import xner.io.StrictText;
 
 /**
  * A token-classification request as the Hugging Face Inference API takes it:

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import xner.XnerInputException;
 import xner.data.LabelSet;
 import xner.data.Offsets;
-import xner.data.Sha256;
 import xner.infer.Prediction;
 import xner.infer.Tagged;
+import xner.io.JsonOutput;
+import xner.io.Sha256;
 
 /**
  * The service's routes: {@code POST /} and {@code POST /predict} (the Inference API's token classification),
@@ -64,7 +65,7 @@ final class TagHandler extends Handler.Abstract {
                 case "/health" -> {
                     if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(response, "GET");
                     boolean overloaded = batcher.overloaded();
-                    send(response, callback, overloaded ? 503 : 200, health(overloaded).toString());
+                    send(response, callback, overloaded ? 503 : 200, JsonOutput.LINE.toJson(health(overloaded)));
                 }
                 case "/", "/predict" -> {
                     if (method.equals("POST")) {
@@ -209,7 +210,7 @@ final class TagHandler extends Handler.Abstract {
             }
             all.add(one);
         }
-        return (p.batch() ? all : all.get(0)).toString();
+        return JsonOutput.LINE.toJson(p.batch() ? all : all.get(0));
     }
 
     /** Answers a failure of {@code p} (null when it failed before it was parsed). */

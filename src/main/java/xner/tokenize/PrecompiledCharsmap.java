@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.Deque;
 import xner.XnerInputException;
-import xner.data.StrictText;
+import xner.io.StrictText;
 
 /**
  * A SentencePiece normalizer's {@code precompiled_charsmap}, checked before the Rust tokenizers library gets it: a

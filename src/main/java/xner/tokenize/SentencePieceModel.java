@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import xner.XnerInputException;
-import xner.data.StrictText;
+import xner.io.StrictText;
 
 /**
  * A SentencePiece model file ({@code sentencepiece.bpe.model}), the parts of its protobuf {@code ModelProto} a

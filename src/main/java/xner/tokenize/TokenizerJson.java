@@ -3,8 +3,6 @@ package xner.tokenize;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -12,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import xner.XnerInputException;
-import xner.data.JsonOutput;
-import xner.data.StrictJson;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 
 /**
  * Hugging Face's tokenizer file formats ({@code tokenizer.json}, {@code tokenizer_config.json},
@@ -25,13 +23,7 @@ final class TokenizerJson {
     private TokenizerJson() {}
 
     static JsonObject parse(String text, Path file) {
-        try {
-            JsonElement root = JsonParser.parseString(text);
-            if (!root.isJsonObject()) throw new XnerInputException(file + ": expected a JSON object");
-            return root.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new XnerInputException(file + ": not valid JSON: " + StrictJson.describe(e, text), e);
-        }
+        return StrictJson.parseObject(text, file.toString());
     }
 
     /**

@@ -1,7 +1,5 @@
 package xner.train;
 
-import xner.tokenize.Example;
-import xner.ExitGate;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,16 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import xner.ExitGate;
 import xner.XnerInputException;
 import xner.data.NumpyGenerator;
 import xner.data.Progress;
-import xner.model.Durable;
+import xner.evaluate.Evaluation;
+import xner.io.Durable;
+import xner.io.JsonOutput;
+import xner.io.StrictJson;
 import xner.model.ModelDirectory;
 import xner.model.Precision;
 import xner.model.TokenClassifier;
-import xner.data.JsonOutput;
 import xner.tokenize.Batch;
-import xner.evaluate.Evaluation;
+import xner.tokenize.Example;
 
 /**
  * Fine-tunes a token classifier with the chapter's recipe ({@link TrainingConfig#chapter()}), evaluating on
@@ -347,7 +348,7 @@ public final class FineTuner {
             if (!Files.isRegularFile(file)) return null;
             TrainerState s;
             try {
-                JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+                JsonObject o = StrictJson.readObject(file);
                 for (String field : List.of("epochsDone", "globalStep")) { // name the field, not Gson's NumberFormatException
                     com.google.gson.JsonElement v = o.get(field);
                     if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import xner.data.Sha256;
-import xner.data.JsonOutput;
+import xner.io.JsonOutput;
+import xner.io.Sha256;
 
 /**
  * How a model or a result was made, saved beside it as {@code xner-run.json}: the command, the input files

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import xner.io.StrictJson;
 import xner.testing.Fuzzing;
 
 /**

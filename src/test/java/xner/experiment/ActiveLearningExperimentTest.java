@@ -30,7 +30,7 @@ import xner.data.LabelSet;
 import xner.data.LocalPanx;
 import xner.data.Sentence;
 import xner.data.SwissCorpus;
-import xner.data.JsonOutput;
+import xner.io.JsonOutput;
 import xner.model.BertConfig;
 import xner.model.ModelDirectory;
 import xner.model.TokenClassifier;

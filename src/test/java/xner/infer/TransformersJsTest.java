@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import xner.data.Dataset;
-import xner.data.JsonOutput;
 import xner.data.LabelSet;
 import xner.data.Sentence;
-import xner.onnx.OnnxExport;
+import xner.io.JsonOutput;
 import xner.model.TokenClassifier;
+import xner.onnx.OnnxExport;
 import xner.testing.ExternalTools;
 import xner.testing.TinyModels;
 

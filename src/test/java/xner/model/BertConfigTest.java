@@ -96,12 +96,18 @@ class BertConfigTest {
                 assertThrows(XnerInputException.class, () -> BertConfig.read(file)).getMessage());
     }
 
-    /** A lenient parse keeps a line break inside a string; the refusal quoting it stays one line (found fuzzing). */
+    /**
+     * A value with a line break (escaped, as JSON writes it) is quoted in one line (found fuzzing, when config.json was
+     * read leniently); a raw line break inside a string is not JSON and is refused with its place.
+     */
     @Test
     void aValueWithALineBreakIsQuotedInOneLine() {
         assertEquals("config.json: model_type: unsupported \"xlm\\n  erta\" (xner supports bert, xlm-roberta, roberta, camembert, distilbert)",
-                assertThrows(XnerInputException.class, () -> BertConfig.fromJson("{\"model_type\": \"xlm\n  erta\"}", "config.json"))
+                assertThrows(XnerInputException.class, () -> BertConfig.fromJson("{\"model_type\": \"xlm\\n  erta\"}", "config.json"))
                         .getMessage());
+        String raw = assertThrows(XnerInputException.class, () -> BertConfig.fromJson("{\"model_type\": \"xlm\n  erta\"}", "config.json"))
+                .getMessage();
+        assertTrue(raw.startsWith("config.json: not valid JSON: a control character (U+0000 to U+001F) in a string") && !raw.contains("\n"), raw);
     }
 
     /**

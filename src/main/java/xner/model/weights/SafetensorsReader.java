@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import xner.XnerInputException;
-import xner.data.StrictText;
+import xner.io.StrictText;
 
 /**
  * A safetensors file (Hugging Face's {@code model.safetensors}): an 8-byte little-endian header length, a JSON
@@ -102,8 +102,8 @@ public final class SafetensorsReader implements WeightReader {
         JsonObject header;
         try {
             // strict JSON, as safetensors writes it; a message of one line, without Gson's advice and link
-            JsonElement parsed = xner.data.StrictJson.parse(json);
-            if (!parsed.isJsonObject()) throw new IllegalStateException("found " + xner.data.StrictJson.kind(parsed));
+            JsonElement parsed = xner.io.StrictJson.parse(json);
+            if (!parsed.isJsonObject()) throw new IllegalStateException("found " + xner.io.StrictJson.kind(parsed));
             header = parsed.getAsJsonObject();
         } catch (XnerInputException e) {
             throw new XnerInputException(file + ": the header is not valid JSON: " + e.getMessage());

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import xner.data.JsonOutput;
+import xner.io.JsonOutput;
 
 /**
  * Writes float32 tensors as a safetensors file, one tensor in memory at a time: the header is known from the

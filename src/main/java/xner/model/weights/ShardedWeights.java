@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import xner.XnerInputException;
-import xner.data.StrictJson;
+import xner.io.StrictJson;
 
 /**
  * A checkpoint split into shards, as transformers saves a large model: an index ({@code model.safetensors.index.json}

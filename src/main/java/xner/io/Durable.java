@@ -1,10 +1,11 @@
-package xner.model;
+package xner.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,6 +15,11 @@ import xner.XnerInputException;
  * What a write that must survive needs: room before it starts, and {@code fsync} before the rename that
  * publishes it. A rename is atomic, but without syncing the files first a power cut can publish a folder of
  * empty files; without syncing the folder the rename itself can be lost.
+ *
+ * <pre>
+ *   Durable.writeString(dir.resolve("result.json"), json);       // complete, or the old file (or none): never half
+ *   Durable.publish(partial, output);                            // a file written under a temporary name, renamed
+ * </pre>
  */
 public final class Durable {
     private static final double GB = 1e9;
@@ -43,6 +49,32 @@ public final class Durable {
     public static boolean isNoSpace(IOException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("No space left on device") || m.contains("Disk quota exceeded");
+    }
+
+    /**
+     * Makes the finished file {@code written} the file {@code target}, replacing what was there: synced, renamed
+     * atomically (same folder, or at least the same file system), the folder synced.
+     */
+    public static void publish(Path written, Path target) throws IOException {
+        sync(written);
+        Files.move(written, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        syncParent(target);
+    }
+
+    /**
+     * Writes {@code text} (UTF-8) as the whole of {@code file}: under a temporary name beside it, then
+     * {@link #publish}ed; the folders are created; after a failure the temporary file is removed.
+     */
+    public static void writeString(Path file, String text) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            publish(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Flushes {@code path} to the disk: a file, or a folder with every file in it (not deeper) and itself. */

@@ -1,4 +1,4 @@
-package xner.data;
+package xner.io;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,11 +1,16 @@
-package xner.data;
+package xner.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import xner.XnerInputException;
 
 /** One strict JSON value per line, refused in plain words: what JSON Lines readers of xner accept. */
@@ -93,5 +98,42 @@ class StrictJsonTest {
         assertTrue(e.getMessage().startsWith("duplicate name at line 3, column "), e.getMessage());
         assertEquals("\ud800", StrictJson.parse("{\"inputs\": \"\\ud800\"}").getAsJsonObject().get("inputs").getAsString(),
                 "a lone surrogate is legal JSON");
+    }
+
+    /** Files: as strict as a line, but for the NaN and Infinity that Python's json and JsonOutput write for a NaN loss. */
+    @Test
+    void aFileTakesPythonsNanAndInfinityAsValuesOnly() {
+        JsonObject o = StrictJson.parseObject("{\"loss\": NaN, \"up\": Infinity,\n \"down\": [-Infinity], \"s\": \"NaN\"}", "state.json");
+        assertTrue(Double.isNaN(o.get("loss").getAsDouble()));
+        assertEquals(Double.POSITIVE_INFINITY, o.get("up").getAsDouble());
+        assertEquals(Double.NEGATIVE_INFINITY, o.getAsJsonArray("down").get(0).getAsDouble());
+        assertEquals("NaN", o.get("s").getAsString(), "a string stays a string");
+        assertEquals("{\"a\": 1-Infinity}", StrictJson.maskPythonNumbers("{\"a\": 1-Infinity}"), "only where a value starts");
+        assertEquals("{\"a\": \"\\\"NaN\", \"b\": 0  }", StrictJson.maskPythonNumbers("{\"a\": \"\\\"NaN\", \"b\": NaN}"),
+                "an escaped quote does not end the string");
+    }
+
+    @Test
+    void aFileThatIsNotStrictJsonIsRefusedNamingItAndTheColumn() {
+        assertEquals("config.json: not valid JSON: malformed at column 22 (path $.b): the unquoted word \"tru\": JSON names and "
+                + "strings take double quotes (the only bare words are true, false and null)",
+                assertThrows(XnerInputException.class, () -> StrictJson.parseObject("{\"a\": Infinity, \"b\": tru}", "config.json"))
+                        .getMessage());
+        assertTrue(assertThrows(XnerInputException.class, () -> StrictJson.parseObject("{\"a\": 1, \"a\": 2}", "c.json"))
+                .getMessage().startsWith("c.json: not valid JSON: duplicate name at column "));
+        assertEquals("c.json: not valid JSON: malformed at column 7 (path $.a): the number 1, not written as JSON writes numbers",
+                assertThrows(XnerInputException.class, () -> StrictJson.parseObject("{\"a\": 1-Infinity}", "c.json")).getMessage());
+        assertEquals("c.json: expected a JSON object, found an array",
+                assertThrows(XnerInputException.class, () -> StrictJson.parseObject("[1]", "c.json")).getMessage());
+    }
+
+    @Test
+    void aFileNotInUtf8IsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("trainer_state.json");
+        Files.write(file, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'});
+        String message = assertThrows(XnerInputException.class, () -> StrictJson.readObject(file)).getMessage();
+        assertTrue(message.startsWith(file + ": "), message);
+        Files.writeString(file, "{\"epochsDone\": 2}");
+        assertEquals(2, StrictJson.readObject(file).get("epochsDone").getAsInt());
     }
 }

@@ -1,4 +1,4 @@
-package xner.data;
+package xner.io;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package xner.data;
+package xner.io;
 
 import java.io.IOException;
 import java.io.InputStream;

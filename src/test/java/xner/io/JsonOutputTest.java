@@ -1,4 +1,4 @@
-package xner.data;
+package xner.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,13 +1,17 @@
-package xner.data;
+package xner.io;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,15 +19,18 @@ import java.util.regex.Pattern;
 import xner.XnerInputException;
 
 /**
- * One line of JSON read strictly, as RFC 8259 writes it, for every reader of JSON Lines (the training and
- * evaluation corpora, the files {@code tag} reads). Refused: names or strings without double quotes, single
- * quotes, {@code NaN} and {@code Infinity}, comments, a name twice in one object, anything after the value.
- * Messages are in plain words with the column, and name no parser option: the caller puts file and line
- * before them.
+ * All of xner's JSON reading, strict: a line of JSON Lines or a request body as RFC 8259 writes it ({@link #parse}),
+ * and the JSON files of models, tokenizers and runs as Python's {@code json} module writes them ({@link #readObject}:
+ * the same, plus the bare {@code NaN}, {@code Infinity} and {@code -Infinity} that Python and {@link JsonOutput}
+ * write for a loss that became NaN). Refused: names or strings without double quotes, single quotes, comments, a
+ * name twice in one object, anything after the value, control characters inside strings. Messages are in plain
+ * words with the column, and name no parser option: the caller puts file and line before them ({@code readObject}
+ * names the file itself).
  *
  * <pre>
  *   JsonElement e = StrictJson.parse("{\"text\": \"Jeff Dean\"}");
  *   StrictJson.parse("{text: 'x'}");   // XnerInputException: malformed at column 3 (path $): the unquoted word "text" ...
+ *   JsonObject config = StrictJson.readObject(dir.resolve("config.json"));
  * </pre>
  */
 public final class StrictJson {
@@ -51,14 +58,73 @@ public final class StrictJson {
     }
 
     /**
-     * Gson's error for {@code text}, in the words {@link #parse} uses: one line, with its column (and line, past the
-     * first), without Gson's troubleshooting link; for readers that parse leniently on purpose ({@code config.json}
-     * and the tokenizer files, as Python and Rust write them).
+     * The JSON object that is the whole of {@code text}, a file's content as Python's {@code json} writes it (strict,
+     * but for bare {@code NaN} and {@code ±Infinity} as values).
+     *
+     * @param where names the text in messages: "{@code where}: not valid JSON: ..." or "{@code where}: expected a JSON
+     *              object, found an array"
      */
-    public static String describe(RuntimeException gsonError, String text) {
-        // JsonParser wraps the reader's MalformedJsonException, whose class name then leads the message
-        Throwable e = gsonError.getCause() instanceof IOException cause ? cause : gsonError;
-        return message(e.getMessage(), text);
+    public static JsonObject parseObject(String text, String where) {
+        try {
+            check(maskPythonNumbers(text));
+        } catch (XnerInputException e) {
+            throw new XnerInputException(where + ": not valid JSON: " + e.getMessage(), e);
+        }
+        // checked above, all but the masked numbers: Gson's lenient reader is the one that reads NaN and Infinity
+        JsonElement root = JsonParser.parseString(text);
+        if (!root.isJsonObject()) throw new XnerInputException(where + ": expected a JSON object, found " + kind(root));
+        return root.getAsJsonObject();
+    }
+
+    /** {@link #parseObject} of a UTF-8 file, its path in every message. */
+    public static JsonObject readObject(Path file) throws IOException {
+        try {
+            return parseObject(StrictText.utf8(Files.readAllBytes(file)), file.toString());
+        } catch (StrictText.NotText e) {
+            throw new XnerInputException(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code text} with each bare {@code NaN}, {@code Infinity} or {@code -Infinity} outside strings replaced by a
+     * {@code 0} padded with spaces to the same length, so that the strict check sees a number and reports columns
+     * of the text as it is. Only where a value starts: {@code 1-Infinity} stays, and is refused.
+     */
+    static String maskPythonNumbers(String text) {
+        StringBuilder masked = null;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') {
+                inString = true;
+                continue;
+            }
+            if ((c != 'N' && c != 'I' && c != '-') || !startsValue(text, i)) continue;
+            for (String word : PYTHON_NUMBERS) {
+                int end = i + word.length();
+                if (text.startsWith(word, i) && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
+                    if (masked == null) masked = new StringBuilder(text);
+                    masked.replace(i, end, "0" + " ".repeat(word.length() - 1));
+                    i = end - 1;
+                    break;
+                }
+            }
+        }
+        return masked == null ? text : masked.toString();
+    }
+
+    private static final String[] PYTHON_NUMBERS = {"-Infinity", "Infinity", "NaN"};
+
+    /** Whether a value may start at {@code i}: first in the text, or after {@code :}, {@code ,} or {@code [}. */
+    private static boolean startsValue(String text, int i) {
+        int before = i - 1;
+        while (before >= 0 && Character.isWhitespace(text.charAt(before))) before--;
+        return before < 0 || ":,[".indexOf(text.charAt(before)) >= 0;
     }
 
     /**
