@@ -69,7 +69,9 @@ public record FineTuning(Dataset train, Dataset validation, LabelSet labels, Pat
             long peak = TrainingMemory.peakResidentBytes();
             if (peak > 0) record = record.withFact("peak_resident_mb", peak >> 20);
             // how often a step gave malloc's free pages back first (TrainingStep): each costs page faults after it
-            record.withFact("malloc_trims", NativeHeap.trims() - trimsBefore).write(runRecord);
+            record = record.withFact("malloc_trims", NativeHeap.trims() - trimsBefore);
+            // the JVM's heap as committed now: resident beside libtorch's memory, and counted in the budget's check
+            record.withFact("java_heap_committed_mb", Runtime.getRuntime().totalMemory() >> 20).write(runRecord);
             return result;
         } catch (xner.XnerInputException e) {
             // refused before any training (no disk space, a bad checkpoint): no record of a run that did not happen

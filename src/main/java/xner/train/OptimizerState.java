@@ -54,8 +54,8 @@ final class OptimizerState {
 
     void save(Path file) throws IOException {
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-        firstMoments.forEach((n, a) -> tensors.add(new SafetensorsWriter.Tensor("exp_avg." + n, a.getShape(), a::toFloatArray)));
-        secondMoments.forEach((n, a) -> tensors.add(new SafetensorsWriter.Tensor("exp_avg_sq." + n, a.getShape(), a::toFloatArray)));
+        firstMoments.forEach((n, a) -> tensors.add(Parameters.tensor("exp_avg." + n, a)));
+        secondMoments.forEach((n, a) -> tensors.add(Parameters.tensor("exp_avg_sq." + n, a)));
         SafetensorsWriter.write(file, tensors, Map.of("format", "pt"));
     }
 }

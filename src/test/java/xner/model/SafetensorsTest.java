@@ -53,6 +53,27 @@ class SafetensorsTest {
         assertEquals(0, headerLength % 8);
     }
 
+    /** Tensors larger than a chunk, from libtorch and from an array, cross the chunk boundaries whole and in order. */
+    @Test
+    void largeTensorsAreWrittenChunkByChunkAsTheyAre() throws IOException {
+        int n = 7 * 85_715; // 600,005: over two chunks of 2^18 floats, ending inside a third
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) values[i] = i * 0.5f - 7;
+        Path file = dir.resolve("large.safetensors");
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray array = m.create(values, new Shape(7, n / 7));
+            SafetensorsWriter.write(file, List.of(Parameters.tensor("from.libtorch", array),
+                    new SafetensorsWriter.Tensor("from.array", new Shape(n), () -> values)), Map.of());
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            assertEquals(new Shape(7, n / 7), r.shape("from.libtorch"));
+            assertArrayEquals(values, r.read("from.libtorch"));
+            assertArrayEquals(values, r.read("from.array"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(dir.resolve("short.safetensors"),
+                List.of(new SafetensorsWriter.Tensor("short", new Shape(n), (from, count) -> new float[count - 1])), Map.of()));
+    }
+
     @Test
     void djlReadsOurFilesAndWeReadDjls() throws IOException {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

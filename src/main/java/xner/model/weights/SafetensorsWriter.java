@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +20,51 @@ import java.util.function.Supplier;
 import xner.io.JsonOutput;
 
 /**
- * Writes float32 tensors as a safetensors file, one tensor in memory at a time: the header is known from the
- * names and shapes alone, so each tensor's values are produced only when its turn comes.
+ * Writes float32 tensors as a safetensors file, a chunk of one tensor in memory at a time: the header is known from the
+ * names and shapes alone, so each tensor's values are produced only when its turn comes, {@value #CHUNK_FLOATS}
+ * floats at a time. Why chunks: a checkpoint of multilingual BERT writes 2.1 GB of weights and AdamW moments, and
+ * each tensor copied whole into a Java array (the word embeddings alone are 367 MB) was garbage that grew the
+ * JVM's heap by gigabytes over a run, resident beside libtorch's memory.
  */
 public final class SafetensorsWriter {
-    private static final int CHUNK_FLOATS = 1 << 20;
+    /** 1 MB: under half of G1's smallest region for an 8 GB heap, so no chunk is a "humongous" allocation. */
+    static final int CHUNK_FLOATS = 1 << 18;
+
+    /** Reads {@code count} values of a tensor from {@code from} on, in row-major order. */
+    @FunctionalInterface
+    public interface Values {
+        float[] read(long from, int count);
+    }
 
     /** A tensor to write: its name, its shape and its float32 values in row-major order, produced on demand. */
-    public record Tensor(String name, Shape shape, Supplier<float[]> values) {
+    public record Tensor(String name, Shape shape, Values values) {
         public Tensor {
             if (name == null || name.isEmpty() || name.equals("__metadata__")) {
                 throw new IllegalArgumentException("bad tensor name " + name);
             }
+        }
+
+        /** A tensor whose values come as one array, asked for once when its turn comes (converters, tests). */
+        public Tensor(String name, Shape shape, Supplier<float[]> all) {
+            this(name, shape, new WholeArray(all));
+        }
+    }
+
+    /** The array of a {@code Supplier}, asked for at the tensor's first chunk and kept until its last. */
+    private static final class WholeArray implements Values {
+        private final Supplier<float[]> all;
+        private float[] values;
+
+        WholeArray(Supplier<float[]> all) {
+            this.all = all;
+        }
+
+        @Override
+        public float[] read(long from, int count) {
+            if (from == 0 || values == null) values = all.get();
+            float[] part = Arrays.copyOfRange(values, (int) from, (int) from + count);
+            if (from + count >= values.length) values = null;
+            return part;
         }
     }
 
@@ -72,16 +106,17 @@ public final class SafetensorsWriter {
             writeFully(out, head);
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : tensors) {
-                float[] values = t.values().get();
-                if (values.length != t.shape().size()) {
-                    throw new IllegalArgumentException("tensor " + t.name() + ": " + values.length
-                            + " values for shape " + t.shape());
-                }
-                for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
-                    int n = Math.min(CHUNK_FLOATS, values.length - from);
+                long size = t.shape().size();
+                for (long from = 0; from < size; from += CHUNK_FLOATS) {
+                    int n = (int) Math.min(CHUNK_FLOATS, size - from);
+                    float[] values = t.values().read(from, n);
+                    if (values.length != n) {
+                        throw new IllegalArgumentException("tensor " + t.name() + ": " + values.length + " values at "
+                                + from + " where " + n + " were due (shape " + t.shape() + ")");
+                    }
                     chunk.clear();
                     FloatBuffer floats = chunk.asFloatBuffer();
-                    floats.put(values, from, n);
+                    floats.put(values, 0, n);
                     chunk.limit(n * Float.BYTES);
                     writeFully(out, chunk);
                 }
