@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 import xner.XnerInputException;
+import xner.io.ProtoReader;
 
 /**
  * A TensorFlow checkpoint's tensor bundle: {@code <prefix>.index} naming each tensor, and the shards
@@ -205,8 +206,8 @@ public final class TensorBundleReader implements WeightReader {
     // BundleHeaderProto: 1 num_shards, 2 endianness (0 little, 1 big), 3 version
     private static int parseHeader(Path index, byte[] value) {
         int numShards = 1;
-        Proto p = new Proto(index, value);
-        while (p.hasMore()) {
+        ProtoReader p = ProtoReader.of(value, 0, value.length, index.toString());
+        while (p.more()) {
             int tag = p.tag();
             switch (tag >>> 3) {
                 case 1 -> numShards = (int) p.varint();
@@ -230,12 +231,12 @@ public final class TensorBundleReader implements WeightReader {
         Integer crc = null;
         boolean sliced = false;
         Shape shape = new Shape();
-        Proto p = new Proto(index, value);
-        while (p.hasMore()) {
+        ProtoReader p = ProtoReader.of(value, 0, value.length, index.toString());
+        while (p.more()) {
             int tag = p.tag();
             switch (tag >>> 3) {
                 case 1 -> dtype = (int) p.varint();
-                case 2 -> shape = parseShape(index, key, p.bytes());
+                case 2 -> shape = parseShape(index, key, p.message());
                 case 3 -> shard = (int) p.varint();
                 case 4 -> offset = p.varint();
                 case 5 -> size = p.varint();
@@ -252,15 +253,14 @@ public final class TensorBundleReader implements WeightReader {
     }
 
     // TensorShapeProto: 2 dim (repeated Dim: 1 size, 2 name), 3 unknown_rank
-    private static Shape parseShape(Path index, String key, byte[] bytes) {
+    private static Shape parseShape(Path index, String key, ProtoReader p) {
         List<Long> dims = new ArrayList<>();
-        Proto p = new Proto(index, bytes);
-        while (p.hasMore()) {
+        while (p.more()) {
             int tag = p.tag();
             if (tag >>> 3 == 2) {
-                Proto dim = new Proto(index, p.bytes());
+                ProtoReader dim = p.message();
                 long size = 0;
-                while (dim.hasMore()) {
+                while (dim.more()) {
                     int t = dim.tag();
                     if (t >>> 3 == 1) size = dim.varint();
                     else dim.skip(t);
@@ -316,14 +316,14 @@ public final class TensorBundleReader implements WeightReader {
             if (le.getLong(table.length - 8) != TABLE_MAGIC) {
                 throw new XnerInputException(file + ": not a TensorFlow tensor bundle index (bad table magic number)");
             }
-            Proto footer = new Proto(file, table, table.length - FOOTER_LENGTH, table.length - 8);
+            ProtoReader footer = ProtoReader.of(table, table.length - FOOTER_LENGTH, table.length - 8, file.toString());
             footer.varint(); // metaindex handle: unused by bundles
             footer.varint();
             long indexOffset = footer.varint();
             long indexSize = footer.varint();
             byte[] indexBlock = block(indexOffset, indexSize);
             entries(indexBlock, (key, handle) -> {
-                Proto h = new Proto(file, handle);
+                ProtoReader h = ProtoReader.of(handle, 0, handle.length, file.toString());
                 byte[] data = block(h.varint(), h.varint());
                 entries(data, (k, v) -> visitor.accept(new String(k, StandardCharsets.UTF_8), v));
             });
@@ -363,8 +363,8 @@ public final class TensorBundleReader implements WeightReader {
             Set<Integer> restartOffsets = new HashSet<>();
             for (int i = 0; i < restarts; i++) restartOffsets.add(le.getInt(limit + 4 * i));
             byte[] key = new byte[0];
-            Proto p = new Proto(file, block, 0, limit);
-            while (p.hasMore()) {
+            ProtoReader p = ProtoReader.of(block, 0, limit, file.toString());
+            while (p.more()) {
                 boolean restart = restartOffsets.contains(p.position());
                 int shared = (int) p.varint();
                 int unshared = (int) p.varint();
@@ -378,81 +378,6 @@ public final class TensorBundleReader implements WeightReader {
                 key = next;
                 visitor.accept(key, p.raw(valueLength));
             }
-        }
-    }
-
-    /** A reader of protocol-buffer wire format (and of the varints tables use) over a byte range. */
-    private static final class Proto {
-        private final Path file;
-        private final byte[] buf;
-        private final int end;
-        private int pos;
-
-        Proto(Path file, byte[] buf) {
-            this(file, buf, 0, buf.length);
-        }
-
-        Proto(Path file, byte[] buf, int start, int end) {
-            this.file = file;
-            this.buf = buf;
-            this.pos = start;
-            this.end = end;
-        }
-
-        boolean hasMore() {
-            return pos < end;
-        }
-
-        int position() {
-            return pos;
-        }
-
-        int tag() {
-            return (int) varint();
-        }
-
-        long varint() {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) throw truncated();
-                byte b = buf[pos++];
-                value |= (long) (b & 0x7f) << shift;
-                if (b >= 0) return value;
-            }
-            throw new XnerInputException(file + ": malformed varint");
-        }
-
-        int fixed32() {
-            if (pos + 4 > end) throw truncated();
-            int v = ByteBuffer.wrap(buf, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            pos += 4;
-            return v;
-        }
-
-        byte[] bytes() {
-            return raw((int) varint());
-        }
-
-        byte[] raw(int n) {
-            if (n < 0 || pos + n > end) throw truncated();
-            byte[] out = new byte[n];
-            System.arraycopy(buf, pos, out, 0, n);
-            pos += n;
-            return out;
-        }
-
-        void skip(int tag) {
-            switch (tag & 7) {
-                case 0 -> varint();
-                case 1 -> raw(8);
-                case 2 -> bytes();
-                case 5 -> raw(4);
-                default -> throw new XnerInputException(file + ": unsupported protobuf wire type " + (tag & 7));
-            }
-        }
-
-        private XnerInputException truncated() {
-            return new XnerInputException(file + ": truncated record at byte " + pos);
         }
     }
 }
