@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Issue 26 §1: the service under short requests alone, and beside a client that sends large requests back to back.
-# Usage: docs/results/serve-fair/run.sh MODEL_DIR OUT_DIR   (run from the repository root, nothing else running)
+# Usage: docs/results/serve-fair/run.sh MODEL_DIR OUT_DIR [RUNTIMES]   (run from the repository root, nothing else running;
+#        RUNTIMES default "onnx-int8 libtorch")
 set -u
-M=$1; OUT=$2; mkdir -p "$OUT"
+M=$1; OUT=$2; RUNTIMES=${3:-onnx-int8 libtorch}; mkdir -p "$OUT"
+git rev-parse --short HEAD > "$OUT/commit"
 lscpu | grep -E "Model name|CPU family|^Model:" > "$OUT/lscpu.txt"; grep -o -w -E "avx512f|avx512_bf16|amx_bf16|avx2" /proc/cpuinfo | sort -u | tr '\n' ' ' >> "$OUT/lscpu.txt"
 # 1,000 short texts: CoNLL-2002 Dutch test sentences, words joined by spaces
 awk 'NF==0 { if (s != "") print s; s = ""; next } { s = (s == "" ? $1 : s " " $1) }' "${XNER_DATA:-../shared/data}/conll2002-nl/ned.testb" \
     | iconv -f latin1 -t utf-8 | awk 'length($0) > 20' | head -1000 > "$OUT/texts.txt"
 [ -f "$M/model_quantized.onnx" ] || bin/xner export --model "$M" --output "$M" --quantize int8 > "$OUT/export.log" 2>&1
-for runtime in onnx-int8 libtorch; do
+for runtime in $RUNTIMES; do
   port=8097
   bin/xner serve --model "$M" --runtime $runtime --port $port > "$OUT/serve-$runtime.log" 2>&1 &
   pid=$!

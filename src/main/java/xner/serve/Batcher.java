@@ -3,6 +3,7 @@ package xner.serve;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -27,10 +28,11 @@ import xner.tokenize.Batch;
  *
  * <p>A request is prepared on its caller's thread ({@link #submit}: tokenized and cut into windows), which is where
  * its cost in model tokens becomes known: over {@code maxRequestTokens} it is refused ({@link OverBudget}) before any
- * model work. The worker then goes in rounds: every request under way gives its next slice (windows up to
- * {@value #SLICE_TOKENS} tokens, at least one), the round's windows go through the model in passes grouped by length,
- * and a request whose windows are all done is answered. A short request that arrives behind a large one waits for
- * one round, not for the large request.
+ * model work. The worker then goes in rounds: every small request under way and the large one with the least work
+ * left give their next slice (windows up to {@value #SLICE_TOKENS} tokens, at least one), the round's windows go
+ * through the model in passes grouped by length,
+ * and a request is answered as soon as the pass with its last window is through (passes go shortest first). A short
+ * request that arrives behind a large one waits for the rest of one round, not for the large request.
  *
  * <p>Refusals and failures, each its caller's to answer: {@link Busy} (the queue holds {@code maxQueue} texts, or the
  * service stops), {@link TimedOut} (waited past {@code requestTimeout}: dropped, its remaining windows never run),
@@ -106,11 +108,12 @@ final class Batcher implements AutoCloseable {
     }
 
     /**
-     * The most tokens a request runs in one round when others wait: about 0.1 s of model time on two cores with ONNX
-     * int8 and 0.5 s with libtorch fp32, which is what a short request waits behind a large one, at most, per request
-     * under way.
+     * The most tokens a request runs in one round when others wait: one window at the usual maximum length, which is what
+     * a short request waits behind a large one, at most, per request under way. At 1,024 a short request beside a client
+     * sending 20,000-character texts back to back waited 1.9 s at the median (ONNX int8, 2 cores: a 512-token window
+     * takes about half a second there; docs/results/serve-fair/).
      */
-    static final int SLICE_TOKENS = 1024;
+    static final int SLICE_TOKENS = 512;
     private static final long WAKE_UP_MILLIS = 50;
 
     /** How many texts and model tokens wait, and for how long the oldest request has. */
@@ -215,11 +218,8 @@ final class Batcher implements AutoCloseable {
                 return CompletableFuture.failedFuture(new TextFailed(i, e));
             }
             tokens += prepared.get(i).tokens();
-        }
-        if (tokens > maxRequestTokens) {
-            throw new OverBudget("the request's " + texts.size() + (texts.size() == 1 ? " text makes " : " texts make ") + tokens
-                    + " model tokens (sub-tokens of every window), over the limit of " + maxRequestTokens
-                    + " per request (--max-request-tokens): send fewer or shorter texts in more requests");
+            // stop preparing at the budget: tokenizing the rest of a 1 MB request cost the short ones beside it
+            if (tokens > maxRequestTokens) throw overBudget(texts.size(), i + 1, tokens);
         }
         synchronized (this) { // with close(): no request is queued after the worker's last look, so none is left unanswered
             if (closed || draining) throw new Busy("the service is shutting down");
@@ -234,6 +234,19 @@ final class Batcher implements AutoCloseable {
             inbox.add(job);
             return job.result;
         }
+    }
+
+    private OverBudget overBudget(int texts, int counted, long tokens) {
+        String cost = counted == texts
+                ? (texts == 1 ? " text makes " : " texts make ") + tokens + " model tokens"
+                : " texts make more: the first " + counted + (counted == 1 ? " alone makes " : " alone make ") + tokens + " model tokens";
+        return new OverBudget("the request's " + texts + cost + " (sub-tokens of every window), over the limit of "
+                + maxRequestTokens + " per request (--max-request-tokens): send fewer or shorter texts in more requests");
+    }
+
+    /** Whether the queue holds as many texts as it may: a request can be refused before its body is even read. */
+    boolean full() {
+        return waiting.get() >= maxQueue;
     }
 
     /** Texts of the requests not yet answered (those under way included). */
@@ -330,10 +343,25 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** One round: every request's next slice, through the model in passes of windows of similar length. */
+    /**
+     * One round: the next slice of every small request (at most {@value #SLICE_TOKENS} tokens left) and of the one large
+     * request with the least work left, through the model in passes of windows of similar length. Why not a slice of
+     * every large request: the hung-up clients of a soak (HTTP/1.1 does not tell a server that a client closed while
+     * its request waits) queued hundreds of 20,000-character requests, and a round of one window each kept every short
+     * request waiting for minutes. Large requests finish one after the other, least work first; one that waits past
+     * the request timeout is dropped.
+     */
     private void round(List<Job> active) {
+        List<Job> byWorkLeft = new ArrayList<>(active);
+        byWorkLeft.sort(Comparator.comparingLong(j -> j.tokensLeft)); // stable: arrival order among equals
         List<Piece> pieces = new ArrayList<>();
-        for (Job j : active) {
+        boolean largeTaken = false;
+        for (Job j : byWorkLeft) {
+            if (!j.hasNext() || j.result.isDone()) continue;
+            if (j.tokensLeft > SLICE_TOKENS) {
+                if (largeTaken) continue;
+                largeTaken = true;
+            }
             int tokens = 0;
             while (j.hasNext() && (tokens == 0 || tokens + j.nextLength() <= SLICE_TOKENS)) {
                 Piece p = j.next();
@@ -348,7 +376,12 @@ final class Batcher implements AutoCloseable {
             for (int i : pass) {
                 if (!pieces.get(i).job().result.isDone()) chosen.add(pieces.get(i)); // not for a request already failed
             }
-            if (!chosen.isEmpty()) forward(chosen);
+            if (chosen.isEmpty()) continue;
+            forward(chosen);
+            // answer a request as soon as its last window is through: not after the round's longer passes
+            for (Piece p : chosen) {
+                if (!p.job().result.isDone() && p.job().windowsLeft == 0) complete(p.job());
+            }
         }
     }
 

@@ -156,6 +156,10 @@ final class TagHandler extends Handler.Abstract {
 
     private void predict(Request request, Response response, Callback callback) {
         requireJson(request);
+        if (batcher.full()) { // before reading and parsing the body: clients that retry at once must not cost the model its CPU
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            throw HttpError.busy("busy: " + settings.maxQueue() + " texts are already waiting for the model; try again shortly");
+        }
         long declared = request.getLength();
         if (declared > settings.maxBodyBytes()) {
             throw HttpError.tooLarge("the request body of " + declared + " bytes is over the limit of " + settings.maxBodyBytes());

@@ -81,7 +81,8 @@ class BatcherTest {
             assertEquals(0, x.index());
             assertInstanceOf(ArrayIndexOutOfBoundsException.class, x.getCause());
             // all ten waiting texts went in one pass first; each was tried alone only after it failed
-            assertEquals(List.of("a1", "a2", "b1", "b2 BAD", "b3", "c1", "CRASH", "d1", "d2", "d3"), tagger.calls.get(1));
+            assertEquals(List.of("CRASH", "a1", "a2", "b1", "b2 BAD", "b3", "c1", "d1", "d2", "d3"),
+                    tagger.calls.get(1).stream().sorted().toList());
             assertTrue(tagger.calls.contains(List.of("b2 BAD")) && tagger.calls.contains(List.of("CRASH")),
                     "each bad text was tried alone: " + tagger.calls);
             assertEquals(2 + 9, tagger.calls.size(), "the failed pass, then each of its windows once, but for b3, whose request "
@@ -127,24 +128,56 @@ class BatcherTest {
 
     @Test
     void aLongRequestIsCutIntoSlicesThatTakeTurnsWithTheOthers() throws Exception {
-        SlicedModel model = new SlicedModel(10, 0, true); // "long": ten windows of 512 tokens, two to a slice
+        SlicedModel model = new SlicedModel(10, 0, true); // "long": ten windows of 512 tokens, one to a slice
         try (Batcher batcher = batcher(model)) {
             CompletableFuture<List<Tagged>> longOne = batcher.submit(List.of("long"));
             assertTrue(model.entered.await(10, TimeUnit.SECONDS));
             CompletableFuture<List<Tagged>> a = batcher.submit(List.of("a"));
             CompletableFuture<List<Tagged>> b = batcher.submit(List.of("b1", "b2"));
+            java.util.concurrent.atomic.AtomicInteger passesWhenAnswered = new java.util.concurrent.atomic.AtomicInteger();
+            a.thenRun(() -> passesWhenAnswered.set(model.passes.size())); // on the worker, as it answers
             assertEquals(4, batcher.queue().texts(), "the one under way and the three behind it");
             assertEquals(10 * 512 + 3 * 3, batcher.queue().tokens(), "nothing has run yet");
             model.release.countDown();
             assertEquals(List.of("a"), texts(a));
             assertEquals(List.of("b1", "b2"), texts(b));
             assertEquals(List.of("long"), texts(longOne));
-            // the long request's first slice, then the next round: its second slice beside the short ones' windows
-            assertEquals(List.of("long", "long"), model.passes.get(0));
-            assertTrue(model.passes.get(1).containsAll(List.of("a", "b1", "b2")) || model.passes.get(2).containsAll(List.of("a", "b1", "b2")),
-                    "the short requests went in the round after the one under way: " + model.passes);
+            // the long request's first slice (one window), then the next round: the short ones' windows beside its
+            // second slice, answered with that pass
+            assertEquals(List.of("long"), model.passes.get(0));
+            assertTrue(model.passes.get(1).containsAll(List.of("a", "b1", "b2")), "the short requests went in the round after the one "
+                    + "under way: " + model.passes);
+            assertEquals(2, passesWhenAnswered.get(), "answered after their own pass: " + model.passes);
             assertEquals(10, model.passes.stream().mapToLong(p -> p.stream().filter("long"::equals).count()).sum(), "each window once");
             assertEquals(0, batcher.waiting());
+        }
+    }
+
+    /**
+     * Large requests go one at a time, least work left first, and a short request is answered as soon as its own pass
+     * is through: a round of one window from every large request kept short ones waiting for minutes in a soak.
+     */
+    @Test
+    void largeRequestsGoLeastWorkFirstAndAShortOneIsAnsweredAfterItsOwnPass() throws Exception {
+        SlicedModel model = new SlicedModel(6, 0, true);
+        // passes of at most 512 tokens: a window of a large request goes alone, short texts together
+        try (Batcher batcher = new Batcher(model, 64, 32, 512, 1 << 20, Duration.ofSeconds(60))) {
+            CompletableFuture<List<Tagged>> first = batcher.submit(List.of("short first"));
+            assertTrue(model.entered.await(10, TimeUnit.SECONDS));
+            CompletableFuture<List<Tagged>> six = batcher.submit(List.of("long6"));
+            CompletableFuture<List<Tagged>> two = batcher.submit(List.of("long2"));
+            CompletableFuture<List<Tagged>> a = batcher.submit(List.of("a"));
+            java.util.concurrent.atomic.AtomicInteger passesWhenAnswered = new java.util.concurrent.atomic.AtomicInteger();
+            a.thenRun(() -> passesWhenAnswered.set(model.passes.size())); // on the worker, as it answers
+            model.release.countDown();
+            assertEquals(List.of("long6"), texts(six));
+            assertEquals(List.of("long2"), texts(two));
+            assertEquals(List.of("a"), texts(a));
+            assertEquals(List.of("short first"), texts(first));
+            assertEquals(List.of(List.of("short first"), List.of("a"), List.of("long2"), List.of("long2"), List.of("long6"),
+                    List.of("long6"), List.of("long6"), List.of("long6"), List.of("long6"), List.of("long6")), model.passes,
+                    "the short one first, then the large one with less work, whole, then the other");
+            assertEquals(2, passesWhenAnswered.get(), "answered after its own pass, before its round's large slice");
         }
     }
 

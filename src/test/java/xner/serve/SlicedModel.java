@@ -29,6 +29,11 @@ final class SlicedModel implements Batcher.Model {
         this.hold = hold;
     }
 
+    /** How many texts were prepared (tokenized) so far. */
+    int prepared() {
+        return texts.size();
+    }
+
     @Override
     public PreparedText prepare(String text) {
         int id;
@@ -37,8 +42,11 @@ final class SlicedModel implements Batcher.Model {
             texts.add(text);
         }
         boolean isLong = text.startsWith("long");
+        // "long" has the model's number of windows; "long3 ..." three
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("long(\\d+).*").matcher(text);
+        int n = !isLong ? 1 : count.matches() ? Integer.parseInt(count.group(1)) : longWindows;
         List<int[]> windows = new ArrayList<>();
-        for (int w = 0; w < (isLong ? longWindows : 1); w++) {
+        for (int w = 0; w < n; w++) {
             int[] ids = new int[isLong ? 512 : 3];
             ids[0] = id;
             windows.add(ids);

@@ -595,6 +595,11 @@ class TagServerTest {
             assertError(post(s.uri(), "{\"inputs\": \"long\"}"), 413, "the request's 1 text makes 10240 model tokens (sub-tokens of "
                     + "every window), over the limit of 8192 per request (--max-request-tokens)");
             assertEquals(0, model.passes.size(), "no model work for a refused request");
+            int prepared = model.prepared();
+            assertError(post(s.uri(), "{\"inputs\": [\"long 1\", \"long 2\", \"short\"]}"), 413, "the request's 3 texts make more: "
+                    + "the first 1 alone makes 10240 model tokens (sub-tokens of every window), over the limit of 8192 per request");
+            assertEquals(prepared + 1, model.prepared(), "the texts after the budget was passed are not even tokenized");
+            assertEquals(0, model.passes.size());
 
             CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(json(s.uri(), "{\"inputs\": \"first\"}"),
                     HttpResponse.BodyHandlers.ofString());
