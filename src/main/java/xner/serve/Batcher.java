@@ -130,9 +130,11 @@ final class Batcher implements AutoCloseable {
         int nextWindow;
         int windowsLeft;
         volatile long tokensLeft; // written by the worker only; read by /health
+        final long largeTokens; // its tokens when it counts as large for admission, else 0
 
-        Job(List<PreparedText> texts, long arrived, long deadline) {
+        Job(List<PreparedText> texts, long arrived, long deadline, long largeTokens) {
             this.texts = texts;
+            this.largeTokens = largeTokens;
             this.arrived = arrived;
             this.deadline = deadline;
             this.logits = new float[texts.size()][][];
@@ -173,6 +175,7 @@ final class Batcher implements AutoCloseable {
     private final BlockingQueue<Job> inbox = new LinkedBlockingQueue<>();
     private final Set<Job> live = ConcurrentHashMap.newKeySet(); // submitted and not yet answered
     private final AtomicInteger waiting = new AtomicInteger(); // texts of the live requests, for admission
+    private final AtomicLong largeTokens = new AtomicLong(); // model tokens of the live large requests, for admission
     private final AtomicLong passes = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
@@ -224,12 +227,20 @@ final class Batcher implements AutoCloseable {
         synchronized (this) { // with close(): no request is queued after the worker's last look, so none is left unanswered
             if (closed || draining) throw new Busy("the service is shutting down");
             int n = texts.size();
+            boolean large = tokens > SLICE_TOKENS;
+            // large requests share a bounded part of the queue: clients that send 20,000-character texts and hang up
+            // (HTTP/1.1 does not say so while a request waits) filled all of it, and every short request got 503
+            if (large && largeTokens.get() + tokens > maxLargeTokens()) {
+                throw new Busy("busy: " + largeTokens.get() + " model tokens of large requests are already waiting for the "
+                        + "model; try again shortly");
+            }
             if (waiting.addAndGet(n) > maxQueue) {
                 waiting.addAndGet(-n);
                 throw new Busy("busy: " + maxQueue + " texts are already waiting for the model; try again shortly");
             }
+            if (large) largeTokens.addAndGet(tokens);
             long now = System.nanoTime();
-            Job job = new Job(prepared, now, now + requestTimeout.toNanos());
+            Job job = new Job(prepared, now, now + requestTimeout.toNanos(), large ? tokens : 0);
             live.add(job);
             inbox.add(job);
             return job.result;
@@ -449,8 +460,16 @@ final class Batcher implements AutoCloseable {
         job.result.complete(tagged);
     }
 
+    /** The most model tokens large requests may have waiting at once: four requests at the per-request budget. */
+    private long maxLargeTokens() {
+        return maxRequestTokens > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * maxRequestTokens;
+    }
+
     private void leave(Job job) {
-        if (live.remove(job)) waiting.addAndGet(-job.texts.size());
+        if (live.remove(job)) {
+            waiting.addAndGet(-job.texts.size());
+            largeTokens.addAndGet(-job.largeTokens);
+        }
     }
 
     /** Fails {@code jobs} with {@link Busy}: the service stops before they could be tagged. */

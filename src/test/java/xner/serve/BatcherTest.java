@@ -181,6 +181,26 @@ class BatcherTest {
         }
     }
 
+    /** Large requests may fill a bounded share of the queue (four times the per-request budget); short ones still get in. */
+    @Test
+    void largeRequestsWaitInABoundedShareOfTheQueue() throws Exception {
+        SlicedModel model = new SlicedModel(10, 0, true); // "long": 5,120 tokens
+        try (Batcher batcher = new Batcher(model, 64, 32, 4096, 8192, Duration.ofSeconds(60))) {
+            List<CompletableFuture<List<Tagged>>> large = new ArrayList<>();
+            large.add(batcher.submit(List.of("long 0")));
+            assertTrue(model.entered.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i < 6; i++) large.add(batcher.submit(List.of("long " + i))); // 30,720 tokens in all
+            Batcher.Busy busy = assertThrows(Batcher.Busy.class, () -> batcher.submit(List.of("long 6")));
+            assertEquals("busy: 30720 model tokens of large requests are already waiting for the model; try again shortly",
+                    busy.getMessage());
+            CompletableFuture<List<Tagged>> small = batcher.submit(List.of("short"));
+            model.release.countDown();
+            assertEquals(List.of("short"), texts(small));
+            for (CompletableFuture<List<Tagged>> f : large) assertEquals(1, texts(f).size());
+            assertEquals(List.of("long 7"), texts(batcher.submit(List.of("long 7"))), "room again once they are done");
+        }
+    }
+
     @Test
     void overTheTokenBudgetIsRefusedBeforeQueueingAndABadTextFailsAtOnce() throws Exception {
         SlicedModel model = new SlicedModel(20, 0, false);
