@@ -30,8 +30,8 @@ import xner.tokenize.Batch;
  * its cost in model tokens becomes known: over {@code maxRequestTokens} it is refused ({@link OverBudget}) before any
  * model work. The worker then goes in rounds: every small request under way and the large one with the least work
  * left give their next slice (windows up to {@value #SLICE_TOKENS} tokens, at least one), the round's windows go
- * through the model in passes grouped by length,
- * and a request is answered as soon as the pass with its last window is through (passes go shortest first). A short
+ * through the model in passes grouped by length, and a request is answered as soon as the pass with its last window
+ * is through (passes go shortest first). A short
  * request that arrives behind a large one waits for the rest of one round, not for the large request.
  *
  * <p>Refusals and failures, each its caller's to answer: {@link Busy} (the queue holds {@code maxQueue} texts, or the
@@ -111,7 +111,7 @@ final class Batcher implements AutoCloseable {
      * The most tokens a request runs in one round when others wait: one window at the usual maximum length, which is what
      * a short request waits behind a large one, at most, per request under way. At 1,024 a short request beside a client
      * sending 20,000-character texts back to back waited 1.9 s at the median (ONNX int8, 2 cores: a 512-token window
-     * takes about half a second there; docs/results/serve-fair/).
+     * takes about a second there beside short requests; docs/results/serve-fair/).
      */
     static final int SLICE_TOKENS = 512;
     private static final long WAKE_UP_MILLIS = 50;
