@@ -52,7 +52,7 @@ final class RunFolders {
                     // a spec from before bf16 names none: fp32
                     return java.util.Optional.of(precision == null ? xner.model.Precision.FP32
                             : xner.model.Precision.valueOf(precision.getAsString().toUpperCase(java.util.Locale.ROOT)));
-                } catch (JsonParseException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+                } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
                     throw new XnerInputException(spec + ": not JSON (" + e.getMessage() + ")");
                 }
             }

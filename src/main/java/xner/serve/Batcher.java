@@ -236,7 +236,7 @@ final class Batcher implements AutoCloseable {
             }
             if (waiting.addAndGet(n) > maxQueue) {
                 waiting.addAndGet(-n);
-                throw new Busy("busy: " + maxQueue + " texts are already waiting for the model; try again shortly");
+                throw queueFull();
             }
             if (large) largeTokens.addAndGet(tokens);
             long now = System.nanoTime();
@@ -255,9 +255,13 @@ final class Batcher implements AutoCloseable {
                 + maxRequestTokens + " per request (--max-request-tokens): send fewer or shorter texts in more requests");
     }
 
-    /** Whether the queue holds as many texts as it may: a request can be refused before its body is even read. */
-    boolean full() {
-        return waiting.get() >= maxQueue;
+    /** Refuses at once when the queue holds as many texts as it may: a request can be refused before its body is read. */
+    void requireRoom() throws Busy {
+        if (waiting.get() >= maxQueue) throw queueFull();
+    }
+
+    private Busy queueFull() {
+        return new Busy("busy: " + maxQueue + " texts are already waiting for the model; try again shortly");
     }
 
     /** Texts of the requests not yet answered (those under way included). */

@@ -154,11 +154,18 @@ final class TagHandler extends Handler.Abstract {
         }
     }
 
+    /** 503 with {@code Retry-After}: the queue is full or the service stops; the client may come back in a second. */
+    private static HttpError busy(Response response, Batcher.Busy e) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        return HttpError.busy(e.getMessage());
+    }
+
     private void predict(Request request, Response response, Callback callback) {
         requireJson(request);
-        if (batcher.full()) { // before reading and parsing the body: clients that retry at once must not cost the model its CPU
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            throw HttpError.busy("busy: " + settings.maxQueue() + " texts are already waiting for the model; try again shortly");
+        try {
+            batcher.requireRoom(); // before reading and parsing the body: clients that retry at once must not cost the model its CPU
+        } catch (Batcher.Busy e) {
+            throw busy(response, e);
         }
         long declared = request.getLength();
         if (declared > settings.maxBodyBytes()) {
@@ -174,8 +181,7 @@ final class TagHandler extends Handler.Abstract {
                 try {
                     tagged = batcher.submit(p.inputs());
                 } catch (Batcher.Busy e) {
-                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                    throw HttpError.busy(e.getMessage());
+                    throw busy(response, e);
                 } catch (Batcher.OverBudget e) {
                     throw HttpError.tooLarge(e.getMessage());
                 }
@@ -229,8 +235,7 @@ final class TagHandler extends Handler.Abstract {
             return;
         }
         if (cause instanceof Batcher.Busy busy) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1"); // as for a request refused at the door
-            error(response, callback, HttpError.busy(busy.getMessage()));
+            error(response, callback, busy(response, busy)); // as for a request refused at the door
             return;
         }
         if (cause instanceof Batcher.TextFailed failed && p != null) {
